@@ -5,7 +5,10 @@ import { DateTime } from './primitives.js';
 const text = z.string().nullish();
 
 export const Attachment = z.object({ id: text, url: text, type: text });
-export const InteractionDate = z.object({ startDateTime: DateTime.nullish(), endDateTime: DateTime.nullish() });
+export const InteractionDate = z.object({
+  startDateTime: DateTime.nullish(),
+  endDateTime: DateTime.nullish(),
+});
 
 /** Body of `POST /accountHistory`. `status`, `direction`, `reason` and `channel` are free text. */
 export const AccountHistoryCreate = z.object({

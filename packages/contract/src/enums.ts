@@ -1,14 +1,26 @@
 import { z } from 'zod';
 
 /** Lifecycle of a subscriber, as the OCS writes it on the wire (lowercase, hyphenated). */
-export const SubscriberState = z.enum(['pre-provisioned', 'active', 'suspended', 'deactivated', 'terminated']);
+export const SubscriberState = z.enum([
+  'pre-provisioned',
+  'active',
+  'suspended',
+  'deactivated',
+  'terminated',
+]);
 export type SubscriberState = z.infer<typeof SubscriberState>;
 
 /**
  * The same states in the form the subscriber PATCH `state` field and `PUT /subscribers/{id}/state`
  * accept (upper snake case; matched case-insensitively by the real backend).
  */
-export const SubscriberStateName = z.enum(['PRE_PROVISIONED', 'ACTIVE', 'SUSPENDED', 'DEACTIVATED', 'TERMINATED']);
+export const SubscriberStateName = z.enum([
+  'PRE_PROVISIONED',
+  'ACTIVE',
+  'SUSPENDED',
+  'DEACTIVATED',
+  'TERMINATED',
+]);
 export type SubscriberStateName = z.infer<typeof SubscriberStateName>;
 
 export function subscriberStateFromName(name: SubscriberStateName): SubscriberState {

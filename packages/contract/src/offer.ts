@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BalanceType, CycleLengthType, OfferType, UnitType } from './enums.js';
 import type { BalanceCreate } from './balance.js';
+import { BalanceType, CycleLengthType, OfferType, UnitType } from './enums.js';
 import type { SubscriptionCreate } from './subscription.js';
 
 /** One balance that subscribing to an offer grants. */
@@ -141,8 +141,13 @@ export function parseOfferCsv(text: string): LoadedCatalogue {
     const offerCycle = cycle(get(c.cycleLength), get(c.cycleUnit));
     if (!offerCycle) throw new Error(`offer CSV line ${line}: unreadable offer cycle`);
     if (offerCycle.swapped)
-      corrections.add(`offer ${offerId}: OfferCycleLength/OfferCycleUnit columns were swapped; read as ${offerCycle.units} ${offerCycle.type}`);
-    if (get(c.cycleUnit).toUpperCase() !== offerCycle.type && get(c.cycleLength).toUpperCase() !== offerCycle.type)
+      corrections.add(
+        `offer ${offerId}: OfferCycleLength/OfferCycleUnit columns were swapped; read as ${offerCycle.units} ${offerCycle.type}`,
+      );
+    if (
+      get(c.cycleUnit).toUpperCase() !== offerCycle.type &&
+      get(c.cycleLength).toUpperCase() !== offerCycle.type
+    )
       corrections.add(`offer ${offerId}: singular cycle unit normalised to ${offerCycle.type}`);
     const balCycle = cycle(get(c.balCycleLength), get(c.balCycleUnit));
     const description = get(c.balDescription);

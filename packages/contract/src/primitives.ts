@@ -8,7 +8,10 @@ export const IMSI_PATTERN = /^[0-9]{12,15}$/;
 
 export const Msisdn = z
   .string()
-  .regex(MSISDN_PATTERN, 'MSISDN must be 11 to 15 digits in international format, no "+" (e.g. 43664123456789)');
+  .regex(
+    MSISDN_PATTERN,
+    'MSISDN must be 11 to 15 digits in international format, no "+" (e.g. 43664123456789)',
+  );
 export const Imsi = z.string().regex(IMSI_PATTERN, 'IMSI must be 12 to 15 digits');
 
 /** ISO-8601 date-time; the OCS accepts `Z` and numeric offsets, and a local time without offset. */
@@ -18,7 +21,10 @@ export const DateTime = z
     /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/,
     'must be an ISO-8601 date-time such as 2037-12-31T23:59:59Z',
   )
-  .refine((s) => !Number.isNaN(Date.parse(s.length <= 16 ? `${s}:00` : s)), 'must be a real calendar date-time');
+  .refine(
+    (s) => !Number.isNaN(Date.parse(s.length <= 16 ? `${s}:00` : s)),
+    'must be a real calendar date-time',
+  );
 
 export const IsoDate = z
   .string()
@@ -26,7 +32,11 @@ export const IsoDate = z
   .refine((s) => !Number.isNaN(Date.parse(s)), 'must be a real calendar date');
 
 /** A whole number that fits the backend's 64-bit columns exactly (JSON numbers beyond 2^53 lose precision). */
-export const Amount = z.number().int('must be a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
+export const Amount = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(Number.MAX_SAFE_INTEGER);
 
 /** Amount as accepted on input: the backend truncates fractional values to whole units. */
 export const AmountInput = z

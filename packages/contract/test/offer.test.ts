@@ -2,7 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { balancesFromOffer, loadOfferCatalogue, parseCsv, parseOfferCsv, subscriptionFromOffer } from '../src/index.js';
+import {
+  balancesFromOffer,
+  loadOfferCatalogue,
+  parseCsv,
+  parseOfferCsv,
+  subscriptionFromOffer,
+} from '../src/index.js';
 
 describe('bundled offer catalogue', () => {
   const { offers, corrections } = loadOfferCatalogue();
@@ -42,7 +48,11 @@ describe('bundled offer catalogue', () => {
     });
     const balances = balancesFromOffer(offer);
     expect(balances).toHaveLength(3);
-    expect(balances[2]).toMatchObject({ unitType: 'BYTES', balanceAmount: 21474836480, balanceAvailable: 21474836480 });
+    expect(balances[2]).toMatchObject({
+      unitType: 'BYTES',
+      balanceAmount: 21474836480,
+      balanceAvailable: 21474836480,
+    });
   });
 });
 
