@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { pino } from 'pino';
+import { loadEmulatorConfig } from './config.js';
+import { startEmulator } from './server.js';
+
+const config = loadEmulatorConfig(process.env);
+const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] });
+const emulator = await startEmulator({
+  host: config.OCS_EMULATOR_HOST,
+  port: config.OCS_EMULATOR_PORT,
+  db: config.OCS_EMULATOR_DB,
+  fidelity: config.OCS_EMULATOR_FIDELITY,
+  ...(config.OCS_EMULATOR_API_KEY ? { apiKey: config.OCS_EMULATOR_API_KEY } : {}),
+  ...(config.OCS_OFFERS_FILE ? { offersFile: config.OCS_OFFERS_FILE } : {}),
+  logger,
+});
+logger.info(
+  { url: emulator.url, db: config.OCS_EMULATOR_DB, fidelity: config.OCS_EMULATOR_FIDELITY },
+  'OCS emulator listening',
+);
+
+const shutdown = (signal: string) => {
+  logger.info({ signal }, 'shutting down');
+  emulator.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once('SIGTERM', () => shutdown('SIGTERM'));
+process.once('SIGINT', () => shutdown('SIGINT'));
