@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import { Hono } from 'hono';
+import { AskService } from '../ask/ask-service.js';
+import { RouterError, toRouterError } from '../errors.js';
+import { RequestClock, roundMs } from '../request-clock.js';
+import { ROUTER_VERSION } from '../version.js';
+import { registerAskRoutes } from './ask-routes.js';
+import { registerContextRoutes } from './context-routes.js';
+import { errorResponse } from './error-response.js';
+import { registerOpenAiRoutes } from './openai-routes.js';
+import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
+import { registerSystemRoutes } from './system-routes.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const UNMATCHED = 'unmatched';
+
+/**
+ * The router's HTTP app. Testable without a socket through `app.request()`; startRouter() puts it
+ * on a port. The edge middleware owns request ids, timing headers, metrics and the access log.
+ */
+export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
+  const services: RouterServices = {
+    ...deps,
+    version: ROUTER_VERSION,
+    ask: new AskService({
+      providers: deps.providers,
+      store: deps.store,
+      memoryMaxMessages: deps.config.ROUTER_MEMORY_MAX_MESSAGES,
+    }),
+  };
+  const { logger, metrics } = deps;
+  const app = new Hono<RouterEnv>();
+
+  app.use(async (c, next) => {
+    const clock = new RequestClock();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
+    c.set('clock', clock);
+    await next();
+
+    const route = c.req.routePath === '/*' ? UNMATCHED : c.req.routePath;
+    const status = c.res.status;
+    const overheadMs = clock.overheadMs();
+    c.res.headers.set('x-request-id', requestId);
+    if (!c.res.headers.has('x-router-overhead-ms'))
+      c.res.headers.set('x-router-overhead-ms', String(roundMs(overheadMs)));
+    const labels = { route, method: c.req.method, status: String(status) };
+    metrics.requests.inc(labels);
+    metrics.requestDuration.observe(labels, clock.elapsedMs() / 1000);
+    if (!c.get('streaming')) metrics.overhead.observe({ route }, overheadMs / 1000);
+    if (logger.isLevelEnabled('info')) {
+      logger.info(
+        {
+          reqId: requestId,
+          method: c.req.method,
+          path: c.req.path,
+          status,
+          provider: c.get('provider'),
+          model: c.get('model'),
+          latency_ms: roundMs(clock.elapsedMs()),
+          overhead_ms: roundMs(overheadMs),
+          streaming: c.get('streaming') || undefined,
+        },
+        'request',
+      );
+    }
+  });
+
+  registerSystemRoutes(app, services);
+  registerAskRoutes(app, services);
+  registerContextRoutes(app, services);
+  registerOpenAiRoutes(app, services);
+
+  app.notFound((c) =>
+    errorResponse(c, new RouterError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)),
+  );
+  app.onError((error, c) => {
+    const routerError = toRouterError(error);
+    if (routerError.status >= 500) {
+      logger.error(
+        {
+          reqId: c.get('requestId'),
+          provider: c.get('provider'),
+          type: routerError.type,
+          err: describe(error),
+        },
+        routerError.message,
+      );
+    }
+    return errorResponse(c, routerError);
+  });
+  return app;
+}
+
+/** What may be logged about an unexpected error: its name and message, never request data. */
+function describe(error: unknown): { name: string; message: string } {
+  return error instanceof Error
+    ? { name: error.name, message: error.message }
+    : { name: 'unknown', message: String(error) };
+}

@@ -1,0 +1,32 @@
+import type { AskService } from '../ask/ask-service.js';
+import type { RouterConfig } from '../config.js';
+import type { ContextStore } from '../context-store/context-store.js';
+import type { Logger } from '../logger.js';
+import type { RouterMetrics } from '../metrics.js';
+import type { ProviderRegistry } from '../provider-registry.js';
+import type { RequestClock } from '../request-clock.js';
+
+export interface RouterDeps {
+  config: RouterConfig;
+  providers: ProviderRegistry;
+  store: ContextStore;
+  logger: Logger;
+  metrics: RouterMetrics;
+}
+
+export interface RouterServices extends RouterDeps {
+  ask: AskService;
+  version: string;
+}
+
+/** Per-request values shared between the edge middleware and the route handlers. */
+export type RouterEnv = {
+  Variables: {
+    requestId: string;
+    clock: RequestClock;
+    provider?: string;
+    model?: string;
+    /** Set by streaming handlers: they record overhead and upstream metrics when the stream ends. */
+    streaming?: boolean;
+  };
+};

@@ -1,0 +1,85 @@
+import type { ChatResult, ToolCall, Usage } from '../providers/types.js';
+
+/** Builds OpenAI Chat Completions bodies and stream chunks from the router's provider-neutral results. */
+
+export function openAiUsage(usage: Usage) {
+  const body: {
+    prompt_tokens: number;
+    completion_tokens: number;
+    total_tokens: number;
+    prompt_tokens_details?: { cached_tokens: number };
+  } = {
+    prompt_tokens: usage.inputTokens,
+    completion_tokens: usage.outputTokens,
+    total_tokens: usage.totalTokens,
+  };
+  if (usage.cachedInputTokens !== undefined)
+    body.prompt_tokens_details = { cached_tokens: usage.cachedInputTokens };
+  return body;
+}
+
+const openAiToolCall = (call: ToolCall) => ({
+  id: call.id,
+  type: 'function' as const,
+  function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+});
+
+export function chatCompletion(id: string, created: number, result: ChatResult) {
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: result.content === '' && result.toolCalls.length ? null : result.content,
+    refusal: null,
+  };
+  if (result.toolCalls.length) message.tool_calls = result.toolCalls.map(openAiToolCall);
+  const body: Record<string, unknown> = {
+    id,
+    object: 'chat.completion',
+    created,
+    model: result.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason }],
+  };
+  if (result.usage) body.usage = openAiUsage(result.usage);
+  return body;
+}
+
+/** Serialises stream chunks that share the id, creation time and model of one completion. */
+export class ChunkWriter {
+  readonly #prefix: string;
+  readonly #withUsage: boolean;
+  #toolIndex = 0;
+  readonly #sentToolCalls = new Set<string>();
+
+  constructor(id: string, created: number, model: string, includeUsage: boolean) {
+    this.#prefix = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${created},"model":${JSON.stringify(model)},`;
+    this.#withUsage = includeUsage;
+  }
+
+  #chunk(delta: unknown, finishReason: string | null): string {
+    const choices = JSON.stringify([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
+    return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}}\n\n`;
+  }
+
+  role(): string {
+    return this.#chunk({ role: 'assistant', content: '' }, null);
+  }
+
+  text(text: string): string {
+    return this.#chunk({ content: text }, null);
+  }
+
+  toolCall(call: ToolCall): string {
+    this.#sentToolCalls.add(call.id);
+    return this.#chunk({ tool_calls: [{ index: this.#toolIndex++, ...openAiToolCall(call) }] }, null);
+  }
+
+  /** The closing chunks: tool calls not streamed yet, the finish reason, usage when asked for, [DONE]. */
+  finish(result: ChatResult): string {
+    let out = '';
+    for (const call of result.toolCalls) if (!this.#sentToolCalls.has(call.id)) out += this.toolCall(call);
+    out += this.#chunk({}, result.finishReason);
+    if (this.#withUsage && result.usage) {
+      out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}}\n\n`;
+    }
+    return out + 'data: [DONE]\n\n';
+  }
+}

@@ -1,0 +1,32 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { RouterEnv } from './http/router-env.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting connections, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+/** Puts a router app on a TCP port. */
+export async function listen(app: Hono<RouterEnv>, host: string, port: number): Promise<RunningServer> {
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const created = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(created));
+    created.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const httpServer = server as import('node:http').Server;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    port: address.port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        httpServer.close((error) => (error ? reject(error) : resolve()));
+        // Idle keep-alive sockets would hold close() open forever; busy ones finish first.
+        httpServer.closeIdleConnections();
+      }),
+  };
+}
