@@ -1,0 +1,152 @@
+import type { UpstreamTimeouts } from '../config.js';
+import {
+  type ChatRequest,
+  type ChatResult,
+  type ProviderAdapter,
+  ProviderError,
+  type ProviderName,
+  type StreamEvent,
+} from '../types.js';
+import { providerErrorFromInBand } from '../upstream-errors.js';
+import { UpstreamClient } from '../upstream-http.js';
+import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOptions } from './codec.js';
+
+/**
+ * What distinguishes one OpenAI-compatible provider from another: where to send the request, which
+ * headers to add, and how to sharpen its error messages. Everything else is the shared codec.
+ */
+export interface OpenAICompatibleProfile {
+  name: ProviderName;
+  /** For logs and error messages: no secrets, no query string. */
+  baseUrl: string;
+  defaultModel: string | undefined;
+  /** The chat-completions URL for a model (Azure classic puts the deployment in the path). */
+  chatUrl(model: string): URL;
+  /** GET URL listing models (`{data:[{id}]}`), when the provider has one. */
+  modelsUrl?: URL;
+  headers: Record<string, string>;
+  includeStreamUsage: boolean;
+  maxTokensField: WireRequestOptions['maxTokensField'];
+  secrets: (string | undefined)[];
+  /** Provider-specific rewording of an error (Azure's DeploymentNotFound). */
+  refineError?(error: ProviderError, model: string): ProviderError;
+}
+
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly name: ProviderName;
+  readonly defaultModel: string | undefined;
+  readonly baseUrl: string;
+  private readonly client: UpstreamClient;
+  private discoveredModel: string | undefined;
+
+  constructor(
+    private readonly profile: OpenAICompatibleProfile,
+    timeouts: UpstreamTimeouts,
+  ) {
+    this.name = profile.name;
+    this.defaultModel = profile.defaultModel;
+    this.baseUrl = profile.baseUrl;
+    this.client = new UpstreamClient(profile.name, profile.baseUrl, timeouts, profile.secrets);
+  }
+
+  async chat(request: ChatRequest): Promise<ChatResult> {
+    const model = await this.resolveModel(request);
+    const response = await this.post(request, model, false);
+    const json = await this.client.readJson(response, request.signal);
+    // OpenRouter reports failures that happen after routing as a 200 carrying an error body.
+    if (json && typeof json === 'object' && 'error' in json && (json as { error: unknown }).error) {
+      throw providerErrorFromInBand(this.name, json, this.profile.secrets);
+    }
+    return fromWireResponse(json, model);
+  }
+
+  async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+    const model = await this.resolveModel(request);
+    const response = await this.post(request, model, true);
+    const assembler = new ChatChunkAssembler(model);
+    let sawDone = false;
+    for await (const event of this.client.serverSentEvents(response, request.signal)) {
+      // Keep reading to the end after [DONE] so the keep-alive connection stays reusable.
+      if (event.data === '[DONE]') sawDone = true;
+      if (sawDone) continue;
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(event.data);
+      } catch (error) {
+        throw new ProviderError(this.name, 'upstream', `${this.name}: malformed stream event`, {
+          retryable: true,
+          cause: error,
+        });
+      }
+      if (chunk && typeof chunk === 'object' && (chunk as { error?: unknown }).error) {
+        throw providerErrorFromInBand(this.name, chunk, this.profile.secrets);
+      }
+      yield* assembler.push(chunk);
+    }
+    if (!sawDone && !assembler.finished) {
+      throw new ProviderError(
+        this.name,
+        'upstream',
+        `${this.name}: stream ended before the response was complete`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    const { events, result } = assembler.finish();
+    yield* events;
+    yield { type: 'done', result };
+  }
+
+  async listModels(signal?: AbortSignal): Promise<string[]> {
+    if (!this.profile.modelsUrl) return this.defaultModel ? [this.defaultModel] : [];
+    const response = await this.client.send({
+      method: 'GET',
+      url: this.profile.modelsUrl,
+      headers: this.profile.headers,
+      signal,
+    });
+    const json = (await this.client.readJson(response, signal)) as { data?: { id?: unknown }[] };
+    return (json.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+
+  /** The request's model, else the configured default, else the first model the server lists. */
+  private async resolveModel(request: ChatRequest): Promise<string> {
+    const model = request.model || this.defaultModel || this.discoveredModel;
+    if (model) return model;
+    const models = await this.listModels(request.signal);
+    if (!models[0]) {
+      throw new ProviderError(this.name, 'bad_request', `${this.name}: no model configured and none listed`, {
+        retryable: false,
+      });
+    }
+    this.discoveredModel = models[0];
+    return models[0];
+  }
+
+  private async post(request: ChatRequest, model: string, stream: boolean) {
+    const body = toWireRequest(request, {
+      model,
+      stream,
+      includeStreamUsage: this.profile.includeStreamUsage,
+      maxTokensField: this.profile.maxTokensField,
+    });
+    try {
+      return await this.client.send({
+        method: 'POST',
+        url: this.profile.chatUrl(model),
+        headers: this.profile.headers,
+        body,
+        signal: request.signal,
+      });
+    } catch (error) {
+      if (error instanceof ProviderError && this.profile.refineError)
+        throw this.profile.refineError(error, model);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/** Test harness: a fake upstream plus the adapter pointed at it. */
+import {
+  createProvider,
+  loadProvidersConfig,
+  type ProviderAdapter,
+  type ProviderName,
+  type StreamEvent,
+} from '../../src/providers/index.js';
+import {
+  type FakeEnvOptions,
+  type FakeScript,
+  type FakeServer,
+  providerEnvFor,
+  startFakeAnthropic,
+  startFakeAzure,
+  startFakeLmStudio,
+  startFakeOllama,
+  startFakeOpenAI,
+  startFakeOpenRouter,
+} from '../fakes/index.js';
+
+export const startFake: Record<ProviderName, (script?: FakeScript) => Promise<FakeServer>> = {
+  openai: startFakeOpenAI,
+  anthropic: startFakeAnthropic,
+  azure: startFakeAzure,
+  openrouter: startFakeOpenRouter,
+  ollama: startFakeOllama,
+  lmstudio: startFakeLmStudio,
+};
+
+export interface Rig {
+  fake: FakeServer;
+  adapter: ProviderAdapter;
+  close(): Promise<void>;
+}
+
+export async function rig(
+  name: ProviderName,
+  options: FakeEnvOptions & { env?: Record<string, string> } = {},
+): Promise<Rig> {
+  const fake = await startFake[name]();
+  const adapter = createProvider(
+    name,
+    loadProvidersConfig({ ...providerEnvFor(name, fake, options), ...options.env }),
+  );
+  return {
+    fake,
+    adapter,
+    async close() {
+      await adapter.close?.();
+      await fake.close();
+    },
+  };
+}
+
+export async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+export async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+export const user = (content: string) => ({ role: 'user' as const, content });
+
+/** Waits (bounded) until a condition holds; for effects that land on the server side asynchronously. */
+export async function eventually(check: () => boolean, ms = 2000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const weatherTool = {
+  name: 'get_weather',
+  description: 'Weather for a city',
+  inputSchema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
