@@ -15,12 +15,22 @@ export class OcsError extends Error {
   }
 }
 
+function valueAt(input: unknown, path: PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
 /** "field.path: problem" for each zod issue, so that a client knows what to fix. */
-export function describeIssues(error: z.ZodError, prefix = ''): string {
+export function describeIssues(error: z.ZodError, input: unknown, prefix = ''): string {
   return error.issues
     .map((issue) => {
       const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
-      const message = /received undefined$/.test(issue.message) ? 'is required' : issue.message;
+      const missing = issue.path.length > 0 && valueAt(input, issue.path) === undefined;
+      const message = missing || /received undefined$/.test(issue.message) ? 'is required' : issue.message;
       return path ? `${path}: ${message}` : message;
     })
     .join('; ');
@@ -34,6 +44,6 @@ export function parseOrReject<T extends z.ZodType>(
   prefix = '',
 ): z.output<T> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new OcsError(400, describeIssues(result.error, prefix), bodiless);
+  if (!result.success) throw new OcsError(400, describeIssues(result.error, input, prefix), bodiless);
   return result.data;
 }
