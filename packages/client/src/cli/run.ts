@@ -153,7 +153,7 @@ class AskSession {
     const line = (text: string) => {
       if (!atLineStart) stdout.write('\n');
       stdout.write(text);
-      atLineStart = true;
+      atLineStart = text.endsWith('\n');
     };
     for await (const event of this.client.askStream(request, this.requestOptions())) {
       this.spinner.stop();
