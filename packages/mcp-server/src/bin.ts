@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { ConfigError, loadMcpConfig } from './config.js';
+import { startMcpHttpServer } from './http.js';
+import { runStdioServer } from './stdio.js';
+
+const HELP = `Usage: ocs-mcp [--http]
+  (default)  serve MCP over stdio
+  --http     serve Streamable HTTP on MCP_HTTP_HOST:MCP_HTTP_PORT/mcp (default 127.0.0.1:3001)
+Configuration comes from the environment (see README).`;
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stderr.write(`${HELP}\n`);
+    return;
+  }
+  const config = loadMcpConfig(process.env);
+  if (args.includes('--http')) {
+    const server = await startMcpHttpServer(config);
+    process.stderr.write(`ocs-mcp listening on ${server.url}\n`);
+    const stop = () => void server.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    return;
+  }
+  await runStdioServer(config);
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`ocs-mcp: ${err instanceof ConfigError ? err.message : 'failed to start'}\n`);
+  if (!(err instanceof ConfigError)) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** Tool groups that OCS_MCP_TOOLSETS can switch on; one file per group in src/tools/. */
+export const TOOLSETS = ['subscriber', 'subscription', 'balance', 'history', 'offers'] as const;
+export type Toolset = (typeof TOOLSETS)[number];
+
+const commaList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== ''),
+  );
+
+const flag = (fallback: 'true' | 'false') =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .default(fallback)
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], 'must be true or false'))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/**
+ * Every environment variable the MCP server reads. Keys are the variable names; the `.describe()`
+ * texts and defaults are the single source for the README table and `.env.example`.
+ */
+export const mcpEnvSchema = z.object({
+  OCS_API_URL: httpUrl
+    .default('http://127.0.0.1:8080/ocs/prov/v1')
+    .describe(
+      'Base URL of the OCS provisioning API, including the /ocs/prov/v1 context path (alias: OCS_API_BASE_URL).',
+    ),
+  OCS_API_KEY: z
+    .string()
+    .optional()
+    .describe('API key sent to the OCS as the X-API-Key header. Never logged.'),
+  OCS_API_TIMEOUT: z.coerce
+    .number('must be a number of seconds')
+    .positive('must be greater than 0')
+    .max(600, 'must be at most 600 seconds')
+    .default(30)
+    .describe('Deadline in seconds for one tool call against the OCS, retries included.'),
+  OCS_MCP_READ_ONLY: flag('false').describe(
+    'true hides every tool that writes to the OCS and refuses them if called anyway.',
+  ),
+  OCS_MCP_TOOLSETS: z
+    .string()
+    .default(TOOLSETS.join(','))
+    .transform((s, ctx) => {
+      const names = s
+        .split(',')
+        .map((v) => v.trim().toLowerCase())
+        .filter((v) => v !== '');
+      const unknown = names.filter((n) => !(TOOLSETS as readonly string[]).includes(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown toolset(s) ${unknown.join(', ')}; choose from ${TOOLSETS.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      if (names.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `must name at least one of ${TOOLSETS.join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as Toolset[];
+    })
+    .describe(`Comma-separated tool groups to expose: ${TOOLSETS.join(', ')}.`),
+  OCS_OFFERS_FILE: z
+    .string()
+    .optional()
+    .describe('Offer catalogue file (.csv or .json). Default: the bundled, corrected offers.csv.'),
+  MCP_HTTP_HOST: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .default('127.0.0.1')
+    .describe('Interface the Streamable HTTP server binds to (ocs-mcp --http).'),
+  MCP_HTTP_PORT: z.coerce
+    .number('must be a port number')
+    .int('must be a whole number')
+    .min(0, 'must be 0-65535')
+    .max(65535, 'must be 0-65535')
+    .default(3001)
+    .describe('Port of the Streamable HTTP server; the endpoint is /mcp.'),
+  MCP_AUTH_TOKENS: commaList.describe(
+    'Comma-separated bearer tokens accepted on /mcp. Empty: no authentication (bind to loopback only).',
+  ),
+  MCP_ALLOWED_ORIGINS: commaList.describe(
+    'Extra Origin hostnames allowed on /mcp beyond localhost, 127.0.0.1 and [::1].',
+  ),
+  MCP_ALLOWED_HOSTS: commaList.describe(
+    'Extra Host header hostnames allowed on /mcp beyond localhost (needed when binding another interface).',
+  ),
+  MCP_CONFIRMATION_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .optional()
+    .describe(
+      'HMAC key for destructive-action confirmation tokens. Random per process when unset (tokens then die with the process).',
+    ),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')
+    .default('info')
+    .describe('pino log level; logs always go to stderr.'),
+});
+export type McpEnv = z.infer<typeof mcpEnvSchema>;
+
+export interface McpConfig {
+  ocsApiUrl: string;
+  ocsApiKey: string | undefined;
+  ocsApiTimeoutMs: number;
+  readOnly: boolean;
+  toolsets: Toolset[];
+  offersFile: string | undefined;
+  httpHost: string;
+  httpPort: number;
+  authTokens: string[];
+  allowedOrigins: string[];
+  allowedHosts: string[];
+  confirmationSecret: string;
+  logLevel: McpEnv['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates the environment once at start-up. The error names every bad variable and never echoes
+ * a value (some are secrets).
+ */
+export function loadMcpConfig(env: Record<string, string | undefined> = process.env): McpConfig {
+  const input: Record<string, string | undefined> = {};
+  for (const key of Object.keys(mcpEnvSchema.shape)) {
+    const value = env[key];
+    // An empty variable means "unset", as in most shells' `VAR= cmd` usage.
+    input[key] = value === undefined || value === '' ? undefined : value;
+  }
+  if (input.OCS_API_URL === undefined && env.OCS_API_BASE_URL) input.OCS_API_URL = env.OCS_API_BASE_URL;
+  const parsed = mcpEnvSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    ocsApiUrl: e.OCS_API_URL,
+    ocsApiKey: e.OCS_API_KEY,
+    ocsApiTimeoutMs: Math.round(e.OCS_API_TIMEOUT * 1000),
+    readOnly: e.OCS_MCP_READ_ONLY,
+    toolsets: e.OCS_MCP_TOOLSETS,
+    offersFile: e.OCS_OFFERS_FILE,
+    httpHost: e.MCP_HTTP_HOST,
+    httpPort: e.MCP_HTTP_PORT,
+    authTokens: e.MCP_AUTH_TOKENS,
+    allowedOrigins: e.MCP_ALLOWED_ORIGINS,
+    allowedHosts: e.MCP_ALLOWED_HOSTS,
+    confirmationSecret: e.MCP_CONFIRMATION_SECRET ?? randomBytes(32).toString('hex'),
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,161 @@
+import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import type { McpConfig } from './config.js';
+import { OcsError } from './ocs/ocs-error.js';
+import { newTransactionId } from './ocs/ocs-http.js';
+import { getRuntime, type Runtime } from './runtime.js';
+import { invokeTool } from './tools/invoke-tool.js';
+
+export const SERVER_INFO = { name: 'ocs-mcp', version: '0.1.0' } as const;
+
+/** Operating guide for the model, sent once at connect (initialize / server/discover). */
+export function serverInstructions(config: McpConfig): string {
+  const lines = [
+    'OCS provisioning tools (telecom Online Charging System): subscribers, subscriptions, balances, account history, offer catalogue.',
+    'Identifiers: subscriberId comes from lookup_subscriber (search by MSISDN first; "+43 660 1234567" style input is fine) or create_subscriber; subscriptionId from list_subscriptions or create_subscription; interactionId from list_account_history; offerId from list_offers.',
+    'Typical flow: lookup_subscriber -> list_subscriptions -> list_balances. To onboard: lookup_subscriber (must not exist) -> create_subscriber -> list_offers -> create_subscription(create_balances=true, activate=true).',
+    'Offer matching convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers get POSTPAID offers.',
+    "Destructive actions (delete_*, change_subscriber_state to DEACTIVATED/TERMINATED, change_subscription_state cancel) need the human's explicit confirmation: either the client shows a confirmation dialog, or the tool returns confirmation_required with a token. Ask the human; repeat the call with confirmation_token only after a clear yes. Never invent tokens.",
+    'Every OCS result carries transaction_id; pass your own transaction_id to retry a create safely after a timeout.',
+    'Errors are short and say what to do next (e.g. which lookup gives the missing id); do not retry the same failing call unchanged.',
+  ];
+  if (config.readOnly) lines.push('This server is READ-ONLY: tools that change the OCS are not available.');
+  return lines.join('\n');
+}
+
+function registerResources(server: McpServer, runtime: Runtime): void {
+  server.registerResource(
+    'offer_catalogue',
+    'ocs://offers',
+    {
+      title: 'Offer catalogue',
+      description: 'All offers (price plans, bundles) with the balances they grant, as JSON.',
+      mimeType: 'application/json',
+    },
+    async (uri) => ({
+      contents: [
+        { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(runtime.catalogue.offers) },
+      ],
+    }),
+  );
+  if (!runtime.config.toolsets.includes('subscriber')) return;
+  server.registerResource(
+    'subscriber',
+    new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined }),
+    {
+      title: 'Subscriber',
+      description: 'One subscriber record from the OCS by subscriberId, as JSON.',
+      mimeType: 'application/json',
+    },
+    async (uri, variables, ctx) => {
+      const raw = variables.subscriberId;
+      const id = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
+      try {
+        const subscriber = await runtime.api.getSubscriber(id, {
+          transactionId: newTransactionId(),
+          signal: ctx.mcpReq.signal,
+        });
+        return {
+          contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(subscriber) }],
+        };
+      } catch (err) {
+        // Resource reads have no isError channel: a thrown Error becomes a JSON-RPC error with this text.
+        throw new Error(err instanceof OcsError ? err.message : 'Could not read the subscriber.');
+      }
+    },
+  );
+}
+
+function registerPrompts(server: McpServer, runtime: Runtime): void {
+  const canWrite = !runtime.config.readOnly;
+  if (canWrite)
+    server.registerPrompt(
+      'onboard_subscriber',
+      {
+        title: 'Onboard a subscriber with an offer',
+        description:
+          'Create a subscriber (if new) and subscribe it to an offer with its balances, activated.',
+        argsSchema: z.object({
+          msisdn: z.string().describe('MSISDN of the new subscriber'),
+          offerId: z.string().describe('Offer id from the catalogue (list_offers)'),
+          firstName: z.string().optional(),
+          lastName: z.string().optional(),
+        }),
+      },
+      ({ msisdn, offerId, firstName, lastName }) => ({
+        messages: [
+          {
+            role: 'user',
+            content: {
+              type: 'text',
+              text: [
+                `Onboard MSISDN ${msisdn} on offer ${offerId}${firstName || lastName ? ` for ${[firstName, lastName].filter(Boolean).join(' ')}` : ''}.`,
+                '1. lookup_subscriber by MSISDN. If it exists, stop and tell me its state and subscriptions.',
+                `2. get_offer ${offerId}; check its type (PREPAID/POSTPAID).`,
+                '3. create_subscriber with that subscriberType and the names, initialState active.',
+                `4. create_subscription with offerId ${offerId}, create_balances=true, activate=true.`,
+                '5. Summarise: subscriberId, subscriptionId, balances, and the transaction ids.',
+              ].join('\n'),
+            },
+          },
+        ],
+      }),
+    );
+  server.registerPrompt(
+    'investigate_balance_complaint',
+    {
+      title: 'Investigate a balance complaint',
+      description: "Check a subscriber's subscriptions, balances and history to explain a balance complaint.",
+      argsSchema: z.object({
+        msisdn: z.string().describe('MSISDN of the complaining subscriber'),
+        complaint: z.string().optional().describe("The customer's complaint in their words"),
+      }),
+    },
+    ({ msisdn, complaint }) => ({
+      messages: [
+        {
+          role: 'user',
+          content: {
+            type: 'text',
+            text: [
+              `A customer with MSISDN ${msisdn} complains about their balance${complaint ? `: "${complaint}"` : '.'}`,
+              '1. lookup_subscriber by MSISDN; note subscriberType and currentState.',
+              '2. list_subscriptions; for each active or suspended one, list_balances.',
+              '3. list_account_history for the subscriber and each subscription (recent state changes).',
+              '4. Compare balanceAvailable with balanceAmount and the offer (get_offer) to explain the situation.',
+              '5. Propose a fix but do not change anything without my explicit approval.',
+            ].join('\n'),
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/**
+ * A fresh McpServer for one request (HTTP) or one connection (stdio). Cheap: everything heavy
+ * (pool, catalogue, tool schemas) is built once per config in the runtime.
+ */
+export function createOcsMcpServer(config: McpConfig): McpServer {
+  const runtime = getRuntime(config);
+  const server = new McpServer(SERVER_INFO, {
+    capabilities: { tools: {}, resources: {}, prompts: {} },
+    instructions: serverInstructions(config),
+  });
+  for (const def of runtime.tools) {
+    server.registerTool(
+      def.name,
+      {
+        title: def.title,
+        description: def.description,
+        inputSchema: def.inputSchema,
+        outputSchema: def.outputSchema,
+        annotations: { title: def.title, ...def.annotations },
+      },
+      (args, ctx) => invokeTool(def, args as Record<string, unknown>, ctx, server, runtime),
+    );
+  }
+  registerResources(server, runtime);
+  registerPrompts(server, runtime);
+  return server;
+}

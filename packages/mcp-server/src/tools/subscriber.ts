@@ -1,0 +1,287 @@
+import {
+  IsoDate,
+  MSISDN_PATTERN,
+  SUBSCRIBER_PATCH_FIELDS,
+  SubscriberCreate,
+  type SubscriberPatchField,
+  SubscriberState,
+  SubscriberStateName,
+} from '@ocsai/contract';
+import { z } from 'zod';
+import { OcsError } from '../ocs/ocs-error.js';
+import { SubscriberRecord } from '../ocs/provisioning-api.js';
+import { CREATES, DELETES, defineTool, normaliseMsisdn, READ_ONLY, UPDATES } from './tool-definition.js';
+
+const SubscriberId = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('OCS subscriberId (a UUID). Get it from lookup_subscriber (by MSISDN) or create_subscriber.');
+
+const MsisdnInput = z
+  .string()
+  .min(1)
+  .max(40)
+  .describe(
+    'MSISDN in international format. "+43 660 1234567" style input is accepted; "+", spaces, dashes and brackets are stripped, leaving 11-15 digits.',
+  );
+
+const subscriberOut = z.object({
+  subscriber: SubscriberRecord.describe(
+    'The subscriber as the OCS returns it: subscriberId, msisdn, imsi, currentState (pre-provisioned|active|suspended|deactivated|terminated), subscriberType, personalInfo, billing, subscriptions (ids), dates.',
+  ),
+});
+
+function msisdnOrThrow(raw: string): string {
+  const digits = normaliseMsisdn(raw);
+  if (!MSISDN_PATTERN.test(digits))
+    throw new OcsError(
+      'validation',
+      `msisdn "${raw}" is not a valid MSISDN: after removing "+", spaces and dashes it must be 11 to 15 digits in international format (e.g. 43664123456789).`,
+    );
+  return digits;
+}
+
+export const lookupSubscriber = defineTool({
+  name: 'lookup_subscriber',
+  toolset: 'subscriber',
+  title: 'Look up subscriber',
+  description:
+    'Find a subscriber and return its subscriberId plus the full record. Start here: almost every other tool needs the subscriberId. Search by msisdn (preferred), or imsi, or firstName and lastName together (exact match; the first match is returned). If several are given, msisdn wins, then imsi.',
+  input: z.object({
+    msisdn: MsisdnInput.optional(),
+    imsi: z
+      .string()
+      .regex(/^\d{12,15}$/, 'IMSI must be 12 to 15 digits')
+      .optional()
+      .describe('IMSI, 12-15 digits.'),
+    firstName: z.string().min(1).max(100).optional().describe('First name; needs lastName too.'),
+    lastName: z.string().min(1).max(100).optional().describe('Last name; needs firstName too.'),
+  }),
+  output: z.object({ subscriberId: z.string() }).extend(subscriberOut.shape),
+  annotations: READ_ONLY,
+  writes: false,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    const o = { transactionId, signal };
+    let query: { msisdn?: string; imsi?: string; firstName?: string; lastName?: string };
+    if (args.msisdn) query = { msisdn: msisdnOrThrow(args.msisdn) };
+    else if (args.imsi) query = { imsi: args.imsi };
+    else if (args.firstName && args.lastName) query = { firstName: args.firstName, lastName: args.lastName };
+    else
+      throw new OcsError(
+        'validation',
+        'Give msisdn, or imsi, or both firstName and lastName to look up a subscriber.',
+      );
+    const subscriberId = await runtime.api.lookupSubscriber(query, o);
+    const subscriber = await runtime.api.getSubscriber(subscriberId, o);
+    return { subscriberId, subscriber };
+  },
+});
+
+export const createSubscriber = defineTool({
+  name: 'create_subscriber',
+  toolset: 'subscriber',
+  title: 'Create subscriber',
+  description:
+    'Create a new subscriber (a SIM/customer) in the OCS and return it with its new subscriberId. Check with lookup_subscriber first: an MSISDN that is already in use is refused. The subscriber starts pre-provisioned unless initialState is given. Then add a plan with create_subscription.',
+  input: z.object({
+    msisdn: MsisdnInput,
+    imsi: z
+      .string()
+      .regex(/^\d{12,15}$/, 'IMSI must be 12 to 15 digits')
+      .optional()
+      .describe('IMSI, 12-15 digits.'),
+    subscriberType: z.enum(['PREPAID', 'POSTPAID']).optional().describe('Default PREPAID.'),
+    firstName: z.string().max(100).optional(),
+    lastName: z.string().max(100).optional(),
+    email: z.email('must be a valid e-mail address').optional(),
+    dateOfBirth: IsoDate.optional().describe('YYYY-MM-DD'),
+    contactNumber: z.string().max(40).optional(),
+    languageId: z.string().max(10).optional().describe('Language code, default EN.'),
+    carrierId: z.string().max(100).optional(),
+    billingCycle: z.string().max(40).optional().describe('Default MONTHLY.'),
+    billcycleDay: z.number().int().min(1).max(31).optional().describe('Day of month, default 1.'),
+    street: z.string().max(200).optional().describe('Billing address street.'),
+    city: z.string().max(100).optional().describe('Billing address city.'),
+    state: z.string().max(100).optional().describe('Billing address state/region (not the lifecycle state).'),
+    zipCode: z.string().max(20).optional(),
+    country: z.string().max(100).optional(),
+    initialState: SubscriberState.optional().describe(
+      'Lifecycle state to create in (lowercase), default pre-provisioned.',
+    ),
+  }),
+  output: subscriberOut,
+  annotations: CREATES,
+  writes: true,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    const personal = {
+      firstName: args.firstName,
+      lastName: args.lastName,
+      email: args.email,
+      dateOfBirth: args.dateOfBirth,
+      contactNumber: args.contactNumber,
+    };
+    const address = {
+      street: args.street,
+      city: args.city,
+      state: args.state,
+      zipCode: args.zipCode,
+      country: args.country,
+    };
+    const has = (o: object) => Object.values(o).some((v) => v !== undefined);
+    const body = SubscriberCreate.parse({
+      msisdn: msisdnOrThrow(args.msisdn),
+      imsi: args.imsi,
+      subscriberType: args.subscriberType,
+      languageId: args.languageId,
+      carrierId: args.carrierId,
+      currentState: args.initialState,
+      personalInfo: has(personal) ? personal : undefined,
+      billing:
+        has(address) || args.billingCycle || args.billcycleDay
+          ? {
+              billingCycle: args.billingCycle,
+              billcycleDay: args.billcycleDay,
+              billingAddress: has(address) ? address : undefined,
+            }
+          : undefined,
+    });
+    return { subscriber: await runtime.api.createSubscriber(body, { transactionId, signal }) };
+  },
+});
+
+export const getSubscriber = defineTool({
+  name: 'get_subscriber',
+  toolset: 'subscriber',
+  title: 'Get subscriber',
+  description:
+    'Fetch one subscriber by subscriberId: state, MSISDN/IMSI, personal and billing data, and the ids of its subscriptions. Use lookup_subscriber instead when you only have an MSISDN.',
+  input: z.object({ subscriberId: SubscriberId }),
+  output: subscriberOut,
+  annotations: READ_ONLY,
+  writes: false,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    return { subscriber: await runtime.api.getSubscriber(args.subscriberId, { transactionId, signal }) };
+  },
+});
+
+/** Flat PATCH names the OCS accepts, minus `state` (change_subscriber_state guards that one). */
+const UPDATABLE_FIELDS = SUBSCRIBER_PATCH_FIELDS.filter((f) => f !== 'state') as Exclude<
+  SubscriberPatchField,
+  'state'
+>[];
+
+export const updateSubscriber = defineTool({
+  name: 'update_subscriber',
+  toolset: 'subscriber',
+  title: 'Update subscriber',
+  description:
+    "Change fields of a subscriber (contact data, billing address, language, MSISDN/IMSI...). Takes a list of {fieldName, fieldValue} with the OCS's flat field names (email, billingCity, billcycleDay...), applied together: if one is refused nothing changes. Use change_subscriber_state for the lifecycle state. Returns the updated subscriber. Needs the subscriberId from lookup_subscriber.",
+  input: z.object({
+    subscriberId: SubscriberId,
+    updates: z
+      .array(
+        z.object({
+          fieldName: z
+            .enum(UPDATABLE_FIELDS as [string, ...string[]])
+            .describe(
+              'Flat OCS field name; billing address parts are billingStreet/billingCity/billingState/billingZipCode/billingCountry.',
+            ),
+          fieldValue: z
+            .union([z.string(), z.number()])
+            .describe('New value; billcycleDay is a whole number 1-31, everything else text.'),
+        }),
+      )
+      .min(1, 'give at least one update')
+      .max(20),
+  }),
+  output: subscriberOut,
+  annotations: UPDATES,
+  writes: true,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    const ops = args.updates.map(({ fieldName, fieldValue }) => {
+      if (fieldName === 'billcycleDay') {
+        const day = typeof fieldValue === 'number' ? fieldValue : Number(fieldValue);
+        if (!Number.isInteger(day) || day < 1 || day > 31)
+          throw new OcsError('validation', 'billcycleDay must be a whole number from 1 to 31.');
+        return { fieldName, fieldValue: day };
+      }
+      const text = String(fieldValue);
+      if (fieldName === 'msisdn') return { fieldName, fieldValue: msisdnOrThrow(text) };
+      if (fieldName === 'email' && !z.email().safeParse(text).success)
+        throw new OcsError('validation', `email "${text}" is not a valid e-mail address.`);
+      return { fieldName, fieldValue: text };
+    });
+    return {
+      subscriber: await runtime.api.patchSubscriber(args.subscriberId, ops, { transactionId, signal }),
+    };
+  },
+});
+
+export const deleteSubscriber = defineTool({
+  name: 'delete_subscriber',
+  toolset: 'subscriber',
+  title: 'Delete subscriber',
+  description:
+    'Permanently delete a subscriber together with all its subscriptions and balances (account history is kept). Cannot be undone; prefer change_subscriber_state to suspend or deactivate. Needs the subscriberId from lookup_subscriber. Returns {deleted: true, subscriberId}.',
+  input: z.object({ subscriberId: SubscriberId }),
+  output: z.object({ deleted: z.literal(true), subscriberId: z.string() }),
+  annotations: DELETES,
+  writes: true,
+  callsOcs: true,
+  confirm: (args) => ({
+    summary: `Permanently delete subscriber ${args.subscriberId} with all its subscriptions and balances.`,
+  }),
+  async run(args, { runtime, transactionId, signal }) {
+    await runtime.api.deleteSubscriber(args.subscriberId, { transactionId, signal });
+    return { deleted: true as const, subscriberId: args.subscriberId };
+  },
+});
+
+/** Lifecycle states after which service stops for good (or until an operator steps in). */
+const DESTRUCTIVE_STATES = new Set(['TERMINATED', 'DEACTIVATED']);
+
+export const changeSubscriberState = defineTool({
+  name: 'change_subscriber_state',
+  toolset: 'subscriber',
+  title: 'Change subscriber state',
+  description:
+    'Move a subscriber to another lifecycle state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED (any state may go to any state). ACTIVE enables service, SUSPENDED pauses it; DEACTIVATED and TERMINATED stop service and need confirmation. The OCS records the change in the account history. Needs the subscriberId from lookup_subscriber. Returns the updated subscriber.',
+  input: z.object({
+    subscriberId: SubscriberId,
+    state: z
+      .enum([...SubscriberStateName.options, ...SubscriberState.options])
+      .transform((v) => v.toUpperCase().replace('-', '_') as SubscriberStateName)
+      .describe('Target state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED.'),
+  }),
+  output: subscriberOut,
+  annotations: { ...UPDATES, destructiveHint: true },
+  writes: true,
+  callsOcs: true,
+  confirm: (args) =>
+    DESTRUCTIVE_STATES.has(args.state)
+      ? { summary: `Set subscriber ${args.subscriberId} to ${args.state}; service stops.` }
+      : undefined,
+  async run(args, { runtime, transactionId, signal }) {
+    return {
+      subscriber: await runtime.api.patchSubscriber(
+        args.subscriberId,
+        [{ fieldName: 'state', fieldValue: args.state }],
+        { transactionId, signal },
+      ),
+    };
+  },
+});
+
+export const SUBSCRIBER_TOOLS = [
+  lookupSubscriber,
+  createSubscriber,
+  getSubscriber,
+  updateSubscriber,
+  deleteSubscriber,
+  changeSubscriberState,
+];

@@ -1,0 +1,221 @@
+import {
+  balancesFromOffer,
+  SubscriptionAction,
+  SubscriptionPatchField,
+  subscriptionFromOffer,
+} from '@ocsai/contract';
+import { z } from 'zod';
+import { OcsError } from '../ocs/ocs-error.js';
+import { BalanceRecord, SubscriptionRecord } from '../ocs/provisioning-api.js';
+import { CREATES, DELETES, defineTool, PageInput, READ_ONLY, UPDATES } from './tool-definition.js';
+
+const SubscriberId = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('OCS subscriberId. Get it from lookup_subscriber (by MSISDN).');
+
+export const SubscriptionId = z
+  .string()
+  .min(1)
+  .max(200)
+  .describe('OCS subscriptionId. Get it from list_subscriptions (by subscriberId) or create_subscription.');
+
+const subscriptionOut = z.object({
+  subscription: SubscriptionRecord.describe(
+    'The subscription as the OCS returns it: subscriptionId, subscriberId, offerId, offerName, subscriptionType, state (pending|active|suspended|cancelled|expired), recurring, cycle fields, renewalDate, dates.',
+  ),
+});
+
+/** Sub-step transaction ids, derived so that repeating the whole call with the same id is idempotent too. */
+const stepId = (base: string, step: string) => `${base}.${step}`;
+
+export const createSubscription = defineTool({
+  name: 'create_subscription',
+  toolset: 'subscription',
+  title: 'Create subscription from offer',
+  description:
+    "Subscribe a subscriber to an offer from the catalogue (list_offers): builds the subscription from the offer (name, type, recurring cycle). Convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers POSTPAID offers. With create_balances=true also creates the offer's balances (voice, SMS, data allowances); with activate=true also activates it (otherwise it stays pending). Needs subscriberId (lookup_subscriber) and offerId (list_offers). Returns the subscription and any created balances.",
+  input: z.object({
+    subscriberId: SubscriberId,
+    offerId: z.string().min(1).max(100).describe('Offer id from list_offers, e.g. "1000".'),
+    create_balances: z.boolean().default(false).describe("Also create the offer's balances (default false)."),
+    activate: z.boolean().default(false).describe('Also activate the subscription (default false: pending).'),
+  }),
+  output: subscriptionOut.extend({
+    balances: z
+      .array(BalanceRecord)
+      .describe('Balances created from the offer (empty unless create_balances).'),
+  }),
+  annotations: CREATES,
+  writes: true,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    const offer = runtime.offersById.get(args.offerId);
+    if (!offer)
+      throw new OcsError(
+        'validation',
+        `Offer ${args.offerId} is not in the catalogue. Known offers: ${[...runtime.offersById.keys()].join(', ')} (see list_offers).`,
+      );
+    let subscription = await runtime.api.createSubscription(args.subscriberId, subscriptionFromOffer(offer), {
+      transactionId,
+      signal,
+    });
+    const balances = [];
+    if (args.create_balances) {
+      for (const [i, body] of balancesFromOffer(offer).entries()) {
+        balances.push(
+          await runtime.api.createBalance(subscription.subscriptionId, body, {
+            transactionId: stepId(transactionId, `balance${i + 1}`),
+            signal,
+          }),
+        );
+      }
+    }
+    if (args.activate) {
+      subscription = await runtime.api.subscriptionAction(subscription.subscriptionId, 'activate', {
+        transactionId: stepId(transactionId, 'activate'),
+        signal,
+      });
+    }
+    return { subscription, balances };
+  },
+});
+
+export const listSubscriptions = defineTool({
+  name: 'list_subscriptions',
+  toolset: 'subscription',
+  title: 'List subscriptions',
+  description:
+    "List a subscriber's subscriptions (plans) with their state and offer. Needs the subscriberId from lookup_subscriber. The OCS returns the whole list; limit/offset page it here. Returns {subscriptions, total, limit, offset}.",
+  input: z.object({ subscriberId: SubscriberId, ...PageInput }),
+  output: z.object({
+    subscriptions: z.array(SubscriptionRecord),
+    total: z.number().int().describe('Number of subscriptions the subscriber has.'),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  }),
+  annotations: READ_ONLY,
+  writes: false,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    const all = await runtime.api.listSubscriptions(args.subscriberId, { transactionId, signal });
+    return {
+      subscriptions: all.slice(args.offset, args.offset + args.limit),
+      total: all.length,
+      limit: args.limit,
+      offset: args.offset,
+    };
+  },
+});
+
+export const getSubscription = defineTool({
+  name: 'get_subscription',
+  toolset: 'subscription',
+  title: 'Get subscription',
+  description:
+    'Fetch one subscription by subscriptionId: state, offer, recurring cycle, renewal date. Use list_subscriptions to find subscriptionIds of a subscriber.',
+  input: z.object({ subscriptionId: SubscriptionId }),
+  output: subscriptionOut,
+  annotations: READ_ONLY,
+  writes: false,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    return {
+      subscription: await runtime.api.getSubscription(args.subscriptionId, { transactionId, signal }),
+    };
+  },
+});
+
+export const updateSubscription = defineTool({
+  name: 'update_subscription',
+  toolset: 'subscription',
+  title: 'Update subscription',
+  description:
+    'Change fields of a subscription: offerName, subscriptionType, recurring, paidFlag, isGroup, maxRecurringCycles, cycleLengthUnits, cycleLengthType (DAYS|WEEKS|MONTHS|YEARS), customParameters (object of strings). Applied together: if one is refused nothing changes. The state cannot be changed here (use change_subscription_state). Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
+  input: z.object({
+    subscriptionId: SubscriptionId,
+    updates: z
+      .array(
+        z.object({
+          fieldName: SubscriptionPatchField.describe('Field to change.'),
+          fieldValue: z
+            .union([z.string(), z.number(), z.boolean(), z.record(z.string(), z.string())])
+            .describe(
+              'New value: booleans for recurring/paidFlag/isGroup, whole numbers for counts, an object for customParameters.',
+            ),
+        }),
+      )
+      .min(1, 'give at least one update')
+      .max(20),
+  }),
+  output: subscriptionOut,
+  annotations: UPDATES,
+  writes: true,
+  callsOcs: true,
+  async run(args, { runtime, transactionId, signal }) {
+    return {
+      subscription: await runtime.api.patchSubscription(args.subscriptionId, args.updates, {
+        transactionId,
+        signal,
+      }),
+    };
+  },
+});
+
+export const changeSubscriptionState = defineTool({
+  name: 'change_subscription_state',
+  toolset: 'subscription',
+  title: 'Change subscription state',
+  description:
+    'Run a lifecycle action on a subscription: activate (from pending or suspended), suspend (from active), cancel (from active or suspended; final, needs confirmation), renew (from active; counts a cycle and may expire it). The OCS refuses other transitions and records each change in the account history. Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
+  input: z.object({
+    subscriptionId: SubscriptionId,
+    action: SubscriptionAction.describe('activate | suspend | cancel | renew'),
+  }),
+  output: subscriptionOut,
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
+  writes: true,
+  callsOcs: true,
+  confirm: (args) =>
+    args.action === 'cancel'
+      ? { summary: `Cancel subscription ${args.subscriptionId}; cancellation is final.` }
+      : undefined,
+  async run(args, { runtime, transactionId, signal }) {
+    return {
+      subscription: await runtime.api.subscriptionAction(args.subscriptionId, args.action, {
+        transactionId,
+        signal,
+      }),
+    };
+  },
+});
+
+export const deleteSubscription = defineTool({
+  name: 'delete_subscription',
+  toolset: 'subscription',
+  title: 'Delete subscription',
+  description:
+    'Permanently delete a subscription and its balances. Cannot be undone; prefer change_subscription_state (suspend/cancel) to keep the record. Needs the subscriptionId from list_subscriptions. Returns {deleted: true, subscriptionId}.',
+  input: z.object({ subscriptionId: SubscriptionId }),
+  output: z.object({ deleted: z.literal(true), subscriptionId: z.string() }),
+  annotations: DELETES,
+  writes: true,
+  callsOcs: true,
+  confirm: (args) => ({
+    summary: `Permanently delete subscription ${args.subscriptionId} and its balances.`,
+  }),
+  async run(args, { runtime, transactionId, signal }) {
+    await runtime.api.deleteSubscription(args.subscriptionId, { transactionId, signal });
+    return { deleted: true as const, subscriptionId: args.subscriptionId };
+  },
+});
+
+export const SUBSCRIPTION_TOOLS = [
+  createSubscription,
+  listSubscriptions,
+  getSubscription,
+  updateSubscription,
+  changeSubscriptionState,
+  deleteSubscription,
+];
