@@ -71,7 +71,12 @@ export function createEmulatorApp(options: CreateAppOptions): Hono<AppEnv> {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) => errorResponse(c, fidelity, 413, `body: larger than ${MAX_BODY_BYTES} bytes`),
+      onError: (c) => {
+        const response = errorResponse(c, fidelity, 413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+        // The rest of the oversized body is never read, so the connection cannot be reused.
+        response.headers.set('Connection', 'close');
+        return response;
+      },
     }),
   );
 

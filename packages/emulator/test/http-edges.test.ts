@@ -1,0 +1,208 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createEmulatorApp, OcsStore } from '@ocsai/emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+
+let friendly: Harness;
+let strict: Harness;
+beforeAll(async () => {
+  friendly = await startHarness();
+  strict = await startHarness({ fidelity: 'strict' });
+});
+afterAll(async () => {
+  await friendly.close();
+  await strict.close();
+});
+
+describe('request hygiene', () => {
+  it('malformed or missing JSON → 400 naming the body', async () => {
+    const bad = await friendly.call('POST', '/subscribers', '{"msisdn":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^body: malformed JSON/);
+    expect((await friendly.call('POST', '/subscribers', '')).body.message).toMatch(
+      /body: a JSON request body is required/,
+    );
+    expect((await friendly.call('PATCH', '/subscribers/x', 'null')).status).toBe(400);
+  });
+
+  it('bodies over 1 MiB → 413', async () => {
+    const big = JSON.stringify({ msisdn: uniqueMsisdn(), carrierId: 'x'.repeat(1024 * 1024) });
+    const r = await friendly.call('POST', '/subscribers', big);
+    expect(r.status).toBe(413);
+    expect(r.body.status).toBe(413);
+    expect(r.headers.get('x-transaction-id')).toBeTruthy();
+  });
+
+  it('treats a trailing slash as equivalent', async () => {
+    const r = await friendly.call('POST', '/subscribers/', { msisdn: uniqueMsisdn() });
+    expect(r.status).toBe(201);
+    expect((await friendly.call('GET', `/subscribers/${r.body.subscriberId}/`)).status).toBe(200);
+  });
+
+  it('unknown route 404, wrong method 405 with Allow', async () => {
+    const nf = await friendly.call('GET', '/nothing/here');
+    expect(nf.status).toBe(404);
+    expect(nf.body.path).toBe('/ocs/prov/v1/nothing/here');
+    const outside = await fetch(friendly.emulator.url.replace('/ocs/prov/v1', '/elsewhere'));
+    expect(outside.status).toBe(404);
+    expect(outside.headers.get('x-transaction-id')).toMatch(/^elsewhere_\d{13}$/);
+    const m = await friendly.call('PUT', '/subscribers/some-id');
+    expect(m.status).toBe(405);
+    expect(m.headers.get('allow')?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
+  });
+
+  it('health check: 200 with an empty body', async () => {
+    const r = await friendly.call('GET', '/health-check');
+    expect(r.status).toBe(200);
+    expect(r.text).toBe('');
+  });
+});
+
+describe('fidelity', () => {
+  it('strict sends the real backend’s bodiless errors; friendly explains them', async () => {
+    const owner = (await strict.call('POST', '/subscribers', { msisdn: uniqueMsisdn() })).body.subscriberId;
+    const sub = (await strict.call('POST', `/subscribers/${owner}/subscriptions`, { offerId: 'x' })).body
+      .subscriptionId;
+    const bodiless: [string, string, unknown?][] = [
+      ['GET', '/subscribers/lookup'],
+      ['GET', '/subscribers/lookup?msisdn=40000000000'],
+      ['PATCH', `/subscribers/${owner}`, [{ fieldName: 'nonExistentField', fieldValue: 1 }]],
+      ['PATCH', `/subscriptions/${sub}`, [{ fieldName: 'invalidField', fieldValue: 1 }]],
+      ['POST', `/subscriptions/${sub}/suspend`],
+      ['POST', '/subscriptions', { offerId: 'x' }],
+      ['POST', '/accountHistory', { status: 'TEST' }],
+      ['POST', '/accountHistory', '{bad json'],
+      ['GET', '/accountHistory/unknown'],
+      ['DELETE', '/accountHistory/unknown'],
+    ];
+    for (const [method, path, body] of bodiless) {
+      const s = await strict.call(method, path, body);
+      const f = await friendly.call(method, path.replace(owner, 'x').replace(sub, 'x'), body);
+      expect(s.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+      expect(s.text, `${method} ${path}`).toBe('');
+      expect(s.headers.get('x-transaction-id')).toBeTruthy();
+      expect(f.body?.message, `${method} ${path}`).toEqual(expect.any(String));
+    }
+    // Errors that carry a body on the real backend keep it in strict mode.
+    const missing = await strict.call('GET', '/subscribers/unknown');
+    expect(missing.body.message).toBe('Subscriber not found with id: unknown');
+  });
+
+  it('strict: non-numeric limit/offset → 500 "An unexpected error occurred"', async () => {
+    for (const query of ['limit=abc', 'offset=xyz']) {
+      const r = await strict.call('GET', `/accountHistory/entityId/e?${query}`);
+      expect(r.status).toBe(500);
+      expect(r.body).toMatchObject({
+        status: 500,
+        error: 'Internal Server Error',
+        message: 'An unexpected error occurred',
+      });
+    }
+  });
+});
+
+describe('API key', () => {
+  it('401 without a matching X-API-Key, health check stays open, key never echoed', async () => {
+    const h = await startHarness({ apiKey: 's3cret-key' });
+    try {
+      expect((await h.call('GET', '/health-check')).status).toBe(200);
+      const none = await h.call('GET', '/subscribers/x');
+      expect(none.status).toBe(401);
+      const wrong = await h.call('GET', '/subscribers/x', undefined, { 'X-API-Key': 'guess' });
+      expect(wrong.status).toBe(401);
+      expect(wrong.text).not.toContain('guess');
+      expect(wrong.text).not.toContain('s3cret');
+      expect(wrong.headers.get('x-transaction-id')).toBeTruthy();
+      expect((await h.call('GET', '/subscribers/x', undefined, { 'X-API-Key': 's3cret-key' })).status).toBe(
+        404,
+      );
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('offers, OpenAPI and docs', () => {
+  it('serves the bundled catalogue', async () => {
+    const list = await friendly.call('GET', '/offers');
+    expect(list.status).toBe(200);
+    expect(list.body.length).toBeGreaterThan(0);
+    const first = list.body[0];
+    expect((await friendly.call('GET', `/offers/${first.offerId}`)).body).toEqual(first);
+    expect((await friendly.call('GET', '/offers/none')).status).toBe(404);
+    expect((await friendly.call('POST', '/offers', {})).status).toBe(405);
+  });
+
+  it('serves a catalogue from OCS_OFFERS_FILE (JSON)', async () => {
+    const dir = friendly.dir;
+    const file = join(dir, 'offers.json');
+    const offer = {
+      offerId: '42',
+      offerName: 'Answer',
+      description: 'd',
+      price: 1,
+      offerType: 'PREPAID',
+      recurring: false,
+      paidFlag: true,
+      isGroup: false,
+      maxRecurringCycles: null,
+      cycleLengthUnits: 1,
+      cycleLengthType: 'MONTHS',
+      balances: [
+        {
+          balanceType: 'ALLOWANCE',
+          unitType: 'BYTES',
+          amount: 1,
+          isRecurring: false,
+          cycleLengthUnits: null,
+          cycleLengthType: null,
+          isRolloverAllowed: false,
+          maxRolloverAmount: 0,
+          description: 'data',
+        },
+      ],
+    };
+    writeFileSync(file, JSON.stringify([offer]));
+    const h = await startHarness({ offersFile: file });
+    try {
+      expect((await h.call('GET', '/offers')).body).toEqual([offer]);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('serves an OpenAPI document generated from the contract and an HTML reference', async () => {
+    const doc = await friendly.call('GET', '/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.0.3');
+    for (const path of [
+      '/subscriptions/{subscriptionId}/renew',
+      '/accountHistory/entityId/{entityId}',
+      '/subscribers/{subscriberId}/state',
+      '/offers',
+    ]) {
+      expect(doc.body.paths).toHaveProperty([path]);
+    }
+    expect(JSON.stringify(doc.body.paths['/subscribers/{subscriberId}'].get.responses['404'])).toContain(
+      'timestamp',
+    );
+    const page = await friendly.call('GET', '/docs');
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page.text).toContain('/accountHistory/{interactionId}');
+    expect(page.text).not.toMatch(/<script|https?:\/\/cdn/);
+  });
+});
+
+describe('createEmulatorApp', () => {
+  it('answers through app.request() and turns unexpected failures into a 500 body', async () => {
+    const store = OcsStore.open(':memory:');
+    const app = createEmulatorApp({ store, logger: false });
+    const ok = await app.request('/ocs/prov/v1/health-check');
+    expect(ok.status).toBe(200);
+    store.close();
+    const broken = await app.request('/ocs/prov/v1/subscribers/x');
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toMatchObject({ message: 'An unexpected error occurred' });
+  });
+});
