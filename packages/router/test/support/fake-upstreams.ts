@@ -1,0 +1,42 @@
+import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/types.js';
+import {
+  type FakeScript,
+  type FakeServer,
+  providerEnvFor,
+  startFakeAnthropic,
+  startFakeAzure,
+  startFakeLmStudio,
+  startFakeOllama,
+  startFakeOpenAI,
+  startFakeOpenRouter,
+} from '../fakes/index.js';
+
+const starters: Record<ProviderName, (script?: FakeScript) => Promise<FakeServer>> = {
+  openai: startFakeOpenAI,
+  anthropic: startFakeAnthropic,
+  azure: startFakeAzure,
+  openrouter: startFakeOpenRouter,
+  ollama: startFakeOllama,
+  lmstudio: startFakeLmStudio,
+};
+
+/** One fake upstream per provider and the env that points every provider of a router at them. */
+export async function startAllFakes(): Promise<{
+  fakes: Record<ProviderName, FakeServer>;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}> {
+  const entries = await Promise.all(
+    PROVIDER_NAMES.map(async (name) => [name, await starters[name]()] as const),
+  );
+  const fakes = Object.fromEntries(entries) as Record<ProviderName, FakeServer>;
+  const env: Record<string, string> = { ROUTER_STORE: 'memory' };
+  for (const name of PROVIDER_NAMES) Object.assign(env, providerEnvFor(name, fakes[name]));
+  return {
+    fakes,
+    env,
+    close: async () => {
+      await Promise.all(Object.values(fakes).map((fake) => fake.close()));
+    },
+  };
+}
