@@ -165,7 +165,7 @@ export class OcsHttp {
         log.warn({ method: req.method, path: req.path }, 'OCS call timed out');
         return new OcsError(
           'timeout',
-          `The OCS did not answer within ${Math.round(this.options.timeoutMs / 1000)} s (OCS_API_TIMEOUT). Check the result before repeating a write.`,
+          `The OCS did not answer within ${this.options.timeoutMs / 1000} s (OCS_API_TIMEOUT). Check the result before repeating a write.`,
         );
       }
       if (signal.aborted) return new OcsError('cancelled', 'The request was cancelled by the client.');
