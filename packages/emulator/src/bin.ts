@@ -1,9 +1,16 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
-import { loadEmulatorConfig } from './config.js';
+import { type EmulatorEnv, loadEmulatorConfig } from './config.js';
 import { startEmulator } from './server.js';
 
-const config = loadEmulatorConfig(process.env);
+let config: EmulatorEnv;
+try {
+  config = loadEmulatorConfig(process.env);
+} catch (error) {
+  // Fail fast with the variable's name, without a stack trace.
+  process.stderr.write(`ocs-emulator: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] });
 const emulator = await startEmulator({
   host: config.OCS_EMULATOR_HOST,
