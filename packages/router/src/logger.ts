@@ -1,12 +1,13 @@
 import { pino } from 'pino';
 
+// Hyphenated keys need pino's bracket notation.
 const SECRET_KEYS = [
   'authorization',
   'Authorization',
   'apiKey',
   'api_key',
-  '"api-key"',
-  '"x-api-key"',
+  '["api-key"]',
+  '["x-api-key"]',
   'OPENAI_API_KEY',
   'ANTHROPIC_API_KEY',
   'AZURE_OPENAI_API_KEY',
@@ -20,9 +21,9 @@ const SECRET_KEYS = [
  * safety net should someone log a request, an upstream error or the env later.
  */
 export const REDACT_PATHS = [
-  ...SECRET_KEYS,
-  ...SECRET_KEYS.map((key) => `*.${key}`),
-  ...SECRET_KEYS.map((key) => `*.*.${key}`),
+  ...SECRET_KEYS.filter((key) => !key.startsWith('[')),
+  ...SECRET_KEYS.map((key) => (key.startsWith('[') ? `*${key}` : `*.${key}`)),
+  ...SECRET_KEYS.map((key) => (key.startsWith('[') ? `*.*${key}` : `*.*.${key}`)),
   'req.headers.cookie',
 ];
 
