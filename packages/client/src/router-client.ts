@@ -52,9 +52,11 @@ export class RouterClient {
   private readonly fetchImpl: FetchLike | undefined;
   private readonly timeoutMs: number | undefined;
   private readonly headers: Record<string, string>;
+  private readonly origin: string;
 
   constructor(options: RouterClientOptions = {}) {
     this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.origin = originOf(this.baseUrl);
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch;
     this.timeoutMs = options.timeoutMs;
@@ -76,7 +78,7 @@ export class RouterClient {
    * as a `RouterError` of kind "stream".
    */
   async *askStream(request: AskRequest, options: RequestOptions = {}): AsyncGenerator<AskStreamEvent> {
-    const scope = new RequestScope(options.signal, options.timeoutMs ?? this.timeoutMs);
+    const scope = new RequestScope(options.signal, options.timeoutMs ?? this.timeoutMs, this.origin);
     let completed = false;
     try {
       const response = await this.send(
@@ -198,7 +200,7 @@ export class RouterClient {
 
   /** Runs one non-streaming exchange under a timeout/abort scope and maps failures to typed errors. */
   private async exchange<T>(options: RequestOptions, run: (scope: RequestScope) => Promise<T>): Promise<T> {
-    const scope = new RequestScope(options.signal, options.timeoutMs ?? this.timeoutMs);
+    const scope = new RequestScope(options.signal, options.timeoutMs ?? this.timeoutMs, this.origin);
     try {
       return await run(scope);
     } catch (error) {
@@ -251,6 +253,8 @@ class RequestScope {
   constructor(
     private readonly callerSignal: AbortSignal | undefined,
     private readonly timeoutMs: number | undefined,
+    /** Scheme, host and port only: never credentials or paths, which may be secret. */
+    private readonly origin: string,
   ) {
     callerSignal?.addEventListener('abort', this.onCallerAbort, { once: true });
   }
@@ -293,9 +297,28 @@ class RequestScope {
     if (this.timedOut) return new TimeoutError(this.timeoutMs ?? 0);
     if (this.callerSignal?.aborted) return this.callerSignal.reason;
     if (error instanceof RouterClientError) return error;
-    const message = error instanceof Error ? error.message : String(error);
-    return new NetworkError(`Could not reach the router: ${message}`, { cause: error });
+    return new NetworkError(`Could not reach the router at ${this.origin}: ${describeFailure(error)}`, {
+      cause: error,
+    });
   }
+}
+
+function originOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).origin;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+/** fetch hides the useful part ("ECONNREFUSED") in `cause`. */
+function describeFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause =
+    error instanceof Error ? (error.cause as { code?: unknown; message?: unknown } | undefined) : undefined;
+  const detail =
+    typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return detail && detail !== message ? `${message} (${detail})` : message;
 }
 
 function contextPath(userId: string): string {

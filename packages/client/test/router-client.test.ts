@@ -196,7 +196,34 @@ describe('RouterClient.ask', () => {
     await closed.close();
     const error = await caught(new RouterClient({ baseUrl: closed.url }).ask({ message: 'x' }));
     expect(error).toBeInstanceOf(NetworkError);
-    expect((error as Error).message).toMatch(/^Could not reach the router/);
+    expect((error as Error).message).toBe(
+      `Could not reach the router at ${closed.url}: fetch failed (ECONNREFUSED)`,
+    );
+  });
+
+  it('describes whatever an injected fetch throws, without leaking URL credentials', async () => {
+    const failing = (thrown: unknown) =>
+      new RouterClient({
+        baseUrl: 'http://user:secret@router.invalid:8000/prefix',
+        fetch: async () => {
+          throw thrown;
+        },
+      });
+    const plain = await caught(failing('socket hang up').ask({ message: 'x' }));
+    expect(plain).toMatchObject({
+      message: 'Could not reach the router at http://router.invalid:8000: socket hang up',
+    });
+    const withCause = await caught(
+      failing(new TypeError('fetch failed', { cause: new Error('getaddrinfo ENOTFOUND') })).health(),
+    );
+    expect(withCause).toMatchObject({
+      message: expect.stringMatching(/: fetch failed \(getaddrinfo ENOTFOUND\)$/),
+    });
+    expect((withCause as Error).message).not.toContain('secret');
+    const badUrl = await caught(new RouterClient({ baseUrl: 'not a url' }).health());
+    expect(badUrl).toMatchObject({
+      message: expect.stringMatching(/^Could not reach the router at the configured URL: /),
+    });
   });
 });
 
