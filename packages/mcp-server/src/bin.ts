@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 import { ConfigError, loadMcpConfig } from './config.js';
-import { startMcpHttpServer } from './http.js';
-import { runStdioServer } from './stdio.js';
 
 const HELP = `Usage: ocs-mcp [--http]
   (default)  serve MCP over stdio
@@ -15,7 +13,9 @@ async function main(): Promise<void> {
     return;
   }
   const config = loadMcpConfig(process.env);
+  // Transports load after the configuration is validated, so a bad variable fails fast.
   if (args.includes('--http')) {
+    const { startMcpHttpServer } = await import('./http.js');
     const server = await startMcpHttpServer(config);
     process.stderr.write(`ocs-mcp listening on ${server.url}\n`);
     const stop = () => void server.close().then(() => process.exit(0));
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     process.once('SIGINT', stop);
     return;
   }
+  const { runStdioServer } = await import('./stdio.js');
   await runStdioServer(config);
   process.exit(0);
 }
