@@ -229,14 +229,15 @@ function argumentId(args: Record<string, unknown>, camel: string): string | unde
 
 /**
  * A successful delete returns little or nothing to extract, so the deletion is read from the call
- * itself: `delete_subscription {subscriptionId}` marks that subscription (and its balances) deleted.
+ * itself: `delete_subscription {subscriptionId}` marks that subscription (and its balances) deleted,
+ * `delete_balances {subscriptionId}` its balances.
  */
 export function applyDeletion(
   entities: OcsEntities,
   toolName: string,
   args: Record<string, unknown>,
 ): OcsEntities {
-  const match = /^(?:delete|remove)_(subscriber|subscription|balance)$/.exec(toolName);
+  const match = /^(?:delete|remove)_(subscriber|subscription|balances|balance)$/.exec(toolName);
   if (!match) return entities;
   const kind = match[1];
   if (kind === 'subscriber') {
@@ -255,6 +256,15 @@ export function applyDeletion(
       subscriptions: entities.subscriptions.map((s) =>
         s.subscriptionId === id ? { ...s, deleted: true } : s,
       ),
+      balances: entities.balances.map((b) => (b.subscriptionId === id ? { ...b, deleted: true } : b)),
+    };
+  }
+  if (kind === 'balances') {
+    // delete_balances empties a whole subscription.
+    const id = argumentId(args, 'subscriptionId');
+    if (!id) return entities;
+    return {
+      ...entities,
       balances: entities.balances.map((b) => (b.subscriptionId === id ? { ...b, deleted: true } : b)),
     };
   }

@@ -172,5 +172,9 @@ describe('merging and deletions', () => {
     expect(applyDeletion(entities, 'delete_subscriber', {})).toBe(entities);
     expect(applyDeletion(entities, 'delete_subscription', {})).toBe(entities);
     expect(applyDeletion(entities, 'delete_balance', {})).toBe(entities);
+    expect(
+      applyDeletion(entities, 'delete_balances', { subscriptionId: 'subscription-1' }).balances[0]?.deleted,
+    ).toBe(true);
+    expect(applyDeletion(entities, 'delete_balances', {})).toBe(entities);
   });
 });

@@ -189,7 +189,7 @@ export function App() {
               saveSession('model', '');
             }}
           >
-            <option value="">Router default</option>
+            <option value="">Default</option>
             ${providers.map((p) => html`<option value=${p}>${p}</option>`)}
           </select>
         </div>
@@ -205,7 +205,7 @@ export function App() {
               saveSession('model', value);
             }}
           >
-            <option value="">Provider default</option>
+            <option value="">Default</option>
             ${models.map((m) => html`<option value=${m}>${m}</option>`)}
           </select>
         </div>

@@ -26,7 +26,7 @@ function Subscription({
       ${
         balances.length > 0
           ? html`<ul class="balances" aria-label=${`Balances of ${subscription.subscriptionId}`}>
-              ${balances.map((balance) => html`<${BalanceBar} key=${balance.balanceId} balance=${balance} />`)}
+              ${balances.map((balance) => html`<${BalanceBar} key=${balance.balanceId} balance=${balance} inDeleted=${subscription.deleted === true} />`)}
             </ul>`
           : null
       }

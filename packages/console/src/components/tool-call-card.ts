@@ -27,6 +27,7 @@ export function ToolCallCard({ call }: { call: ToolCallView }) {
           <span class="tool-status" data-status=${call.status}>${STATUS_TEXT[call.status]}</span>
           <span class="tool-name mono">${call.name}</span>
           ${call.server ? html`<span class="muted small">on ${call.server}</span>` : null}
+          ${call.transactionId ? html`<span class="muted small mono tool-tx" title="Transaction id">tx ${call.transactionId}</span>` : null}
           ${call.durationMs !== undefined ? html`<span class="muted small tool-duration">${formatDuration(call.durationMs)}</span>` : null}
         </summary>
         <div class="tool-body">
