@@ -20,7 +20,7 @@ describe('concurrency', () => {
   });
 
   it('50 parallel creates with the same MSISDN: exactly one 201, the rest 409', async () => {
-    const h = await startHarness();
+    const h = await startHarness({ onDisk: true });
     harnesses.push(h);
     const replies = await Promise.all(
       Array.from({ length: 50 }, () => h.call('POST', '/subscribers', { msisdn: '43664999000111' })),

@@ -23,10 +23,15 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'ocs-emulator-test-'));
 }
 
-/** Starts a real emulator on a free loopback port with its own SQLite file. */
-export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness> {
+/**
+ * Starts a real emulator on a free loopback port. Contract tests use an in-memory database (fsync
+ * per write would dominate their run time); `onDisk` gives it a real SQLite file in a temp dir.
+ */
+export async function startHarness(opts: EmulatorOptions & { onDisk?: boolean } = {}): Promise<Harness> {
   const dir = tempDir();
-  const emulator = await startEmulator({ port: 0, db: join(dir, 'ocs.sqlite'), logger: false, ...opts });
+  const { onDisk, ...rest } = opts;
+  const db = onDisk ? join(dir, 'ocs.sqlite') : ':memory:';
+  const emulator = await startEmulator({ port: 0, db, logger: false, ...rest });
   return {
     emulator,
     dir,

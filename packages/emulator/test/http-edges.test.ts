@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEmulatorApp, OcsStore } from '@ocsai/emulator';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
 
@@ -191,6 +192,31 @@ describe('offers, OpenAPI and docs', () => {
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.text).toContain('/accountHistory/{interactionId}');
     expect(page.text).not.toMatch(/<script|https?:\/\/cdn/);
+  });
+});
+
+describe('request log', () => {
+  it('writes one JSON line per request with method, path, status, latency and transaction id; never the API key', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => lines.push(line) });
+    const store = OcsStore.open(':memory:');
+    const app = createEmulatorApp({ store, logger, apiKey: 'top-secret' });
+    await app.request('/ocs/prov/v1/subscribers/x', {
+      headers: { 'X-API-Key': 'top-secret', 'X-Transaction-ID': 't-1' },
+    });
+    await app.request('/ocs/prov/v1/subscribers/x', { headers: { 'X-API-Key': 'wrong-key' } });
+    store.close();
+    expect(lines).toHaveLength(2);
+    const first = JSON.parse(lines[0]!);
+    expect(first).toMatchObject({
+      method: 'GET',
+      path: '/ocs/prov/v1/subscribers/x',
+      status: 404,
+      transactionId: 't-1',
+    });
+    expect(first.latencyMs).toEqual(expect.any(Number));
+    expect(JSON.parse(lines[1]!).status).toBe(401);
+    expect(lines.join('')).not.toMatch(/top-secret|wrong-key/);
   });
 });
 
