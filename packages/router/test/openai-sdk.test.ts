@@ -4,6 +4,9 @@ import { startRouter } from '../src/index.js';
 import { startAllFakes } from './support/fake-upstreams.js';
 import { createTestRouter, json, parseSse } from './support/test-router.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: raw SSE chunks are probed loosely
+type Chunk = Record<string, any>;
+
 /** The official openai SDK pointed at the router's OpenAI-compatible endpoints. */
 let upstreams: Awaited<ReturnType<typeof startAllFakes>>;
 let router: Awaited<ReturnType<typeof startRouter>>;
@@ -212,7 +215,7 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
         max_completion_tokens: 9,
       }),
     );
-    const frames = parseSse(await res.text()).map((f) => f.data as Record<string, any>);
+    const frames = parseSse(await res.text()).map((f) => f.data as Chunk);
     expect(frames.at(-1)).toBe('[DONE]');
     expect(frames[0]?.choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(frames.some((f) => f.choices?.[0]?.delta.tool_calls?.[0]?.id === 't1')).toBe(true);
@@ -231,7 +234,7 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
       '/v1/chat/completions',
       json({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }),
     );
-    const last = parseSse(await broken.text()).at(-1)?.data as Record<string, any>;
+    const last = parseSse(await broken.text()).at(-1)?.data as Chunk;
     expect(last.error).toMatchObject({ type: 'upstream_error', provider: 'openai' });
   });
 });
