@@ -1,0 +1,567 @@
+// Renders bench/results/latest.json into docs/benchmarks.md and the SVG charts under docs/bench/.
+// Pure functions of the results object, so the test can render a synthetic result without running anything.
+
+import { added, ratio } from './stats.mjs';
+import { groupedBarChart, lineChart } from './svg.mjs';
+
+/**
+ * @typedef {object} RouterRow
+ * @property {'direct' | 'router-ask' | 'router-openai' | 'portkey'} path
+ * @property {boolean} stream
+ * @property {number} concurrency
+ * @property {number} rps
+ * @property {number} p50_ms
+ * @property {number} p90_ms
+ * @property {number} p99_ms
+ * @property {number} [ttft_p50_ms]
+ * @property {number} [ttft_p99_ms]
+ * @property {number} [cpu_ms_per_req] CPU time the gateway process spent per request (not for direct)
+ * @property {number} [errors]
+ * @property {string} [error] why the row has no figures
+ * @property {number} [ttft_p90_ms]
+ * @property {number} [mean_ms]
+ * @property {number} [requests]
+ * @property {number} [streams]
+ * @property {number} [non2xx]
+ */
+
+/**
+ * @typedef {object} McpRow
+ * @property {'direct-rest' | 'mcp-http' | 'mcp-stdio'} path
+ * @property {string} operation
+ * @property {number} calls_per_s
+ * @property {number} p50_ms
+ * @property {number} [p90_ms]
+ * @property {number} p99_ms
+ * @property {number} [mean_ms]
+ * @property {number} [iterations]
+ * @property {number} [concurrency]
+ * @property {string} [error]
+ */
+
+/**
+ * @typedef {object} FootprintRow
+ * @property {number} cold_start_ms median
+ * @property {number[]} [cold_start_runs_ms]
+ * @property {number} rss_idle_mb
+ * @property {number} rss_peak_mb
+ * @property {number} [install_size_mb]
+ * @property {string} [rss_peak_during]
+ * @property {string} [error]
+ */
+
+/**
+ * @typedef {object} BenchResults
+ * @property {Record<string, unknown> & {cpu?: string, cores?: number, memory_gb?: number, node?: string, os?: string, date?: string, git_commit?: string}} machine
+ * @property {string} [command]
+ * @property {Record<string, unknown>} [options]
+ * @property {RouterRow[]} router
+ * @property {McpRow[]} mcp
+ * @property {Record<string, any>} emulator
+ * @property {Record<string, FootprintRow>} footprint
+ * @property {string[]} [notes]
+ * @property {number} [elapsed_s]
+ */
+
+const ROUTER_PATHS = /** @type {const} */ (['direct', 'router-openai', 'router-ask', 'portkey']);
+const MCP_PATHS = /** @type {const} */ (['direct-rest', 'mcp-http', 'mcp-stdio']);
+
+/** @param {number | undefined | null} value @param {number} [digits] */
+export function fmt(value, digits = 2) {
+  if (value === undefined || value === null || !Number.isFinite(value)) return 'n/a';
+  return value.toFixed(digits);
+}
+
+/** Signed difference, e.g. "+0.42". @param {number} value */
+function signed(value, digits = 2) {
+  if (!Number.isFinite(value)) return 'n/a';
+  return `${value >= 0 ? '+' : ''}${value.toFixed(digits)}`;
+}
+
+/** @param {number} value */
+function times(value) {
+  return Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a';
+}
+
+/** @param {string[]} header @param {string[][]} rows */
+function table(header, rows) {
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_h, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+  ];
+  for (const row of rows) lines.push(`| ${row.join(' | ')} |`);
+  return lines.join('\n');
+}
+
+/**
+ * @param {RouterRow[]} rows
+ * @param {string} path
+ * @param {boolean} stream
+ * @param {number} concurrency
+ */
+function findRouter(rows, path, stream, concurrency) {
+  return rows.find(
+    (r) => r.path === path && r.stream === stream && r.concurrency === concurrency && !r.error,
+  );
+}
+
+/**
+ * Concurrency levels present for non-streamed rows, ascending.
+ * @param {RouterRow[]} rows
+ */
+function levels(rows) {
+  return [...new Set(rows.filter((r) => !r.stream).map((r) => r.concurrency))].sort((a, b) => a - b);
+}
+
+/**
+ * The concurrency the headline chart and summary use: 50 when measured, else the highest present.
+ * @param {RouterRow[]} rows
+ */
+export function headlineConcurrency(rows) {
+  const present = levels(rows);
+  return present.includes(50) ? 50 : (present[present.length - 1] ?? 10);
+}
+
+/**
+ * The few figures a reader (and the final report) wants first, derived from one results object.
+ * @param {BenchResults} results
+ */
+export function headline(results) {
+  const c = headlineConcurrency(results.router);
+  const direct = findRouter(results.router, 'direct', false, c);
+  const openai = findRouter(results.router, 'router-openai', false, c);
+  const ask = findRouter(results.router, 'router-ask', false, c);
+  const portkey = findRouter(results.router, 'portkey', false, c);
+  const mcpGet = (/** @type {string} */ path) =>
+    results.mcp.find((r) => r.path === path && r.operation === 'get_subscriber' && !r.error);
+  return {
+    concurrency: c,
+    router_openai_added_p50_ms: added(openai?.p50_ms, direct?.p50_ms),
+    router_openai_added_p99_ms: added(openai?.p99_ms, direct?.p99_ms),
+    router_ask_added_p50_ms: added(ask?.p50_ms, direct?.p50_ms),
+    router_ask_added_p99_ms: added(ask?.p99_ms, direct?.p99_ms),
+    portkey_added_p50_ms: added(portkey?.p50_ms, direct?.p50_ms),
+    portkey_added_p99_ms: added(portkey?.p99_ms, direct?.p99_ms),
+    router_openai_rps_vs_portkey: ratio(openai?.rps, portkey?.rps),
+    router_ask_rps_vs_portkey: ratio(ask?.rps, portkey?.rps),
+    router_openai_rps_vs_direct: ratio(openai?.rps, direct?.rps),
+    mcp_http_added_p50_ms_get_subscriber: added(mcpGet('mcp-http')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+    mcp_stdio_added_p50_ms_get_subscriber: added(mcpGet('mcp-stdio')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+  };
+}
+
+/**
+ * All SVG charts for a results object, keyed by file name (written under docs/bench/).
+ * @param {BenchResults} results
+ * @returns {Record<string, string>}
+ */
+export function renderCharts(results) {
+  /** @type {Record<string, string>} */
+  const charts = {};
+  const c = headlineConcurrency(results.router);
+  const latencyPaths = ROUTER_PATHS.filter((p) => findRouter(results.router, p, false, c));
+  charts['router-latency.svg'] = groupedBarChart({
+    title: `Chat completion latency at concurrency ${c} (lower is better)`,
+    subtitle: 'same fake upstream; direct = no gateway (the physical limit on this machine)',
+    yLabel: 'latency (ms)',
+    groups: [...latencyPaths],
+    series: ['p50', 'p90', 'p99'],
+    values: latencyPaths.map((p) => {
+      const row = findRouter(results.router, p, false, c);
+      return [row?.p50_ms ?? Number.NaN, row?.p90_ms ?? Number.NaN, row?.p99_ms ?? Number.NaN];
+    }),
+  });
+  const xs = levels(results.router);
+  charts['router-throughput.svg'] = lineChart({
+    title: 'Chat completion throughput by concurrency (higher is better)',
+    subtitle: 'closed loop, non-streamed, one process per service',
+    xLabel: 'concurrent connections',
+    yLabel: 'requests per second',
+    xValues: xs,
+    series: ROUTER_PATHS.map((p) => ({
+      name: p,
+      points: xs.map((x) => ({ x, y: findRouter(results.router, p, false, x)?.rps ?? Number.NaN })),
+    })).filter((s) => s.points.some((pt) => Number.isFinite(pt.y))),
+  });
+  const streamRows = results.router.filter((r) => r.stream && !r.error);
+  if (streamRows.length > 0) {
+    const sc = streamRows[0]?.concurrency ?? 10;
+    const streamPaths = ROUTER_PATHS.filter((p) => findRouter(results.router, p, true, sc));
+    charts['router-streaming.svg'] = groupedBarChart({
+      title: `Streaming at concurrency ${sc}: first and last token (lower is better)`,
+      subtitle: 'time from request start; the fake upstream spaces its SSE events evenly',
+      yLabel: 'milliseconds',
+      groups: [...streamPaths],
+      series: ['TTFT p50', 'TTFT p99', 'last token p50', 'last token p99'],
+      values: streamPaths.map((p) => {
+        const row = findRouter(results.router, p, true, sc);
+        return [
+          row?.ttft_p50_ms ?? Number.NaN,
+          row?.ttft_p99_ms ?? Number.NaN,
+          row?.p50_ms ?? Number.NaN,
+          row?.p99_ms ?? Number.NaN,
+        ];
+      }),
+    });
+  }
+  const operations = [...new Set(results.mcp.map((r) => r.operation))];
+  if (operations.length > 0) {
+    charts['mcp-latency.svg'] = groupedBarChart({
+      title: 'OCS operation latency, sequential calls: p50 (lower is better)',
+      subtitle: 'direct REST to the emulator vs the same operation as an MCP tool call',
+      yLabel: 'latency p50 (ms)',
+      groups: operations,
+      series: [...MCP_PATHS],
+      values: operations.map((op) =>
+        MCP_PATHS.map(
+          (p) =>
+            results.mcp.find((r) => r.path === p && r.operation === op && !r.error)?.p50_ms ?? Number.NaN,
+        ),
+      ),
+    });
+  }
+  return charts;
+}
+
+/**
+ * The whole docs/benchmarks.md page.
+ * @param {BenchResults} results
+ * @param {{chartDir?: string}} [options] chart path relative to docs/ (default "bench")
+ * @returns {string}
+ */
+export function renderMarkdown(results, options = {}) {
+  const chartDir = options.chartDir ?? 'bench';
+  const m = results.machine;
+  const h = headline(results);
+  const out = [];
+  out.push('# Benchmarks');
+  out.push('');
+  out.push(
+    '<!-- Generated by bench/run.mjs from bench/results/latest.json; edit the generator, not this file. -->',
+  );
+  out.push('');
+  out.push(
+    'Every figure below comes from **one run** of the command shown, on the machine described, with all services on loopback. ' +
+      'Absolute numbers depend on the machine; the **ratios and differences against a baseline measured in the same run** are what carries over.',
+  );
+  out.push('');
+  out.push('```sh');
+  out.push(String(results.command ?? 'npm run bench'));
+  out.push('```');
+  out.push('');
+  out.push('## Summary');
+  out.push('');
+  out.push(`At ${h.concurrency} concurrent connections, against the same fake upstream:`);
+  out.push('');
+  out.push(
+    `- Router \`/v1/chat/completions\` adds **${fmt(h.router_openai_added_p50_ms)} ms at p50** and **${fmt(h.router_openai_added_p99_ms)} ms at p99** over calling the upstream directly; \`/ask\` adds ${fmt(h.router_ask_added_p50_ms)} ms / ${fmt(h.router_ask_added_p99_ms)} ms.`,
+  );
+  out.push(
+    `- Portkey gateway 1.15.2 adds ${fmt(h.portkey_added_p50_ms)} ms at p50 and ${fmt(h.portkey_added_p99_ms)} ms at p99.`,
+  );
+  out.push(
+    `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone.`,
+  );
+  out.push(
+    `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms.`,
+  );
+  out.push('');
+  out.push('## How to read this');
+  out.push('');
+  out.push(
+    '- **direct** is the fake upstream called with no gateway in between: the physical limit of this machine for the load generator + upstream pair. Everything else is compared with it.',
+  );
+  out.push(
+    "- **added** = path latency − direct latency at the same percentile and concurrency: what the gateway costs. **× Portkey** = our throughput divided by Portkey's in the same run (above 1 is better).",
+  );
+  out.push(
+    '- Loads are closed loops (each connection sends its next request when the previous answer arrives), so at high concurrency latency grows with queueing; read p50/p99 together with requests/s.',
+  );
+  out.push(
+    '- The load generator, the fake upstream and the gateway share the same cores. On a 2-core machine the gateway competes with its own load generator, so throughput is a lower bound; the comparison between paths is fair because every path pays the same.',
+  );
+  out.push(
+    "- Latency percentiles are computed from every response time (float milliseconds), not from autocannon's 1 ms histogram.",
+  );
+  out.push('');
+  out.push('## Machine');
+  out.push('');
+  out.push(
+    table(
+      ['', ''],
+      [
+        ['CPU', String(m.cpu ?? 'n/a')],
+        ['Cores', String(m.cores ?? 'n/a')],
+        ['Memory', `${fmt(/** @type {number} */ (m.memory_gb), 1)} GB`],
+        ['Node', String(m.node ?? 'n/a')],
+        ['OS', String(m.os ?? 'n/a')],
+        ['Date', String(m.date ?? 'n/a')],
+        [
+          'Git commit',
+          `\`${String(m.git_commit ?? 'n/a')}\`${m.git_dirty ? ' (work tree had uncommitted changes)' : ''}`,
+        ],
+        ['Run time', `${fmt(results.elapsed_s, 0)} s`],
+      ],
+    ),
+  );
+  out.push('');
+  out.push(...routerSection(results, chartDir));
+  out.push(...streamingSection(results, chartDir));
+  out.push(...mcpSection(results, chartDir));
+  out.push(...emulatorSection(results));
+  out.push(...footprintSection(results));
+  if (results.notes && results.notes.length > 0) {
+    out.push('## Notes from this run');
+    out.push('');
+    for (const note of results.notes) out.push(`- ${note}`);
+    out.push('');
+  }
+  out.push('## Method');
+  out.push('');
+  out.push(
+    '- `bench/run.mjs` starts every service as its own child process (`node packages/<pkg>/dist/bin.js`, Portkey via its published `build/start-server.js --headless`), on free loopback ports, and stops them all at the end. Raw figures: `bench/results/latest.json`.',
+  );
+  out.push(
+    '- Fake upstream (`bench/fake-upstream.mjs`): node:http, a fixed `chat.completion` body; with `"stream": true` a fixed SSE answer (role chunk, 4 text chunks, finish chunk, usage chunk with `choices: []`, `[DONE]`), one event every `--chunk-interval-ms` (default 2 ms). `--upstream-delay-ms` adds a fixed wait before the first byte (default 0, to expose gateway cost).',
+  );
+  out.push(
+    '- Router under test: `LLM_PROVIDER=openai`, `OPENAI_BASE_URL` = the fake upstream, `ROUTER_STORE=memory`, `LOG_LEVEL=warn` (no per-request log lines; Portkey writes none either).',
+  );
+  out.push(
+    "- Portkey: `@portkey-ai/gateway` 1.15.2, called with `x-portkey-provider: openai` and `x-portkey-custom-host`. As installed (its nested `@hono/node-server` 1.19) its streaming path throws `TypeError: immutable` (Portkey issues #1389/#1550); the harness preloads `bench/portkey-headers-shim.mjs`, which skips Portkey's own response-header additions when the headers are immutable (what the proposed fix in Portkey PR #1390 does). Non-streamed responses take the same path with or without the shim.",
+  );
+  out.push(
+    '- Non-streamed load: autocannon 8 (library), one warm-up period per path and level, then the measured period; the paths are interleaved at each concurrency level so drift hits them alike. Streaming: a closed loop of `undici.request` clients that records time to the first content token and to the end of the stream.',
+  );
+  out.push(
+    '- MCP: one long-lived SDK v2 client per transport (Streamable HTTP to `ocs-mcp --http`, stdio to `ocs-mcp`), the emulator on a temporary SQLite file (WAL). `direct-rest` makes the same OCS calls the tool makes (lookup_subscriber = lookup + get).',
+  );
+  out.push(
+    '- Footprint: cold start = spawn of `node dist/bin.js` until the first 2xx from its health endpoint (median of several spawns); RSS from `/proc/<pid>/status` (VmRSS), idle = after start-up settles, peak = highest sample (every 100 ms) during the load scenarios; install size = production dependency tree from `npm ls --omit=dev --all --parseable`, each file counted once, workspace packages counted by their `dist/` only.',
+  );
+  out.push('');
+  return `${out.join('\n')}`;
+}
+
+/** @param {BenchResults} results @param {string} chartDir */
+function routerSection(results, chartDir) {
+  const out = ['## Router overhead', ''];
+  out.push(
+    'Non-streamed `POST /v1/chat/completions` (router: also `POST /ask`, which validates the envelope, builds the prompt and maps the answer) at fixed concurrency.',
+  );
+  out.push('');
+  for (const c of levels(results.router)) {
+    const direct = findRouter(results.router, 'direct', false, c);
+    const portkey = findRouter(results.router, 'portkey', false, c);
+    out.push(`### Concurrency ${c}`);
+    out.push('');
+    const rows = ROUTER_PATHS.map((p) => {
+      const row = results.router.find((r) => r.path === p && !r.stream && r.concurrency === c);
+      if (!row) return null;
+      if (row.error) return [p, `failed: ${row.error}`, '', '', '', '', '', '', '', ''];
+      return [
+        `**${p}**`,
+        fmt(row.rps, 0),
+        fmt(row.p50_ms),
+        fmt(row.p90_ms),
+        fmt(row.p99_ms),
+        p === 'direct' ? '—' : signed(added(row.p50_ms, direct?.p50_ms)),
+        p === 'direct' ? '—' : signed(added(row.p99_ms, direct?.p99_ms)),
+        times(ratio(row.rps, direct?.rps)),
+        p === 'direct' || p === 'portkey' ? '—' : times(ratio(row.rps, portkey?.rps)),
+        row.cpu_ms_per_req === undefined ? '—' : fmt(row.cpu_ms_per_req, 3),
+      ];
+    }).filter((r) => r !== null);
+    out.push(
+      table(
+        [
+          'path',
+          'req/s',
+          'p50 ms',
+          'p90 ms',
+          'p99 ms',
+          'added p50 ms',
+          'added p99 ms',
+          '× direct req/s',
+          '× Portkey req/s',
+          'gateway CPU ms/req',
+        ],
+        /** @type {string[][]} */ (rows),
+      ),
+    );
+    out.push('');
+  }
+  out.push(`![Latency by path](${chartDir}/router-latency.svg)`);
+  out.push('');
+  out.push(`![Throughput by concurrency](${chartDir}/router-throughput.svg)`);
+  out.push('');
+  return out;
+}
+
+/** @param {BenchResults} results @param {string} chartDir */
+function streamingSection(results, chartDir) {
+  const streamRows = results.router.filter((r) => r.stream);
+  if (streamRows.length === 0) return [];
+  const sc = streamRows[0]?.concurrency ?? 10;
+  const direct = findRouter(results.router, 'direct', true, sc);
+  const out = ['## Streaming: time to first and last token', ''];
+  out.push(
+    `SSE answers at concurrency ${sc}. TTFT = request start to the first content token; last = request start to the end of the stream. A gateway that buffered the stream would show a TTFT close to its last-token time.`,
+  );
+  out.push('');
+  const rows = ROUTER_PATHS.map((p) => {
+    const row = streamRows.find((r) => r.path === p);
+    if (!row) return null;
+    if (row.error) return [p, `failed: ${row.error}`, '', '', '', '', '', ''];
+    return [
+      `**${p}**`,
+      fmt(row.rps, 0),
+      fmt(row.ttft_p50_ms),
+      fmt(row.ttft_p99_ms),
+      fmt(row.p50_ms),
+      fmt(row.p99_ms),
+      p === 'direct' ? '—' : signed(added(row.ttft_p50_ms, direct?.ttft_p50_ms)),
+      p === 'direct' ? '—' : signed(added(row.p50_ms, direct?.p50_ms)),
+    ];
+  }).filter((r) => r !== null);
+  out.push(
+    table(
+      [
+        'path',
+        'streams/s',
+        'TTFT p50 ms',
+        'TTFT p99 ms',
+        'last p50 ms',
+        'last p99 ms',
+        'added TTFT p50 ms',
+        'added last p50 ms',
+      ],
+      /** @type {string[][]} */ (rows),
+    ),
+  );
+  out.push('');
+  out.push(`![Streaming TTFT](${chartDir}/router-streaming.svg)`);
+  out.push('');
+  return out;
+}
+
+/** @param {BenchResults} results @param {string} chartDir */
+function mcpSection(results, chartDir) {
+  if (results.mcp.length === 0) return [];
+  const out = ['## MCP overhead', ''];
+  out.push(
+    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call (one long-lived client per transport). Latency from a sequential loop; calls/s from a concurrent loop.',
+  );
+  out.push('');
+  const operations = [...new Set(results.mcp.map((r) => r.operation))];
+  const rows = [];
+  for (const op of operations) {
+    const base = results.mcp.find((r) => r.path === 'direct-rest' && r.operation === op && !r.error);
+    for (const p of MCP_PATHS) {
+      const row = results.mcp.find((r) => r.path === p && r.operation === op);
+      if (!row) continue;
+      if (row.error) {
+        rows.push([op, p, `failed: ${row.error}`, '', '', '', '', '']);
+        continue;
+      }
+      rows.push([
+        op,
+        `**${p}**`,
+        fmt(row.p50_ms),
+        fmt(row.p99_ms),
+        p === 'direct-rest' ? '—' : signed(added(row.p50_ms, base?.p50_ms)),
+        p === 'direct-rest' ? '—' : signed(added(row.p99_ms, base?.p99_ms)),
+        fmt(row.calls_per_s, 0),
+        p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
+      ]);
+    }
+  }
+  out.push(
+    table(
+      [
+        'operation',
+        'path',
+        'p50 ms',
+        'p99 ms',
+        'added p50 ms',
+        'added p99 ms',
+        'calls/s',
+        '× direct calls/s',
+      ],
+      rows,
+    ),
+  );
+  out.push('');
+  out.push(`![MCP latency](${chartDir}/mcp-latency.svg)`);
+  out.push('');
+  return out;
+}
+
+/** @param {BenchResults} results */
+function emulatorSection(results) {
+  const e = results.emulator ?? {};
+  const kinds = Object.entries(e).filter(
+    ([, v]) => v && typeof v === 'object' && 'rps' in /** @type {object} */ (v),
+  );
+  if (kinds.length === 0) return [];
+  const out = ['## Emulator', ''];
+  out.push(
+    `OCS emulator on its default storage: ${String(e.storage ?? 'SQLite file (WAL)')}, ${String(e.seeded_subscribers ?? '?')} seeded subscribers, autocannon at concurrency ${String(e.concurrency ?? '?')}.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['operation', 'request', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'non-2xx'],
+      kinds.map(([name, v]) => [
+        `**${name}**`,
+        `\`${String(v.request ?? '')}\``,
+        fmt(v.rps, 0),
+        fmt(v.p50_ms),
+        fmt(v.p90_ms),
+        fmt(v.p99_ms),
+        String(v.non2xx ?? 0),
+      ]),
+    ),
+  );
+  out.push('');
+  return out;
+}
+
+/** @param {BenchResults} results */
+function footprintSection(results) {
+  const entries = Object.entries(results.footprint ?? {});
+  if (entries.length === 0) return [];
+  const out = ['## Footprint', ''];
+  out.push(
+    'Cold start: spawn to the first healthy response (median of the runs listed). RSS: resident memory of the service process.',
+  );
+  out.push('');
+  out.push(
+    table(
+      [
+        'service',
+        'cold start ms (median)',
+        'runs ms',
+        'RSS idle MB',
+        'RSS peak MB',
+        'peak measured during',
+        'install size MB',
+      ],
+      entries.map(([name, f]) =>
+        f.error
+          ? [name, `failed: ${f.error}`, '', '', '', '', '']
+          : [
+              `**${name}**`,
+              fmt(f.cold_start_ms, 0),
+              (f.cold_start_runs_ms ?? []).map((v) => v.toFixed(0)).join(', '),
+              fmt(f.rss_idle_mb, 1),
+              fmt(f.rss_peak_mb, 1),
+              f.rss_peak_during ?? 'n/a',
+              fmt(f.install_size_mb, 1),
+            ],
+      ),
+    ),
+  );
+  out.push('');
+  return out;
+}

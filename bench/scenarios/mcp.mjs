@@ -1,0 +1,229 @@
+// MCP overhead: the same OCS operations as direct REST calls to the emulator, as MCP tool calls over
+// Streamable HTTP (ocs-mcp --http) and over stdio (ocs-mcp), one long-lived client per transport.
+
+import path from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { Agent, request } from 'undici';
+import { concurrentThroughput, sequentialLatency } from '../load.mjs';
+import { freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
+import { round } from '../stats.mjs';
+import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
+
+/** @typedef {import('../markdown.mjs').McpRow} McpRow */
+
+/**
+ * @typedef {object} McpScenarioOptions
+ * @property {string} root
+ * @property {number} iterations sequential calls per path and operation (latency percentiles)
+ * @property {number} warmup unmeasured sequential calls first
+ * @property {number} concurrency workers in the calls/s loop
+ * @property {number} durationS seconds of the calls/s loop
+ * @property {(line: string) => void} log
+ */
+
+/**
+ * @typedef {object} Operation
+ * @property {string} name the MCP tool name
+ * @property {(i: number) => Promise<unknown>} rest the same OCS calls the tool makes, over plain HTTP
+ * @property {(i: number) => Record<string, unknown>} args tool arguments for the i-th call
+ */
+
+/**
+ * @param {McpScenarioOptions} options
+ * @returns {Promise<{rows: McpRow[], footprint: Record<string, Record<string, number>>, notes: string[]}>}
+ */
+export async function benchMcp(options) {
+  const { root, log } = options;
+  /** @type {string[]} */
+  const notes = [];
+  const emulator = await startEmulatorProcess(root);
+  /** @type {Array<() => Promise<unknown>>} */
+  const cleanups = [];
+  try {
+    const subscribers = await seed(emulator.url, 20);
+    const at = (/** @type {number} */ i) =>
+      /** @type {import('./emulator.mjs').SeededSubscriber} */ (subscribers[i % subscribers.length]);
+    const dispatcher = new Agent({ connections: options.concurrency + 4 });
+    cleanups.push(() => dispatcher.close());
+    /**
+     * @param {'GET' | 'POST'} method
+     * @param {string} pathAndQuery relative to the emulator base URL
+     * @param {unknown} [body]
+     */
+    const rest = async (method, pathAndQuery, body) => {
+      const response = await request(`${emulator.url}${pathAndQuery}`, {
+        method,
+        dispatcher,
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const json = await response.body.json();
+      if (response.statusCode >= 300) throw new Error(`${method} ${pathAndQuery} -> ${response.statusCode}`);
+      return /** @type {any} */ (json);
+    };
+
+    /** @type {Operation[]} */
+    const operations = [
+      {
+        name: 'lookup_subscriber',
+        // The tool resolves the MSISDN to an id, then fetches the subscriber: two OCS calls.
+        rest: async (i) => {
+          const found = await rest('GET', `/subscribers/lookup?msisdn=${at(i).msisdn}`);
+          return rest('GET', `/subscribers/${found.subscriberId}`);
+        },
+        args: (i) => ({ msisdn: at(i).msisdn }),
+      },
+      {
+        name: 'get_subscriber',
+        rest: (i) => rest('GET', `/subscribers/${at(i).subscriberId}`),
+        args: (i) => ({ subscriberId: at(i).subscriberId }),
+      },
+      {
+        name: 'create_balance',
+        rest: (i) => rest('POST', `/subscriptions/${at(i).subscriptionId}/balances`, BALANCE_BODY),
+        args: (i) => ({ subscriptionId: at(i).subscriptionId, ...BALANCE_BODY }),
+      },
+    ];
+
+    // Streamable HTTP server as its own process.
+    const mcpPort = await freePort();
+    const mcpHttp = spawnService(
+      'mcp-server',
+      process.execPath,
+      [path.join(root, 'packages/mcp-server/dist/bin.js'), '--http'],
+      {
+        cwd: root,
+        env: {
+          OCS_API_URL: emulator.url,
+          MCP_HTTP_HOST: '127.0.0.1',
+          MCP_HTTP_PORT: String(mcpPort),
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    cleanups.push(() => mcpHttp.stop());
+    await waitForHealthy(`http://127.0.0.1:${mcpPort}/healthz`, { service: mcpHttp });
+    const httpClient = new Client({ name: 'ocs-bench', version: '0.1.0' });
+    await httpClient.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${mcpPort}/mcp`)));
+    cleanups.push(() => httpClient.close());
+
+    const stdioTransport = new StdioClientTransport({
+      command: process.execPath,
+      args: [path.join(root, 'packages/mcp-server/dist/bin.js')],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', OCS_API_URL: emulator.url, LOG_LEVEL: 'warn' },
+      stderr: 'ignore',
+    });
+    const stdioClient = new Client({ name: 'ocs-bench', version: '0.1.0' });
+    await stdioClient.connect(stdioTransport);
+    cleanups.push(() => stdioClient.close());
+    const stdioPid = stdioTransport.pid ?? -1;
+
+    const tools = await httpClient.listTools();
+    const toolNames = new Set(tools.tools.map((t) => t.name));
+    /**
+     * @param {Client} client
+     * @param {string} name
+     * @param {Record<string, unknown>} args
+     */
+    const callTool = async (client, name, args) => {
+      const result = await client.callTool({ name, arguments: args });
+      if (result.isError) {
+        const first = Array.isArray(result.content) ? result.content[0] : undefined;
+        throw new Error(
+          `${name} returned isError: ${first && 'text' in first ? String(first.text).slice(0, 200) : ''}`,
+        );
+      }
+      return result;
+    };
+
+    const httpRss = sampleRss(mcpHttp.pid);
+    const stdioRss = sampleRss(stdioPid);
+    /** @type {McpRow[]} */
+    const rows = [];
+    for (const op of operations) {
+      /** @type {Array<[McpRow['path'], (i: number) => Promise<unknown>]>} */
+      const variants = [
+        ['direct-rest', op.rest],
+        ['mcp-http', (i) => callTool(httpClient, op.name, op.args(i))],
+        ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i))],
+      ];
+      for (const [pathName, run] of variants) {
+        if (pathName !== 'direct-rest' && !toolNames.has(op.name)) {
+          rows.push(failedRow(pathName, op.name, `tool ${op.name} not listed by tools/list`));
+          continue;
+        }
+        try {
+          await run(0); // a wrong answer fails here, before anything is measured
+          let i = 0;
+          const nextCall = () => {
+            i += 1;
+            return run(i);
+          };
+          const latency = await sequentialLatency(nextCall, {
+            iterations: options.iterations,
+            warmup: options.warmup,
+          });
+          const throughput = await concurrentThroughput(nextCall, {
+            concurrency: options.concurrency,
+            durationS: options.durationS,
+          });
+          if (throughput.failures > 0)
+            notes.push(`${pathName} ${op.name}: ${throughput.failures} failed calls in the calls/s loop`);
+          log(
+            `  mcp ${pathName.padEnd(11)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,
+          );
+          rows.push({
+            path: pathName,
+            operation: op.name,
+            calls_per_s: throughput.calls_per_s,
+            p50_ms: latency.p50_ms,
+            p90_ms: latency.p90_ms,
+            p99_ms: latency.p99_ms,
+            mean_ms: latency.mean_ms,
+            iterations: latency.count,
+            concurrency: options.concurrency,
+          });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          notes.push(`${pathName} ${op.name} failed: ${message}`);
+          rows.push(failedRow(pathName, op.name, message));
+        }
+      }
+    }
+    httpRss.stop();
+    stdioRss.stop();
+    return {
+      rows,
+      footprint: {
+        'mcp-server': {
+          rss_peak_mb: round(httpRss.peak(), 1),
+          rss_after_load_mb: round(rssMb(mcpHttp.pid), 1),
+        },
+        'mcp-server-stdio': { rss_peak_mb: round(stdioRss.peak(), 1) },
+      },
+      notes,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    await emulator.stop();
+  }
+}
+
+/**
+ * @param {McpRow['path']} pathName
+ * @param {string} operation
+ * @param {string} error
+ * @returns {McpRow}
+ */
+function failedRow(pathName, operation, error) {
+  return {
+    path: pathName,
+    operation,
+    calls_per_s: Number.NaN,
+    p50_ms: Number.NaN,
+    p99_ms: Number.NaN,
+    error,
+  };
+}

@@ -1,0 +1,306 @@
+// Router overhead: one fake upstream, hit directly, through our router (two endpoints) and through Portkey.
+// All three servers are child processes, so each one's RSS and CPU time are its own.
+
+import path from 'node:path';
+import { runHttpLoad, runStreamLoad } from '../load.mjs';
+import {
+  cpuTimeMs,
+  firstJsonLine,
+  freePort,
+  rssMb,
+  sampleRss,
+  spawnService,
+  waitForHealthy,
+} from '../processes.mjs';
+import { round } from '../stats.mjs';
+
+/** @typedef {import('../markdown.mjs').RouterRow} RouterRow */
+
+/**
+ * @typedef {object} RouterScenarioOptions
+ * @property {string} root repository root
+ * @property {number[]} concurrency levels for the non-streamed runs
+ * @property {number} durationS measured seconds per path and level
+ * @property {number} warmupS
+ * @property {number} streamConcurrency
+ * @property {number} streamDurationS
+ * @property {number} upstreamDelayMs
+ * @property {number} chunkIntervalMs
+ * @property {string} routerLogLevel
+ * @property {boolean} portkey include the Portkey gateway
+ * @property {string[]} [cpuProfileArgs] extra node flags for the router child (e.g. --cpu-prof)
+ * @property {(line: string) => void} log
+ */
+
+const CHAT_BODY = JSON.stringify({
+  model: 'bench-model',
+  messages: [{ role: 'user', content: 'How many active balances does subscriber 4712345678 have?' }],
+});
+const CHAT_STREAM_BODY = JSON.stringify({
+  model: 'bench-model',
+  stream: true,
+  stream_options: { include_usage: true },
+  messages: [{ role: 'user', content: 'How many active balances does subscriber 4712345678 have?' }],
+});
+const ASK_BODY = JSON.stringify({
+  message: 'How many active balances does subscriber 4712345678 have?',
+  provider: 'openai',
+});
+const ASK_STREAM_BODY = JSON.stringify({
+  message: 'How many active balances does subscriber 4712345678 have?',
+  provider: 'openai',
+  stream: true,
+});
+const JSON_HEADERS = { 'content-type': 'application/json' };
+/** The first streamed content token of the fake upstream, whatever framing the gateway puts around it. */
+const FIRST_TOKEN = 'Subscriber';
+
+/**
+ * @param {RouterScenarioOptions} options
+ * @returns {Promise<{rows: RouterRow[], footprint: Record<string, {rss_peak_mb: number}>, notes: string[]}>}
+ */
+export async function benchRouter(options) {
+  const { root, log } = options;
+  /** @type {string[]} */
+  const notes = [];
+  const upstream = spawnService('fake-upstream', process.execPath, [
+    path.join(root, 'bench/fake-upstream.mjs'),
+    `--upstream-delay-ms=${options.upstreamDelayMs}`,
+    `--chunk-interval-ms=${options.chunkIntervalMs}`,
+  ]);
+  const { url: upstreamUrl } = /** @type {{url: string}} */ (await firstJsonLine(upstream));
+
+  const routerPort = await freePort();
+  const router = spawnService(
+    'router',
+    process.execPath,
+    [...(options.cpuProfileArgs ?? []), path.join(root, 'packages/router/dist/bin.js')],
+    {
+      cwd: root,
+      env: {
+        ROUTER_HOST: '127.0.0.1',
+        ROUTER_PORT: String(routerPort),
+        ROUTER_STORE: 'memory',
+        LLM_PROVIDER: 'openai',
+        OPENAI_BASE_URL: upstreamUrl,
+        OPENAI_API_KEY: 'bench-key',
+        OPENAI_MODEL: 'bench-model',
+        LOG_LEVEL: options.routerLogLevel,
+      },
+    },
+  );
+  const routerUrl = `http://127.0.0.1:${routerPort}`;
+  await waitForHealthy(`${routerUrl}/health`, { service: router });
+
+  /** @type {import('../processes.mjs').Service | undefined} */
+  let portkey;
+  let portkeyUrl = '';
+  if (options.portkey) {
+    const portkeyPort = await freePort();
+    portkey = spawnService(
+      'portkey',
+      process.execPath,
+      [
+        '--import',
+        path.join(root, 'bench/portkey-headers-shim.mjs'),
+        path.join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+        `--port=${portkeyPort}`,
+        '--headless',
+      ],
+      { cwd: root },
+    );
+    portkeyUrl = `http://127.0.0.1:${portkeyPort}`;
+    await waitForHealthy(`${portkeyUrl}/`, { service: portkey });
+  }
+
+  /** @type {Record<string, {url: string, headers: Record<string, string>, body: string, streamBody: string, pid?: number}>} */
+  const paths = {
+    direct: {
+      url: `${upstreamUrl}/chat/completions`,
+      headers: JSON_HEADERS,
+      body: CHAT_BODY,
+      streamBody: CHAT_STREAM_BODY,
+    },
+    'router-openai': {
+      url: `${routerUrl}/v1/chat/completions`,
+      headers: JSON_HEADERS,
+      body: CHAT_BODY,
+      streamBody: CHAT_STREAM_BODY,
+      pid: router.pid,
+    },
+    'router-ask': {
+      url: `${routerUrl}/ask`,
+      headers: JSON_HEADERS,
+      body: ASK_BODY,
+      streamBody: ASK_STREAM_BODY,
+      pid: router.pid,
+    },
+  };
+  if (portkey) {
+    paths.portkey = {
+      url: `${portkeyUrl}/v1/chat/completions`,
+      headers: {
+        ...JSON_HEADERS,
+        'x-portkey-provider': 'openai',
+        'x-portkey-custom-host': upstreamUrl,
+        authorization: 'Bearer bench-key',
+      },
+      body: CHAT_BODY,
+      streamBody: CHAT_STREAM_BODY,
+      pid: portkey.pid,
+    };
+  }
+
+  // A path that cannot answer correctly is reported as failed instead of being measured at error speed.
+  /** @type {Record<string, string>} */
+  const broken = {};
+  for (const [name, p] of Object.entries(paths)) {
+    const problem = await checkPath(p.url, p.headers, p.body, false);
+    if (problem) broken[`${name}:json`] = problem;
+    const streamProblem = await checkPath(p.url, p.headers, p.streamBody, true);
+    if (streamProblem) broken[`${name}:stream`] = streamProblem;
+  }
+  for (const [key, problem] of Object.entries(broken))
+    notes.push(`${key} answered wrongly before load: ${problem}`);
+
+  const routerRss = sampleRss(router.pid);
+  const portkeyRss = portkey ? sampleRss(portkey.pid) : undefined;
+  /** @type {RouterRow[]} */
+  const rows = [];
+  try {
+    for (const concurrency of options.concurrency) {
+      for (const [name, p] of Object.entries(paths)) {
+        const row = /** @type {RouterRow} */ ({ path: name, stream: false, concurrency });
+        const problem = broken[`${name}:json`];
+        if (problem) {
+          rows.push({
+            ...row,
+            rps: Number.NaN,
+            p50_ms: Number.NaN,
+            p90_ms: Number.NaN,
+            p99_ms: Number.NaN,
+            error: problem,
+          });
+          continue;
+        }
+        const cpuBefore = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+        const result = await runHttpLoad({
+          url: p.url,
+          method: 'POST',
+          headers: p.headers,
+          body: p.body,
+          connections: concurrency,
+          durationS: options.durationS,
+          warmupS: options.warmupS,
+        });
+        const cpuAfter = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+        log(
+          `  router ${name.padEnd(13)} c=${String(concurrency).padStart(3)} ${result.rps} req/s p50 ${result.p50_ms} ms p99 ${result.p99_ms} ms`,
+        );
+        rows.push({
+          ...row,
+          rps: result.rps,
+          p50_ms: result.p50_ms,
+          p90_ms: result.p90_ms,
+          p99_ms: result.p99_ms,
+          mean_ms: result.mean_ms,
+          requests: result.requests,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          ...(p.pid
+            ? {
+                // CPU spent by the gateway process over warm-up + measured window, per 2xx response measured.
+                cpu_ms_per_req: round(
+                  ((cpuAfter - cpuBefore) * (options.durationS / (options.durationS + options.warmupS))) /
+                    Math.max(1, result.requests),
+                  4,
+                ),
+              }
+            : {}),
+        });
+      }
+    }
+    for (const [name, p] of Object.entries(paths)) {
+      const row = /** @type {RouterRow} */ ({
+        path: name,
+        stream: true,
+        concurrency: options.streamConcurrency,
+      });
+      const problem = broken[`${name}:stream`];
+      if (problem) {
+        rows.push({
+          ...row,
+          rps: Number.NaN,
+          p50_ms: Number.NaN,
+          p90_ms: Number.NaN,
+          p99_ms: Number.NaN,
+          error: problem,
+        });
+        continue;
+      }
+      const result = await runStreamLoad({
+        url: p.url,
+        headers: { ...p.headers, accept: 'text/event-stream' },
+        body: p.streamBody,
+        concurrency: options.streamConcurrency,
+        durationS: options.streamDurationS,
+        warmupS: Math.min(1, options.warmupS),
+        isFirstToken: (text) => text.includes(FIRST_TOKEN),
+      });
+      log(
+        `  stream ${name.padEnd(13)} c=${options.streamConcurrency} ${result.rps} streams/s TTFT p50 ${result.ttft_p50_ms} ms last p50 ${result.p50_ms} ms`,
+      );
+      rows.push({
+        ...row,
+        rps: result.rps,
+        p50_ms: result.p50_ms,
+        p90_ms: result.p90_ms,
+        p99_ms: result.p99_ms,
+        ttft_p50_ms: result.ttft_p50_ms,
+        ttft_p90_ms: result.ttft_p90_ms,
+        ttft_p99_ms: result.ttft_p99_ms,
+        streams: result.streams,
+        errors: result.failures,
+      });
+    }
+  } finally {
+    routerRss.stop();
+    portkeyRss?.stop();
+  }
+  /** @type {Record<string, {rss_peak_mb: number, rss_after_load_mb: number}>} */
+  const footprint = {
+    router: { rss_peak_mb: round(routerRss.peak(), 1), rss_after_load_mb: round(rssMb(router.pid), 1) },
+  };
+  if (portkey && portkeyRss) {
+    footprint.portkey = {
+      rss_peak_mb: round(portkeyRss.peak(), 1),
+      rss_after_load_mb: round(rssMb(portkey.pid), 1),
+    };
+  }
+  await Promise.all([router.stop(), portkey?.stop(), upstream.stop()]);
+  return { rows, footprint, notes };
+}
+
+/**
+ * One request; returns a problem description, or undefined when the answer carries the expected text.
+ * @param {string} url
+ * @param {Record<string, string>} headers
+ * @param {string} body
+ * @param {boolean} stream
+ */
+async function checkPath(url, headers, body, stream) {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: stream ? { ...headers, accept: 'text/event-stream' } : headers,
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await response.text();
+    if (!response.ok) return `HTTP ${response.status}: ${text.slice(0, 160)}`;
+    if (!text.includes(FIRST_TOKEN)) return `answer lacks the upstream text: ${text.slice(0, 160)}`;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

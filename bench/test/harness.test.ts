@@ -1,0 +1,350 @@
+// Keeps the benchmark harness from rotting: renders synthetic results, runs one very short load against the
+// fake upstream in-process, and checks the argument parser. It asserts shapes and correctness only, never speed.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The harness is plain ESM JavaScript (it runs from the built packages without a compile step), so it is
+// loaded with a computed specifier and typed here by the few members the test uses.
+const harness = (file: string): Promise<unknown> => import(new URL(`../${file}`, import.meta.url).href);
+
+interface Summary {
+  count: number;
+  p50_ms: number;
+  p90_ms: number;
+  p99_ms: number;
+  min_ms: number;
+  max_ms: number;
+}
+interface Stats {
+  percentile(samples: number[], p: number): number;
+  summarize(samples: number[]): Summary;
+  ratio(value: number | undefined, baseline: number | undefined): number;
+  added(value: number | undefined, baseline: number | undefined): number;
+}
+interface Svg {
+  niceTicks(max: number, count?: number): number[];
+  escapeXml(text: string): string;
+  groupedBarChart(input: Record<string, unknown>): string;
+  lineChart(input: Record<string, unknown>): string;
+}
+interface Markdown {
+  renderMarkdown(results: unknown): string;
+  renderCharts(results: unknown): Record<string, string>;
+  headline(results: unknown): Record<string, number>;
+}
+interface FakeUpstream {
+  url: string;
+  port: number;
+  counters(): { requests: number; streams: number };
+  close(): Promise<void>;
+}
+interface Upstream {
+  startFakeUpstream(options?: Record<string, number>): Promise<FakeUpstream>;
+  STREAM_TEXT: string;
+  COMPLETION_TEXT: string;
+}
+interface HttpLoadResult {
+  rps: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  p50_ms: number;
+  p99_ms: number;
+}
+interface StreamLoadResult {
+  streams: number;
+  failures: number;
+  ttft_p50_ms: number;
+  p50_ms: number;
+}
+interface Load {
+  runHttpLoad(input: Record<string, unknown>): Promise<HttpLoadResult>;
+  runStreamLoad(input: Record<string, unknown>): Promise<StreamLoadResult>;
+  sequentialLatency(call: () => Promise<unknown>, options: { iterations: number }): Promise<Summary>;
+}
+interface Run {
+  parseArgs(argv: string[]): {
+    quick: boolean;
+    only: string[];
+    portkey: boolean;
+    docs: boolean;
+    upstreamDelayMs: number;
+    router: { concurrency: number[]; durationS: number };
+  };
+}
+
+const load = async () => ({
+  stats: (await harness('stats.mjs')) as Stats,
+  svg: (await harness('svg.mjs')) as Svg,
+  markdown: (await harness('markdown.mjs')) as Markdown,
+  upstream: (await harness('fake-upstream.mjs')) as Upstream,
+  loadgen: (await harness('load.mjs')) as Load,
+  run: (await harness('run.mjs')) as Run,
+});
+let mods: Awaited<ReturnType<typeof load>>;
+
+/** A complete results object in the documented shape, with made-up figures. */
+function syntheticResults() {
+  const router = [];
+  for (const concurrency of [10, 50, 200]) {
+    for (const [path, base] of [
+      ['direct', 1],
+      ['router-openai', 2],
+      ['router-ask', 2.5],
+      ['portkey', 4],
+    ] as const) {
+      router.push({
+        path,
+        stream: false,
+        concurrency,
+        rps: 1000 / base,
+        p50_ms: base,
+        p90_ms: base * 2,
+        p99_ms: base * 4,
+        ...(path === 'direct' ? {} : { cpu_ms_per_req: 0.3 }),
+      });
+    }
+  }
+  router.push(
+    {
+      path: 'direct',
+      stream: true,
+      concurrency: 10,
+      rps: 300,
+      p50_ms: 12,
+      p90_ms: 13,
+      p99_ms: 15,
+      ttft_p50_ms: 1,
+      ttft_p99_ms: 2,
+    },
+    {
+      path: 'portkey',
+      stream: true,
+      concurrency: 10,
+      rps: Number.NaN,
+      p50_ms: Number.NaN,
+      p90_ms: Number.NaN,
+      p99_ms: Number.NaN,
+      error: 'HTTP 500',
+    },
+  );
+  const mcp = ['lookup_subscriber', 'get_subscriber', 'create_balance'].flatMap((operation) => [
+    { path: 'direct-rest', operation, calls_per_s: 2000, p50_ms: 0.5, p99_ms: 2 },
+    { path: 'mcp-http', operation, calls_per_s: 900, p50_ms: 1.5, p99_ms: 4 },
+    { path: 'mcp-stdio', operation, calls_per_s: 1200, p50_ms: 1, p99_ms: 3 },
+  ]);
+  return {
+    machine: {
+      cpu: 'Test CPU <fast & "cheap">',
+      cores: 2,
+      memory_gb: 4,
+      node: 'v20',
+      os: 'Linux',
+      date: '2026-01-01',
+      git_commit: 'abc',
+    },
+    command: 'npm run bench',
+    router,
+    mcp,
+    emulator: {
+      concurrency: 10,
+      seeded_subscribers: 5,
+      read: { request: 'GET /x', rps: 5000, p50_ms: 1, p90_ms: 2, p99_ms: 3, non2xx: 0 },
+    },
+    footprint: {
+      router: {
+        cold_start_ms: 300,
+        cold_start_runs_ms: [290, 300, 310],
+        rss_idle_mb: 60,
+        rss_peak_mb: 90,
+        install_size_mb: 50,
+      },
+      emulator: { error: 'did not start' },
+    },
+    notes: ['a note'],
+    elapsed_s: 12,
+  };
+}
+
+beforeAll(async () => {
+  mods = await load();
+});
+
+describe('stats', () => {
+  it('interpolates percentiles and summarises samples', () => {
+    const { stats } = mods;
+    expect(stats.percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(stats.percentile([5], 99)).toBe(5);
+    expect(Number.isNaN(stats.percentile([], 50))).toBe(true);
+    const summary = stats.summarize([3, 1, 2, 100]);
+    expect(summary).toMatchObject({ count: 4, min_ms: 1, max_ms: 100, p50_ms: 2.5 });
+    expect(summary.p99_ms).toBeGreaterThan(summary.p90_ms);
+  });
+
+  it('gives NaN for a ratio or difference against a missing baseline', () => {
+    const { stats } = mods;
+    expect(stats.ratio(10, 4)).toBe(2.5);
+    expect(Number.isNaN(stats.ratio(10, 0))).toBe(true);
+    expect(Number.isNaN(stats.added(3, undefined))).toBe(true);
+    expect(stats.added(3, 1.25)).toBe(1.75);
+  });
+});
+
+describe('svg and markdown rendering', () => {
+  it('draws charts as well-formed, escaped SVG', () => {
+    const { svg } = mods;
+    expect(svg.niceTicks(87)).toEqual([0, 20, 40, 60, 80, 100]);
+    expect(svg.escapeXml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');
+    const bars = svg.groupedBarChart({
+      title: 'T <1>',
+      yLabel: 'ms',
+      groups: ['a', 'b'],
+      series: ['p50', 'p99'],
+      values: [
+        [1, 2],
+        [Number.NaN, 3],
+      ],
+    });
+    expect(bars.startsWith('<svg')).toBe(true);
+    expect(bars.trim().endsWith('</svg>')).toBe(true);
+    expect(bars).toContain('T &lt;1&gt;');
+    expect(bars.match(/<rect x=/g)?.length).toBeGreaterThanOrEqual(3);
+    const lines = svg.lineChart({
+      title: 'rps',
+      xLabel: 'c',
+      yLabel: 'req/s',
+      xValues: [10],
+      series: [{ name: 'direct', points: [{ x: 10, y: 5 }] }],
+    });
+    expect(lines).toContain('<circle');
+  });
+
+  it('renders every section, the ratios and the charts from a results object', () => {
+    const { markdown } = mods;
+    const results = syntheticResults();
+    const page = markdown.renderMarkdown(results);
+    for (const heading of [
+      '## Machine',
+      '## Router overhead',
+      '## Streaming',
+      '## MCP overhead',
+      '## Emulator',
+      '## Footprint',
+      '## How to read this',
+    ]) {
+      expect(page).toContain(heading);
+    }
+    expect(page).toContain('npm run bench');
+    expect(page).toContain('failed: HTTP 500');
+    expect(page).toContain('failed: did not start');
+    expect(page).toContain('![Latency by path](bench/router-latency.svg)');
+    const summary = markdown.headline(results);
+    expect(summary.concurrency).toBe(50);
+    expect(summary.router_openai_added_p50_ms).toBe(1);
+    expect(summary.router_openai_rps_vs_portkey).toBe(2);
+    expect(summary.mcp_http_added_p50_ms_get_subscriber).toBe(1);
+    const charts = markdown.renderCharts(results);
+    expect(Object.keys(charts).sort()).toEqual([
+      'mcp-latency.svg',
+      'router-latency.svg',
+      'router-streaming.svg',
+      'router-throughput.svg',
+    ]);
+  });
+});
+
+describe('load generators against the fake upstream', () => {
+  let upstream: FakeUpstream;
+  beforeAll(async () => {
+    upstream = await mods.upstream.startFakeUpstream({ chunkIntervalMs: 1 });
+  });
+  afterAll(async () => {
+    await upstream?.close();
+  });
+
+  it('serves a chat completion and a complete SSE stream', async () => {
+    const plain = await fetch(`${upstream.url}/chat/completions`, { method: 'POST', body: '{"model":"m"}' });
+    const body = (await plain.json()) as { choices: { message: { content: string } }[] };
+    expect(body.choices[0]?.message.content).toBe(mods.upstream.COMPLETION_TEXT);
+    const streamed = await fetch(`${upstream.url}/chat/completions`, {
+      method: 'POST',
+      body: '{"stream":true}',
+    });
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    const text = await streamed.text();
+    const events = text.split('\n\n').filter(Boolean);
+    expect(events.at(-1)).toBe('data: [DONE]');
+    const chunks = events.slice(0, -1).map((e) => JSON.parse(e.slice('data: '.length)));
+    expect(chunks.at(-1).choices).toEqual([]);
+    expect(chunks.at(-1).usage.total_tokens).toBe(33);
+    expect(chunks.map((c) => c.choices[0]?.delta?.content ?? '').join('')).toBe(mods.upstream.STREAM_TEXT);
+    const missing = await fetch(`${upstream.url.replace('/v1', '')}/nope`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('runs a short autocannon load and a streaming loop without errors', async () => {
+    const result = await mods.loadgen.runHttpLoad({
+      url: `${upstream.url}/chat/completions`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"model":"m"}',
+      connections: 2,
+      durationS: 1,
+    });
+    expect(result.requests).toBeGreaterThan(0);
+    expect(result.non2xx).toBe(0);
+    expect(result.errors).toBe(0);
+    expect(result.p99_ms).toBeGreaterThanOrEqual(result.p50_ms);
+
+    const stream = await mods.loadgen.runStreamLoad({
+      url: `${upstream.url}/chat/completions`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"stream":true}',
+      concurrency: 2,
+      durationS: 0.5,
+      isFirstToken: (text: string) => text.includes('Subscriber'),
+    });
+    expect(stream.streams).toBeGreaterThan(0);
+    expect(stream.failures).toBe(0);
+    expect(stream.p50_ms).toBeGreaterThanOrEqual(stream.ttft_p50_ms);
+    expect(upstream.counters().streams).toBeGreaterThan(0);
+
+    const sequential = await mods.loadgen.sequentialLatency(
+      () => fetch(`${upstream.url.replace('/v1', '')}/health`).then((r) => r.text()),
+      {
+        iterations: 5,
+      },
+    );
+    expect(sequential.count).toBe(5);
+  });
+});
+
+describe('command line', () => {
+  it('parses the quick profile and rejects unknown flags and scenarios', () => {
+    const { run } = mods;
+    const quick = run.parseArgs(['--quick', '--only=router,mcp', '--no-portkey', '--upstream-delay-ms=5']);
+    expect(quick).toMatchObject({
+      quick: true,
+      only: ['router', 'mcp'],
+      portkey: false,
+      docs: false,
+      upstreamDelayMs: 5,
+    });
+    expect(quick.router.concurrency).toEqual([10]);
+    expect(run.parseArgs([]).router.concurrency).toEqual([10, 50, 200]);
+    expect(() => run.parseArgs(['--fast'])).toThrow(/unknown flag/);
+    expect(() => run.parseArgs(['--only=gpu'])).toThrow(/unknown scenario/);
+    expect(() => run.parseArgs(['--duration=-1'])).toThrow(/non-negative/);
+  });
+
+  it('points at the service binaries the harness spawns', () => {
+    const bins = ['router', 'mcp-server', 'emulator'].map((pkg) => `packages/${pkg}/package.json`);
+    for (const manifest of bins) {
+      const url = new URL(`../../${manifest}`, import.meta.url);
+      expect(existsSync(url)).toBe(true);
+      const pkg = JSON.parse(readFileSync(url, 'utf8')) as { bin: Record<string, string> };
+      expect(Object.values(pkg.bin)).toContain('./dist/bin.js');
+    }
+  });
+});
