@@ -186,6 +186,8 @@ export interface AskResponse {
   latency_ms: number;
   /** Present when `finish_reason` is "confirmation_required". */
   confirmation?: Confirmation;
+  /** Time the router itself spent (the rest was the provider and tools); sent on the `done` event. */
+  router_overhead_ms?: number;
 }
 
 /** `delta` stream event: a piece of answer text. */

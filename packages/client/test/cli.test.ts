@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli/run.js';
 import { fakeIo } from './support/fake-io.js';
 import { answer, confirmation, confirmationNeeded } from './support/fixtures.js';
@@ -271,6 +271,17 @@ describe('ocs-ask (runCli)', () => {
     const pending = runCli(['--url', router.url, 'q'], io);
     setTimeout(() => controller.abort(), 20);
     expect(await pending).toBe(130);
+  });
+
+  it('exits 130 without answering when interrupted at the confirmation prompt', async () => {
+    const { decisions } = scriptConfirmationFlow();
+    const controller = new AbortController();
+    const io = { ...fakeIo({ tty: true, keepOpen: true }), signal: controller.signal };
+    const pending = runCli(['--url', router.url, 'delete it'], io);
+    await vi.waitFor(() => expect(io.err()).toContain('Approve? [y/N]'));
+    controller.abort();
+    expect(await pending).toBe(130);
+    expect(decisions).toEqual([]);
   });
 
   it('draws a spinner on a TTY stderr and erases it', async () => {

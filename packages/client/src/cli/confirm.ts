@@ -3,10 +3,13 @@ import { createInterface } from 'node:readline';
 /** The stdin the CLI reads answers and piped questions from. */
 export type CliInput = NodeJS.ReadableStream & { isTTY?: boolean };
 
-/** Reads one line; null at end of input. */
-export function readLine(input: CliInput): Promise<string | null> {
+/** Reads one line; null at end of input or when `signal` aborts (Ctrl-C at the prompt). */
+export function readLine(input: CliInput, signal?: AbortSignal): Promise<string | null> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(null);
     const lines = createInterface({ input, terminal: false });
+    const onAbort = () => lines.close();
+    signal?.addEventListener('abort', onAbort, { once: true });
     let answered = false;
     lines.once('line', (line) => {
       answered = true;
@@ -14,6 +17,7 @@ export function readLine(input: CliInput): Promise<string | null> {
       resolve(line);
     });
     lines.once('close', () => {
+      signal?.removeEventListener('abort', onAbort);
       if (!answered) resolve(null);
     });
   });

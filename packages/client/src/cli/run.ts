@@ -204,7 +204,10 @@ class AskSession {
       return undefined;
     }
     stderr.write('Approve? [y/N] ');
-    return isApproval(await readLine(stdin));
+    const answer = await readLine(stdin, this.io.signal);
+    // Ctrl-C at the prompt means stop, not "no": nothing more is sent to the router.
+    if (this.io.signal?.aborted) throw this.io.signal.reason;
+    return isApproval(answer);
   }
 
   private requestOptions() {
