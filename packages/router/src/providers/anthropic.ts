@@ -158,6 +158,16 @@ export function fromAnthropicResponse(wire: unknown, requestedModel: string): Ch
   };
 }
 
+/** The fields of the SSE event payloads the adapter reads; everything is optional on the wire. */
+interface WireStreamEvent {
+  type?: string;
+  index?: number;
+  message?: { id?: string; model?: string; usage?: WireUsage };
+  content_block?: { type?: string; id?: string; name?: string; text?: string };
+  delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string };
+  usage?: Record<string, unknown>;
+}
+
 export class AnthropicAdapter implements ProviderAdapter {
   readonly name = 'anthropic' as const;
   readonly defaultModel: string;
@@ -189,14 +199,17 @@ export class AnthropicAdapter implements ProviderAdapter {
     let answeredModel = model;
     let content = '';
     const toolCalls: ToolCall[] = [];
-    const blocks = new Map<number, { type: string; id: string; name: string; json: string }>();
+    const blocks = new Map<
+      number | undefined,
+      { type: string | undefined; id: string; name: string; json: string }
+    >();
     let usage: WireUsage = {};
     let stopReason: string | undefined;
     let stopped = false;
 
     for await (const event of this.client.serverSentEvents(response, request.signal)) {
       if (stopped) continue; // drain to the end so the connection can be reused
-      let data: Record<string, any>;
+      let data: WireStreamEvent;
       try {
         data = JSON.parse(event.data);
       } catch (error) {

@@ -35,6 +35,7 @@ export interface CapturedRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary wire bodies by path
   body: any;
 }
 
@@ -46,6 +47,8 @@ export interface FakeServer {
   requests: CapturedRequest[];
   /** Requests whose client went away before the response ended. */
   aborted: number;
+  /** TCP connections accepted so far (keep-alive reuse shows as a small number). */
+  connections: number;
   setScript(script: FakeScript): void;
   close(): Promise<void>;
 }
@@ -136,7 +139,7 @@ export async function startFakeServer(
   let script = initial;
   let turnIndex = 0;
   const requests: CapturedRequest[] = [];
-  const state = { aborted: 0 };
+  const state = { aborted: 0, connections: 0 };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('close', () => {
@@ -208,6 +211,9 @@ export async function startFakeServer(
       else res.destroy();
     });
   });
+  server.on('connection', () => {
+    state.connections += 1;
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -217,6 +223,9 @@ export async function startFakeServer(
     requests,
     get aborted() {
       return state.aborted;
+    },
+    get connections() {
+      return state.connections;
     },
     setScript(next: FakeScript) {
       script = next;

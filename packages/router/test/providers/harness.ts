@@ -59,6 +59,7 @@ export async function collect(stream: AsyncIterable<StreamEvent>): Promise<Strea
   return events;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect provider-specific error fields
 export async function rejection(promise: Promise<unknown>): Promise<any> {
   try {
     await promise;

@@ -43,6 +43,20 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
     expect(texts.join('')).toBe(LONG_TEXT);
   });
 
+  it('keep-alive: plain, streamed and error responses are read to the end and reuse one connection', async () => {
+    const before = r.fake.connections;
+    for (let round = 0; round < 2; round += 1) {
+      r.fake.setScript([{ text: 'a' }, { text: 'b c d' }, { error: { status: 429 } }, { text: 'e f' }]);
+      await r.adapter.chat(request());
+      await collect(r.adapter.stream(request()));
+      await rejection(r.adapter.chat(request()));
+      await collect(r.adapter.stream(request()));
+    }
+    // A finished response frees its socket a tick after the body resolves, so the pool may open a
+    // second one; eight requests on one or two sockets shows they are reused, not reopened.
+    expect(r.fake.connections - before).toBeLessThanOrEqual(2);
+  });
+
   it('wrong status codes (#9): 500 is a retryable upstream error, 400 a non-retryable bad request', async () => {
     r.fake.setScript([{ error: { status: 500 } }, { error: { status: 400 } }]);
     const e500 = await rejection(r.adapter.chat(request()));
