@@ -8,7 +8,7 @@ import { contextEnvelopeJsonSchema } from '../src/context/envelope.js';
 import { startRouter } from '../src/index.js';
 import { FAKE_KEYS } from './fakes/index.js';
 import { startAllFakes } from './support/fake-upstreams.js';
-import { captureLogs, createTestRouter, json } from './support/test-router.js';
+import { captureLogs, createTestRouter, json, parseSse } from './support/test-router.js';
 
 let upstreams: Awaited<ReturnType<typeof startAllFakes>>;
 const dir = mkdtempSync(join(tmpdir(), 'router-service-'));
@@ -166,6 +166,25 @@ describe('running service', () => {
     } finally {
       await router.close();
     }
+  });
+
+  it('close() stops accepting but lets an in-flight stream finish', async () => {
+    const router = await startRouter({
+      env: { ...upstreams.env, LLM_PROVIDER: 'openai' },
+      port: 0,
+      logger: false,
+    });
+    upstreams.fakes.openai.setScript([{ text: 'one two three four', chunkDelayMs: 40 }]);
+    const res = await fetch(`${router.url}/ask`, json({ message: 'x', stream: true }));
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = decoder.decode((await reader.read()).value);
+    const closed = router.close();
+    for (let step = await reader.read(); !step.done; step = await reader.read())
+      text += decoder.decode(step.value);
+    await closed;
+    expect(parseSse(text).at(-1)).toMatchObject({ event: 'done', data: { content: 'one two three four' } });
+    await expect(fetch(`${router.url}/health`)).rejects.toThrow();
   });
 
   it('keeps API keys out of logs and error bodies', async () => {
