@@ -6,6 +6,9 @@ import { createEmulatorApp } from './app.js';
 import type { Fidelity } from './http/app-env.js';
 import { OcsStore } from './store/ocs-store.js';
 
+/** How long close() waits for in-flight requests before cutting their sockets. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
 export interface EmulatorOptions {
   host?: string;
   port?: number;
@@ -58,8 +61,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           store.close();
           resolve();
         });
-        // Keep-alive sockets with no request in flight would otherwise hold close() open.
-        if ('closeIdleConnections' in server) server.closeIdleConnections();
+        // Keep-alive sockets with no request in flight would otherwise hold close() open; a client
+        // that keeps a request hanging gets a grace period, then its socket is cut.
+        if ('closeIdleConnections' in server) {
+          server.closeIdleConnections();
+          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+        }
       });
       return closing;
     },

@@ -47,6 +47,35 @@ describe('concurrency', () => {
   });
 });
 
+describe('graceful shutdown', () => {
+  it('finishes a request that is in flight when close() is called', async () => {
+    const emulator = await startEmulator({ port: 0, db: ':memory:', logger: false });
+    const encoder = new TextEncoder();
+    let push!: (text: string | null) => void;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        push = (text) => (text === null ? controller.close() : controller.enqueue(encoder.encode(text)));
+      },
+    });
+    push('{"msisdn":');
+    const pending = fetch(`${emulator.url}/subscribers`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    // Give the server time to start handling the request, then begin shutting down.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const closed = emulator.close();
+    push('"43664999000444"}');
+    push(null);
+    const response = await pending;
+    expect(response.status).toBe(201);
+    await closed;
+    await expect(fetch(`${emulator.url}/health-check`)).rejects.toThrow();
+  });
+});
+
 describe('persistence', () => {
   it('keeps data across a restart on the same file', async () => {
     const dir = tempDir();

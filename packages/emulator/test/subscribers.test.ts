@@ -278,6 +278,7 @@ describe('PATCH /subscribers/{id}', () => {
     const r = await h.call('PATCH', `/subscribers/${s.subscriberId}`, [
       { fieldName: 'billcycleDay', fieldValue: '15' },
       { fieldName: 'email', fieldValue: 5 },
+      { fieldName: 'state', fieldValue: null },
     ]);
     expect(r.status).toBe(200);
     expect(r.body.billing.billcycleDay).toBe(1);

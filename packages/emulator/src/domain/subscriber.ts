@@ -191,6 +191,7 @@ export function applySubscriberPatch(
     if (!PATCHABLE.has(fieldName)) {
       throw new OcsError(422, `fieldName: '${fieldName}' is not a patchable subscriber field`, true);
     }
+    if (fieldValue === null || fieldValue === undefined) continue;
     if (fieldName === 'state') {
       const state = subscriberStateFromText(fieldValue);
       if (state === null) {
@@ -203,7 +204,6 @@ export function applySubscriberPatch(
       s = withState(s, state, nowMs);
       continue;
     }
-    if (fieldValue === null || fieldValue === undefined) continue;
     if (fieldName === 'billcycleDay') {
       if (typeof fieldValue !== 'number' || !Number.isInteger(fieldValue)) continue;
       if (fieldValue < 1 || fieldValue > 31)
