@@ -19,5 +19,5 @@ export {
   RouterClient,
   type RouterClientOptions,
 } from './router-client.js';
-export { readSseStream, type SseMessage, SseParser } from './sse.js';
+export { type ReadSseOptions, readSseStream, type SseMessage, SseParser } from './sse.js';
 export * from './types.js';

@@ -93,17 +93,16 @@ export class RouterClient {
         // A router (or proxy) that ignored `stream` still answered; hand the answer over as one event.
         const data = (await readJson(response)) as AskResponse;
         completed = true;
+        scope.pause();
         yield { type: 'done', data };
         return;
       }
       if (!response.body) throw protocolError(response, 'The event stream has no body');
       const requestId = response.headers.get('x-request-id') ?? undefined;
-      for await (const message of readSseStream(response.body)) {
+      // Any bytes, keep-alive comments included, prove the router is alive and restart the clock.
+      for await (const message of readSseStream(response.body, { onChunk: () => scope.arm() })) {
         const event = toStreamEvent(message.event, message.data, response.status, requestId);
-        if (!event) {
-          scope.arm();
-          continue;
-        }
+        if (!event) continue;
         if (event.type === 'done') completed = true;
         scope.pause();
         yield event;

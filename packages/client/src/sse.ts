@@ -104,11 +104,19 @@ export class SseParser {
   }
 }
 
+export interface ReadSseOptions {
+  /** Called for every chunk received, comments and keep-alives included (idle timers hook in here). */
+  onChunk?: () => void;
+}
+
 /**
  * Reads an event stream body to its end, yielding events as they complete. Decoding is streaming,
  * so a multi-byte character split between chunks survives. Returning early cancels the reader.
  */
-export async function* readSseStream(body: ReadableStream<Uint8Array>): AsyncGenerator<SseMessage> {
+export async function* readSseStream(
+  body: ReadableStream<Uint8Array>,
+  options: ReadSseOptions = {},
+): AsyncGenerator<SseMessage> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const parser = new SseParser();
@@ -117,6 +125,7 @@ export async function* readSseStream(body: ReadableStream<Uint8Array>): AsyncGen
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
+      options.onChunk?.();
       yield* parser.push(decoder.decode(value, { stream: true }));
     }
     yield* parser.push(decoder.decode());

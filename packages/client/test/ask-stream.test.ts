@@ -202,6 +202,22 @@ describe('RouterClient.askStream', () => {
     );
   });
 
+  it('counts keep-alive comments as signs of life', async () => {
+    router.script(async (_request, res) => {
+      startSse(res);
+      for (let i = 0; i < 6; i++) {
+        res.write(': keep-alive\n\n');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      res.end(sseText([['done', answer()]]));
+    });
+    // ~600 ms without an event, but never more than ~100 ms without a byte.
+    const events = await collect(
+      new RouterClient({ baseUrl: router.url, timeoutMs: 400 }).askStream({ message: 'x' }),
+    );
+    expect(events).toEqual([{ type: 'done', data: answer() }]);
+  });
+
   it('stops when the caller aborts mid-stream', async () => {
     router.script((_request, res) => {
       startSse(res);
