@@ -1,0 +1,55 @@
+import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+
+export type McpCallErrorKind =
+  | 'unavailable' // could not connect; the call was not sent
+  | 'connection_lost' // the connection died during the call; its effect is unknown
+  | 'timeout'
+  | 'aborted'
+  | 'protocol'; // the server answered with a JSON-RPC error (unknown tool, bad params...)
+
+/**
+ * A failed MCP call, with a message that is safe to give the model and the caller: it names the
+ * server and tool, never a URL, header or environment value.
+ */
+export class McpCallError extends Error {
+  override readonly name = 'McpCallError';
+  constructor(
+    readonly kind: McpCallErrorKind,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, options);
+  }
+}
+
+const CONNECTION_CODES = new Set<string>([SdkErrorCode.ConnectionClosed, SdkErrorCode.SendFailed]);
+
+/** Errors that mean the transport is gone (process died, socket reset, server closed). */
+export function isConnectionFailure(error: unknown): boolean {
+  if (error instanceof SdkError) return CONNECTION_CODES.has(error.code);
+  if (!(error instanceof Error)) return false;
+  if (error.message === 'Not connected') return true;
+  // undici's fetch: TypeError('fetch failed') with the socket error as cause.
+  return error instanceof TypeError && /fetch failed/i.test(error.message);
+}
+
+/** ECONNREFUSED and friends: nothing reached the server, so a retry cannot run the tool twice. */
+export function isNotDelivered(error: unknown): boolean {
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+export function isTimeout(error: unknown): boolean {
+  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+}
+
+export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (error instanceof Error && error.name === 'AbortError');
+}
+
+/** The first line of an error message, bounded: enough for the model, never a stack. */
+export function shortMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+}

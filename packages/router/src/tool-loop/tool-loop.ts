@@ -1,0 +1,536 @@
+import { randomBytes } from 'node:crypto';
+import type { McpServerSet } from '../mcp/mcp-server-set.js';
+import type { Roles } from '../mcp/roles.js';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  FinishReason,
+  ProviderAdapter,
+  ProviderName,
+  ToolCall,
+  Usage,
+} from '../providers/types.js';
+import type { ConfirmationRequest } from './confirmation-request.js';
+import type { PendingConfirmationStore } from './pending-confirmations/pending-confirmation-store.js';
+import { ToolAccess, type ToolAccessRequest } from './tool-access.js';
+import { type ExecutedToolCall, type ToolExecution, ToolRunner } from './tool-runner.js';
+import { fenceToolResult, resultText, TOOL_SYSTEM_INSTRUCTIONS } from './untrusted-tool-result.js';
+
+export interface ToolLoopSettings {
+  /** Most tool rounds (model turn that asked for tools + their execution) per /ask. */
+  maxSteps: number;
+  /** Longest tool result text given to the model; the /ask response keeps the full result. */
+  maxResultChars: number;
+  /** Lifetime of a pending confirmation (capped by the server's own expires_at). */
+  confirmationTtlMs: number;
+}
+
+export const DEFAULT_TOOL_LOOP_SETTINGS: ToolLoopSettings = {
+  maxSteps: 8,
+  maxResultChars: 16_000,
+  confirmationTtlMs: 5 * 60 * 1000,
+};
+
+export type LoopFinishReason = FinishReason | 'confirmation_required';
+
+/** What the caller sees of a held call, and answers with confirm: {id, approve}. */
+export interface ConfirmationView {
+  id: string;
+  tool: string;
+  server: string | null;
+  arguments: Record<string, unknown>;
+  message: string;
+  expires_at: string;
+}
+
+export interface ToolCallView {
+  id: string;
+  server: string | null;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+export type ToolLoopEvent =
+  | { type: 'delta'; text: string }
+  | { type: 'tool_call'; call: ToolCallView }
+  | { type: 'tool_result'; call: ExecutedToolCall }
+  | { type: 'confirmation'; confirmation: ConfirmationView }
+  | { type: 'done'; outcome: ToolLoopOutcome };
+
+export interface ToolLoopOutcome {
+  /** The last model answer (id, model). */
+  result: ChatResult;
+  content: string;
+  finishReason: LoopFinishReason;
+  /** Every call executed during this request, in the order the model asked for them. */
+  toolCalls: ExecutedToolCall[];
+  /** Summed over every model turn; null when no turn reported usage. */
+  usage: Usage | null;
+  confirmation?: ConfirmationView;
+  stepLimitReached: boolean;
+  /** The user turn to remember with the answer (carried across a confirmation). */
+  userTurn?: string;
+}
+
+/** One call of the turn being executed, as kept while a confirmation is pending. */
+interface Slot {
+  call: ToolCall;
+  done?: { execution: ToolExecution; text: string };
+  /** Held by the server for a human's yes; `exposedName` kept for the confirmation view. */
+  held?: {
+    confirmation: ConfirmationRequest;
+    exposedName: string;
+    server: string | null;
+    name: string;
+    arguments: Record<string, unknown>;
+  };
+}
+
+/** Everything needed to continue after the human answered; stored server-side only. */
+interface LoopSnapshot {
+  provider: ProviderName;
+  model: string;
+  temperature?: number;
+  maxTokens?: number;
+  messages: ChatMessage[];
+  slots: Slot[];
+  heldIndex: number;
+  steps: number;
+  usage: Usage | null;
+  access: ToolAccessRequest;
+  userTurn?: string;
+  lastResult: ChatResult;
+}
+
+export interface ToolLoopStart {
+  adapter: ProviderAdapter;
+  /** Prompt built from context and request; the loop adds tool instructions and tools. */
+  chat: ChatRequest;
+  stream: boolean;
+  access: ToolAccessRequest;
+  /** Needed to hold a confirmation; without it a confirmation ends the request with an explanation. */
+  userId?: string;
+  userTurn?: string;
+}
+
+export type ResumeLookup =
+  | { status: 'ok'; resume: PendingResume }
+  | { status: 'not_found' }
+  | { status: 'expired'; expiredAt: string };
+
+/** A pending confirmation taken from the store (it can no longer be answered twice). */
+export interface PendingResume {
+  id: string;
+  provider: ProviderName;
+  model: string;
+  snapshot: LoopSnapshot;
+}
+
+export interface ToolLoopDeps {
+  servers: McpServerSet;
+  roles: Roles;
+  pending: PendingConfirmationStore;
+  settings?: Partial<ToolLoopSettings>;
+  now?: () => number;
+}
+
+class LoopState {
+  executed: ExecutedToolCall[] = [];
+  usage: Usage | null;
+  constructor(
+    readonly snapshotBase: Omit<
+      LoopSnapshot,
+      'slots' | 'heldIndex' | 'steps' | 'usage' | 'lastResult' | 'messages'
+    >,
+    public messages: ChatMessage[],
+    public steps: number,
+    usage: Usage | null,
+  ) {
+    this.usage = usage;
+  }
+
+  addUsage(usage: Usage | null): void {
+    if (!usage) return;
+    const base = this.usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const sum: Usage = {
+      inputTokens: base.inputTokens + usage.inputTokens,
+      outputTokens: base.outputTokens + usage.outputTokens,
+      totalTokens: base.totalTokens + usage.totalTokens,
+    };
+    const cached = (base.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
+    if (base.cachedInputTokens !== undefined || usage.cachedInputTokens !== undefined)
+      sum.cachedInputTokens = cached;
+    this.usage = sum;
+  }
+}
+
+/**
+ * The provider-agnostic tool loop: ask the model, run the tools it asks for (in parallel, results
+ * fed back in the order asked), repeat until it answers, a confirmation is needed, or the step
+ * limit is hit. It sees only ProviderAdapter and the internal chat model, so every provider gets
+ * the same behaviour; the adapters translate tools and calls to their wire formats.
+ */
+export class ToolLoop {
+  readonly settings: ToolLoopSettings;
+  readonly #deps: ToolLoopDeps;
+
+  constructor(deps: ToolLoopDeps) {
+    this.#deps = deps;
+    this.settings = { ...DEFAULT_TOOL_LOOP_SETTINGS, ...deps.settings };
+  }
+
+  get hasServers(): boolean {
+    return this.#deps.servers.size > 0;
+  }
+
+  async *run(start: ToolLoopStart): AsyncGenerator<ToolLoopEvent, void, undefined> {
+    const runner = this.hasServers
+      ? await ToolRunner.create(this.#deps.servers, new ToolAccess(this.#deps.roles, start.access))
+      : undefined;
+    const messages = runner?.definitions.length
+      ? withToolInstructions(start.chat.messages, runner.unavailableServers)
+      : [...start.chat.messages];
+    const base = snapshotBase(start);
+    const state = new LoopState(base, messages, 0, null);
+    yield* this.#drive(state, start.adapter, start.chat, runner, start.stream, start.userId, undefined);
+  }
+
+  /** Takes a pending confirmation for this user (atomically: a second answer finds nothing). */
+  async takePending(id: string, userId: string): Promise<ResumeLookup> {
+    const taken = await this.#deps.pending.take<LoopSnapshot>(id, userId, this.#now());
+    if (taken.status === 'not_found') return { status: 'not_found' };
+    if (taken.status === 'expired') {
+      return { status: 'expired', expiredAt: new Date(taken.entry.expiresAt).toISOString() };
+    }
+    const snapshot = taken.entry.state;
+    return { status: 'ok', resume: { id, provider: snapshot.provider, model: snapshot.model, snapshot } };
+  }
+
+  /** Continues a conversation held for confirmation: runs (approve) or declines the held call. */
+  async *resume(
+    pending: PendingResume,
+    options: {
+      adapter: ProviderAdapter;
+      approve: boolean;
+      stream: boolean;
+      userId: string;
+      signal?: AbortSignal;
+    },
+  ): AsyncGenerator<ToolLoopEvent, void, undefined> {
+    const { snapshot } = pending;
+    const runner = await ToolRunner.create(
+      this.#deps.servers,
+      new ToolAccess(this.#deps.roles, snapshot.access),
+    );
+    const { slots, heldIndex, messages, steps, usage, lastResult, ...base } = snapshot;
+    const state = new LoopState(base, messages, steps, usage);
+    const chat: ChatRequest = { model: snapshot.model, messages };
+    if (snapshot.temperature !== undefined) chat.temperature = snapshot.temperature;
+    if (snapshot.maxTokens !== undefined) chat.maxTokens = snapshot.maxTokens;
+    if (options.signal) chat.signal = options.signal;
+
+    const slot = slots[heldIndex] as Slot;
+    const held = slot.held as NonNullable<Slot['held']>;
+    delete slot.held;
+    let execution: ToolExecution;
+    if (options.approve) {
+      yield {
+        type: 'tool_call',
+        call: { id: slot.call.id, server: held.server, name: held.name, arguments: held.arguments },
+      };
+      execution = await runner.execute(slot.call, {
+        approval: held.confirmation,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+    } else {
+      execution = heldCallResult(slot.call, held, DECLINED);
+    }
+    const turn = { slots, lastResult };
+    yield* this.#settle(state, slot, execution);
+    yield* this.#drive(state, options.adapter, chat, runner, options.stream, options.userId, turn);
+  }
+
+  /** Records a finished call, or re-holds it when the server asks again. */
+  *#settle(
+    state: LoopState,
+    slot: Slot,
+    execution: ToolExecution,
+  ): Generator<ToolLoopEvent, void, undefined> {
+    if (execution.confirmation) {
+      slot.held = {
+        confirmation: execution.confirmation,
+        exposedName: execution.exposedName,
+        server: execution.record.server,
+        name: execution.record.name,
+        arguments: execution.record.arguments,
+      };
+      return;
+    }
+    const text = fenceToolResult(
+      slot.call.id,
+      execution.exposedName,
+      resultText(execution.record.result),
+      execution.record.is_error,
+      this.settings.maxResultChars,
+    );
+    slot.done = { execution, text };
+    state.executed.push(execution.record);
+    yield { type: 'tool_result', call: execution.record };
+  }
+
+  async *#drive(
+    state: LoopState,
+    adapter: ProviderAdapter,
+    chat: ChatRequest,
+    runner: ToolRunner | undefined,
+    stream: boolean,
+    userId: string | undefined,
+    resumed: { slots: Slot[]; lastResult: ChatResult } | undefined,
+  ): AsyncGenerator<ToolLoopEvent, void, undefined> {
+    let turn = resumed;
+    for (;;) {
+      if (turn) {
+        if (userId === undefined) {
+          // Without a user id nobody could come back to approve: the model hears why, and answers.
+          for (const slot of turn.slots) {
+            if (slot.held && !slot.done) {
+              const held = slot.held;
+              delete slot.held;
+              yield* this.#settle(state, slot, heldCallResult(slot.call, held, NEEDS_USER_ID));
+            }
+          }
+        }
+        const heldIndex = turn.slots.findIndex((slot) => slot.held && !slot.done);
+        if (heldIndex >= 0 && userId !== undefined) {
+          yield* this.#hold(state, turn, heldIndex, chat, userId);
+          return;
+        }
+        for (const slot of turn.slots) {
+          const done = slot.done as NonNullable<Slot['done']>;
+          state.messages.push({
+            role: 'tool',
+            toolCallId: slot.call.id,
+            name: done.execution.exposedName,
+            content: done.text,
+            isError: done.execution.record.is_error,
+          });
+        }
+        state.steps += 1;
+        turn = undefined;
+      }
+
+      const request: ChatRequest = { ...chat, messages: state.messages };
+      if (runner?.definitions.length) request.tools = runner.definitions;
+      else delete request.tools;
+      const result = yield* this.#modelTurn(adapter, request, runner, stream);
+      state.addUsage(result.usage);
+
+      if (result.toolCalls.length === 0) {
+        yield this.#done(state, result, result.content, result.finishReason);
+        return;
+      }
+      if (state.steps >= this.settings.maxSteps) {
+        const note = `[Stopped by the router: the tool step limit (${this.settings.maxSteps}, ROUTER_MAX_TOOL_STEPS) was reached before the model finished; the ${result.toolCalls.length} tool call(s) it asked for last were not run.]`;
+        if (stream) yield { type: 'delta', text: result.content ? `\n\n${note}` : note };
+        const content = result.content ? `${result.content}\n\n${note}` : note;
+        yield this.#done(state, result, content, 'length', true);
+        return;
+      }
+
+      state.messages.push({ role: 'assistant', content: result.content, toolCalls: result.toolCalls });
+      const slots: Slot[] = result.toolCalls.map((call) => ({ call }));
+      yield* this.#executeTurn(state, slots, runner, chat.signal);
+      turn = { slots, lastResult: result };
+    }
+  }
+
+  /** Runs the turn's calls in parallel, reporting each as it finishes. */
+  async *#executeTurn(
+    state: LoopState,
+    slots: Slot[],
+    runner: ToolRunner | undefined,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<ToolLoopEvent, void, undefined> {
+    const pending = new Map<number, Promise<{ index: number; execution: ToolExecution }>>();
+    slots.forEach((slot, index) => {
+      const run = runner
+        ? runner.execute(slot.call, signal ? { signal } : {})
+        : Promise.resolve(noTools(slot.call));
+      pending.set(
+        index,
+        run.then((execution) => ({ index, execution })),
+      );
+    });
+    while (pending.size > 0) {
+      const { index, execution } = await Promise.race(pending.values());
+      pending.delete(index);
+      yield* this.#settle(state, slots[index] as Slot, execution);
+    }
+  }
+
+  async *#modelTurn(
+    adapter: ProviderAdapter,
+    request: ChatRequest,
+    runner: ToolRunner | undefined,
+    stream: boolean,
+  ): AsyncGenerator<ToolLoopEvent, ChatResult, undefined> {
+    const view = (call: ToolCall): ToolCallView => {
+      const tool = runner?.resolve(call.name);
+      return {
+        id: call.id,
+        server: tool?.server ?? null,
+        name: tool?.name ?? call.name,
+        arguments: call.arguments,
+      };
+    };
+    if (!stream) {
+      const result = await adapter.chat(request);
+      for (const call of result.toolCalls) yield { type: 'tool_call', call: view(call) };
+      return result;
+    }
+    const announced = new Set<string>();
+    for await (const event of adapter.stream(request)) {
+      if (event.type === 'text') {
+        if (event.text) yield { type: 'delta', text: event.text };
+      } else if (event.type === 'tool_call') {
+        announced.add(event.call.id);
+        yield { type: 'tool_call', call: view(event.call) };
+      } else {
+        for (const call of event.result.toolCalls) {
+          if (!announced.has(call.id)) yield { type: 'tool_call', call: view(call) };
+        }
+        return event.result;
+      }
+    }
+    throw new Error('The provider stream ended without a result');
+  }
+
+  async *#hold(
+    state: LoopState,
+    turn: { slots: Slot[]; lastResult: ChatResult },
+    heldIndex: number,
+    chat: ChatRequest,
+    userId: string,
+  ): AsyncGenerator<ToolLoopEvent, void, undefined> {
+    const slot = turn.slots[heldIndex] as Slot;
+    const held = slot.held as NonNullable<Slot['held']>;
+    const now = this.#now();
+    const serverExpiry =
+      held.confirmation.kind === 'token' ? Date.parse(held.confirmation.expiresAt ?? '') : Number.NaN;
+    const expiresAt = Math.min(
+      now + this.settings.confirmationTtlMs,
+      Number.isFinite(serverExpiry) ? serverExpiry : Number.POSITIVE_INFINITY,
+    );
+    const id = `cfm_${randomBytes(18).toString('base64url')}`;
+    const snapshot: LoopSnapshot = {
+      ...state.snapshotBase,
+      messages: state.messages,
+      slots: turn.slots,
+      heldIndex,
+      steps: state.steps,
+      usage: state.usage,
+      lastResult: turn.lastResult,
+    };
+    if (chat.temperature !== undefined) snapshot.temperature = chat.temperature;
+    if (chat.maxTokens !== undefined) snapshot.maxTokens = chat.maxTokens;
+    await this.#deps.pending.put({ id, userId, createdAt: now, expiresAt, state: snapshot });
+    const confirmation: ConfirmationView = {
+      id,
+      tool: held.exposedName,
+      server: held.server,
+      arguments: held.arguments,
+      message: held.confirmation.message,
+      expires_at: new Date(expiresAt).toISOString(),
+    };
+    yield { type: 'confirmation', confirmation };
+    const content = `Confirmation required: ${held.confirmation.message}`;
+    const outcome = this.#done(state, turn.lastResult, content, 'confirmation_required');
+    outcome.outcome.confirmation = confirmation;
+    yield outcome;
+  }
+
+  #done(
+    state: LoopState,
+    result: ChatResult,
+    content: string,
+    finishReason: LoopFinishReason,
+    stepLimitReached = false,
+  ): { type: 'done'; outcome: ToolLoopOutcome } {
+    const outcome: ToolLoopOutcome = {
+      result,
+      content,
+      finishReason,
+      toolCalls: state.executed,
+      usage: state.usage,
+      stepLimitReached,
+    };
+    if (state.snapshotBase.userTurn !== undefined) outcome.userTurn = state.snapshotBase.userTurn;
+    return { type: 'done', outcome };
+  }
+
+  #now(): number {
+    return (this.#deps.now ?? Date.now)();
+  }
+}
+
+function snapshotBase(start: ToolLoopStart): LoopState['snapshotBase'] {
+  const base: LoopState['snapshotBase'] = {
+    provider: start.adapter.name,
+    model: start.chat.model,
+    access: start.access,
+  };
+  if (start.userTurn !== undefined) base.userTurn = start.userTurn;
+  return base;
+}
+
+/** Adds the tool rules to the first system message (or a new one), keeping one system prompt. */
+function withToolInstructions(
+  messages: ChatMessage[],
+  unavailable: { server: string; message: string }[],
+): ChatMessage[] {
+  let instructions = TOOL_SYSTEM_INSTRUCTIONS;
+  if (unavailable.length) {
+    instructions += `\nThese tool servers are unavailable right now, so their tools are missing: ${unavailable.map((u) => u.server).join(', ')}.`;
+  }
+  const [first, ...rest] = messages;
+  if (first?.role === 'system')
+    return [{ role: 'system', content: `${first.content}\n\n${instructions}` }, ...rest];
+  return [{ role: 'system', content: instructions }, ...messages];
+}
+
+const DECLINED =
+  'The human declined this action, so it was NOT performed. Do not retry it unless the user asks again; tell the user it was not done.';
+const NEEDS_USER_ID =
+  'Not done: this action needs a human confirmation, and confirmations need a user_id on the request. Tell the user to repeat the request with a user_id.';
+
+/** The result the model gets for a held call that will not run (declined, or nobody to ask). */
+function heldCallResult(call: ToolCall, held: NonNullable<Slot['held']>, text: string): ToolExecution {
+  return {
+    exposedName: held.exposedName,
+    record: {
+      id: call.id,
+      server: held.server,
+      name: held.name,
+      arguments: held.arguments,
+      result: { content: [{ type: 'text', text }] },
+      is_error: true,
+      duration_ms: 0,
+    },
+  };
+}
+
+function noTools(call: ToolCall): ToolExecution {
+  return {
+    exposedName: call.name,
+    record: {
+      id: call.id,
+      server: null,
+      name: call.name,
+      arguments: call.arguments,
+      result: { content: [{ type: 'text', text: `Unknown tool "${call.name}": no tools are available.` }] },
+      is_error: true,
+      duration_ms: 0,
+    },
+  };
+}
