@@ -1,18 +1,24 @@
 #!/usr/bin/env node
+import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
 
 // Thin on purpose: configuration, start-up and shutdown live in startRouter().
-const logger = createLogger(process.env.LOG_LEVEL || 'info');
+let logLevel: string;
+try {
+  logLevel = loadRouterConfig(process.env).LOG_LEVEL;
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+const logger = createLogger(logLevel);
+const describe = (error: unknown) => ({ message: error instanceof Error ? error.message : String(error) });
 process.on('uncaughtException', (error) => {
-  logger.fatal({ err: { name: error.name, message: error.message } }, 'uncaught exception');
+  logger.fatal({ err: describe(error) }, 'uncaught exception');
   process.exit(1);
 });
 process.on('unhandledRejection', (reason) => {
-  logger.fatal(
-    { err: { message: reason instanceof Error ? reason.message : String(reason) } },
-    'unhandled rejection',
-  );
+  logger.fatal({ err: describe(reason) }, 'unhandled rejection');
   process.exit(1);
 });
 
@@ -26,10 +32,7 @@ try {
     router.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        logger.error(
-          { err: { message: error instanceof Error ? error.message : String(error) } },
-          'shutdown failed',
-        );
+        logger.error({ err: describe(error) }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -37,6 +40,6 @@ try {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 } catch (error) {
-  logger.fatal(error instanceof Error ? error.message : String(error));
+  logger.fatal({ err: describe(error) }, 'router failed to start');
   process.exit(1);
 }

@@ -11,7 +11,12 @@ export interface RunningServer {
 }
 
 /** Puts a router app on a TCP port. */
-export async function listen(app: Hono<RouterEnv>, host: string, port: number): Promise<RunningServer> {
+export async function listen(
+  app: Hono<RouterEnv>,
+  host: string,
+  port: number,
+  options: { shutdownGraceMs?: number } = {},
+): Promise<RunningServer> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const created = serve({ fetch: app.fetch, hostname: host, port }, () => resolve(created));
     created.once('error', reject);
@@ -24,7 +29,17 @@ export async function listen(app: Hono<RouterEnv>, host: string, port: number): 
     port: address.port,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        httpServer.close((error) => (error ? reject(error) : resolve()));
+        // A stream that never ends must not block shutdown forever: cut what is left after the grace period.
+        const deadline = setTimeout(
+          () => httpServer.closeAllConnections(),
+          options.shutdownGraceMs ?? 10_000,
+        );
+        deadline.unref();
+        httpServer.close((error) => {
+          clearTimeout(deadline);
+          if (error) reject(error);
+          else resolve();
+        });
         // Idle keep-alive sockets would hold close() open forever; busy ones finish first.
         httpServer.closeIdleConnections();
       }),

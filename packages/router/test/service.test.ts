@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadRouterConfig } from '../src/config.js';
 import { contextEnvelopeJsonSchema } from '../src/context/envelope.js';
 import { startRouter } from '../src/index.js';
+import { listen } from '../src/server.js';
 import { FAKE_KEYS } from './fakes/index.js';
 import { startAllFakes } from './support/fake-upstreams.js';
 import { captureLogs, createTestRouter, json, parseSse } from './support/test-router.js';
@@ -185,6 +186,18 @@ describe('running service', () => {
     await closed;
     expect(parseSse(text).at(-1)).toMatchObject({ event: 'done', data: { content: 'one two three four' } });
     await expect(fetch(`${router.url}/health`)).rejects.toThrow();
+  });
+
+  it('close() cuts a never-ending stream after the grace period and aborts its upstream', async () => {
+    const { app, adapters } = createTestRouter();
+    const server = await listen(app, '127.0.0.1', 0, { shutdownGraceMs: 50 });
+    adapters.openai.next = { chunks: ['first'], hang: true };
+    const res = await fetch(`${server.url}/ask`, json({ message: 'x', stream: true }));
+    const reader = res.body!.getReader();
+    await reader.read();
+    await server.close();
+    await reader.read().catch(() => undefined);
+    await vi.waitFor(() => expect(adapters.openai.aborted).toBe(1));
   });
 
   it('keeps API keys out of logs and error bodies', async () => {

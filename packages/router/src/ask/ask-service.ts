@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
+import { type ContextEnvelope, MAX_MESSAGE_CHARS, type PriorTurn } from '../context/envelope.js';
 import { mergeEnvelopes } from '../context/merge.js';
 import { buildPrompt } from '../context/prompt.js';
 import type { ContextStore } from '../context-store/context-store.js';
@@ -129,7 +129,8 @@ export class AskService {
     if (prepared.userId === undefined) return;
     const turns: PriorTurn[] = [];
     if (prepared.userTurn !== undefined) turns.push({ role: 'user', content: prepared.userTurn });
-    turns.push({ role: 'assistant', content: result.content });
+    // Stored turns must stay valid envelope content, so a GET can be PUT back unchanged.
+    turns.push({ role: 'assistant', content: result.content.slice(0, MAX_MESSAGE_CHARS) });
     await this.deps.store.appendMessages(prepared.userId, turns, this.deps.memoryMaxMessages);
   }
 }

@@ -46,7 +46,8 @@ async function streamAnswer(c: Context<RouterEnv>, services: RouterServices, pre
       // Before the first frame the error becomes the HTTP response; after it, an `error` event.
       if (!started) throw routerError;
       failed = true;
-      logger.warn(
+      // A client that went away is routine; anything else deserves a warning.
+      logger[routerError.status === 499 ? 'debug' : 'warn'](
         { reqId: c.get('requestId'), provider, type: routerError.type },
         'stream failed: %s',
         routerError.message,

@@ -114,7 +114,7 @@ async function streamCompletion(
     } catch (error) {
       const routerError = toRouterError(error, adapter.baseUrl);
       if (!started) throw routerError;
-      logger.warn(
+      logger[routerError.status === 499 ? 'debug' : 'warn'](
         { reqId: c.get('requestId'), provider: adapter.name, type: routerError.type },
         'stream failed',
       );
