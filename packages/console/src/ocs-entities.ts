@@ -136,6 +136,15 @@ export function resultText(result: unknown): string {
     .join('\n');
 }
 
+/**
+ * A result that only says "ask the human first" (the MCP server's two-step confirmation): the tool
+ * has not done anything yet.
+ */
+export function isConfirmationRequest(result: unknown): boolean {
+  const data = resultData(result);
+  return isRecord(data) && data['confirmation_required'] === true;
+}
+
 /** The X-Transaction-ID the MCP server used for the OCS call, to quote in a support case. */
 export function transactionIdOf(result: unknown): string | undefined {
   const data = resultData(result);
@@ -237,7 +246,10 @@ export function applyDeletion(
   toolName: string,
   args: Record<string, unknown>,
 ): OcsEntities {
-  const match = /^(?:delete|remove)_(subscriber|subscription|balances|balance)$/.exec(toolName);
+  // With several MCP servers the router exposes `<server>__<tool>`.
+  const separator = toolName.lastIndexOf('__');
+  const plainName = separator === -1 ? toolName : toolName.slice(separator + 2);
+  const match = /^(?:delete|remove)_(subscriber|subscription|balances|balance)$/.exec(plainName);
   if (!match) return entities;
   const kind = match[1];
   if (kind === 'subscriber') {

@@ -7,6 +7,7 @@ import {
   applyDeletion,
   EMPTY_ENTITIES,
   extractEntities,
+  isConfirmationRequest,
   mergeEntities,
   type OcsEntities,
   transactionIdOf,
@@ -108,9 +109,10 @@ function applyStreamEvent(state: ConversationState, event: AskStreamEvent): Conv
       const transactionId = transactionIdOf(result);
       const earlier = findToolCall(state, id);
       const args = earlier?.arguments ?? {};
+      const onHold = !is_error && isConfirmationRequest(result);
       const finished = (call: ToolCallView): ToolCallView => ({
         ...call,
-        status: is_error ? 'error' : 'ok',
+        status: is_error ? 'error' : onHold ? 'awaiting_approval' : 'ok',
         result,
         durationMs: duration_ms,
         ...(transactionId ? { transactionId } : {}),
@@ -121,7 +123,7 @@ function applyStreamEvent(state: ConversationState, event: AskStreamEvent): Conv
         const base: ToolCallView = earlier ? { ...earlier } : { id, name, arguments: {}, status: 'running' };
         return { ...turn, toolCalls: [...turn.toolCalls, finished(base)] };
       });
-      if (!is_error) {
+      if (!is_error && !onHold) {
         const entities = applyDeletion(mergeEntities(next.entities, extractEntities(result)), name, args);
         next = { ...next, entities };
       }
@@ -132,7 +134,10 @@ function applyStreamEvent(state: ConversationState, event: AskStreamEvent): Conv
       const next = updateLastTurn(state, (turn) => {
         const waiting = [...turn.toolCalls]
           .reverse()
-          .find((c) => c.name === confirmation.tool && c.status === 'running');
+          .find(
+            (c) =>
+              c.name === confirmation.tool && (c.status === 'running' || c.status === 'awaiting_approval'),
+          );
         const toolCalls = waiting
           ? turn.toolCalls.map((c) => (c === waiting ? { ...c, status: 'awaiting_approval' as const } : c))
           : [

@@ -176,5 +176,8 @@ describe('merging and deletions', () => {
       applyDeletion(entities, 'delete_balances', { subscriptionId: 'subscription-1' }).balances[0]?.deleted,
     ).toBe(true);
     expect(applyDeletion(entities, 'delete_balances', {})).toBe(entities);
+    expect(
+      applyDeletion(entities, 'ocs__delete_subscriber', { subscriberId: 'sub-1' }).subscribers[0]?.deleted,
+    ).toBe(true);
   });
 });

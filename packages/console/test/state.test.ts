@@ -208,6 +208,32 @@ describe('conversationReducer', () => {
     expect(other.pendingConfirmation).toEqual(confirmation);
   });
 
+  it('holds a call whose result only asks for confirmation (MCP two-step form)', () => {
+    const onHold = {
+      content: [{ type: 'text', text: 'confirm first' }],
+      structuredContent: {
+        confirmation_required: true,
+        confirmation_token: 'tok',
+        subscription: createResult.structuredContent.subscription,
+      },
+    };
+    const state = run([
+      start,
+      event({
+        type: 'tool_call',
+        data: { id: 't2', name: 'delete_subscription', arguments: confirmation.arguments },
+      }),
+      event({
+        type: 'tool_result',
+        data: { id: 't2', name: 'delete_subscription', result: onHold, is_error: false, duration_ms: 4 },
+      }),
+      event({ type: 'confirmation', data: confirmation }),
+    ]);
+    expect(state.turns[0]?.toolCalls).toHaveLength(1);
+    expect(state.turns[0]?.toolCalls[0]?.status).toBe('awaiting_approval');
+    expect(state.entities.subscriptions).toEqual([]);
+  });
+
   it('opens the dialog for a confirmation reported only in done', () => {
     const state = run([start, event(done({ finish_reason: 'confirmation_required', confirmation }))]);
     expect(state.pendingConfirmation).toEqual(confirmation);
