@@ -25,6 +25,18 @@ afterAll(async () => {
   await upstreams?.close();
 });
 
+const ANSWER_KEYS = [
+  'content',
+  'finish_reason',
+  'id',
+  'latency_ms',
+  'message',
+  'model',
+  'provider',
+  'tool_calls',
+  'usage',
+];
+
 const EXPECTED_MODEL: Record<ProviderName, string> = {
   openai: 'gpt-fake',
   anthropic: 'claude-fake',
@@ -50,6 +62,10 @@ describe.each(PROVIDER_NAMES)('/ask via %s', (name) => {
       tool_calls: [],
       usage: { input_tokens: 20, output_tokens: 6, total_tokens: 26 },
     });
+    expect(Object.keys(body).sort()).toEqual(ANSWER_KEYS);
+    expect(Object.keys(body.usage)).toEqual(
+      expect.arrayContaining(['input_tokens', 'output_tokens', 'total_tokens']),
+    );
     expect(body.model).toContain(EXPECTED_MODEL[name].split('/').pop());
     expect(typeof body.id).toBe('string');
     expect(res.headers.get('x-router-overhead-ms')).toMatch(/^\d+(\.\d+)?$/);
@@ -70,6 +86,7 @@ describe.each(PROVIDER_NAMES)('/ask via %s', (name) => {
       content: 'one two three four',
       finish_reason: 'stop',
     });
+    expect(Object.keys(done?.data as object).sort()).toEqual([...ANSWER_KEYS, 'router_overhead_ms'].sort());
   });
 
   it('reports the model tool calls', async () => {
