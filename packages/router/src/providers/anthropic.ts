@@ -93,6 +93,9 @@ export function toAnthropicRequest(
       body.tool_choice = { type: { auto: 'auto', none: 'none', required: 'any' }[request.toolChoice] };
     }
   }
+  if (request.responseFormat) {
+    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+  }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (stream) body.stream = true;
   return body;

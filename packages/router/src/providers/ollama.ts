@@ -57,6 +57,7 @@ export function toOllamaRequest(
           function: { name: t.name, description: t.description, parameters: t.inputSchema },
         })),
       }),
+    ...(request.responseFormat && { format: request.responseFormat.schema }),
     // Ollama streams unless told otherwise, so the flag is always explicit.
     stream,
     ...(Object.keys(options).length > 0 && { options }),

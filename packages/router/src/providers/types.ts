@@ -34,6 +34,11 @@ export interface ChatRequest {
   toolChoice?: 'auto' | 'none' | 'required';
   temperature?: number;
   maxTokens?: number;
+  /**
+   * Structured output: the reply must be JSON matching `schema`. Mapped per provider (OpenAI-style
+   * `response_format.json_schema`, Anthropic `output_config.format`, Ollama `format`).
+   */
+  responseFormat?: { type: 'json_schema'; name?: string; schema: Record<string, unknown> };
   /** Aborts the upstream request at once (client disconnect, timeout). */
   signal?: AbortSignal;
 }

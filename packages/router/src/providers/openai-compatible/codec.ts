@@ -56,6 +56,13 @@ export function toWireRequest(request: ChatRequest, options: WireRequestOptions)
     }));
     if (request.toolChoice) body.tool_choice = request.toolChoice;
   }
+  if (request.responseFormat) {
+    // json_schema (not json_object): the one structured form every compatible server here accepts.
+    body.response_format = {
+      type: 'json_schema',
+      json_schema: { name: request.responseFormat.name ?? 'response', schema: request.responseFormat.schema },
+    };
+  }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
   body.stream = options.stream;
