@@ -146,6 +146,7 @@ describe('ocs-ask (runCli)', () => {
     expect(io.out()).toContain('"msisdn": "447700900123"');
     expect(io.out()).toContain(confirmation.message);
     expect(io.err()).toContain('Approve? [y/N]');
+    expect(io.err()).toContain('Sending your answer…');
     expect(io.out()).toMatch(/Subscriber deleted\.\n$/);
   });
 
@@ -293,6 +294,19 @@ describe('ocs-ask (runCli)', () => {
     const piped = fakeIo();
     expect(await runCli(['--url', router.url, 'q'], piped)).toBe(0);
     expect(piped.err()).toBe('');
+  });
+
+  it('warns on stderr when the answer is incomplete', async () => {
+    for (const [finish_reason, note] of [
+      ['length', 'cut off at the token limit'],
+      ['content_filter', 'content filter stopped the answer'],
+    ] as const) {
+      router.script((_request, res) => sendJson(res, 200, answer({ finish_reason })));
+      const io = fakeIo();
+      expect(await runCli(['--url', router.url, 'q'], io)).toBe(0);
+      expect(io.out()).toBe(`${answer().content}\n`);
+      expect(io.err()).toContain(note);
+    }
   });
 
   it('prints help and version', async () => {

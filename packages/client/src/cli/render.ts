@@ -105,6 +105,18 @@ export function renderStreamToolResult(result: StreamToolResult, style: Style): 
   return `${mark} ${style.cyan(result.name)}${style.dim(` ${result.duration_ms} ms`)}\n`;
 }
 
+/** A stderr note when the answer is incomplete, so a truncated answer is not taken for a whole one. */
+export function renderFinishNote(response: AskResponse): string {
+  switch (response.finish_reason) {
+    case 'length':
+      return 'ocs-ask: the answer was cut off at the token limit\n';
+    case 'content_filter':
+      return "ocs-ask: the provider's content filter stopped the answer\n";
+    default:
+      return '';
+  }
+}
+
 /** One or more lines for stderr; never a stack trace. */
 export function renderError(error: RouterClientError): string {
   if (!(error instanceof RouterError)) return `ocs-ask: ${error.message}\n`;

@@ -9,6 +9,7 @@ import {
   renderAnswer,
   renderConfirmation,
   renderError,
+  renderFinishNote,
   renderStreamToolCall,
   renderStreamToolResult,
   type Style,
@@ -119,6 +120,7 @@ class AskSession {
     };
     for (let round = 0; ; round++) {
       const response = this.options.stream ? await this.streamOnce(request) : await this.askOnce(request);
+      this.io.stderr.write(renderFinishNote(response));
       const confirmation =
         response.finish_reason === 'confirmation_required' ? response.confirmation : undefined;
       if (!confirmation) return EXIT_CODES.ok;
@@ -133,7 +135,7 @@ class AskSession {
   }
 
   private async askOnce(request: AskRequest): Promise<AskResponse> {
-    this.spinner.start('Asking the router…');
+    this.spinner.start(spinnerLabel(request));
     const response = await this.client.ask(request, this.requestOptions());
     this.spinner.stop();
     if (this.options.json) {
@@ -146,7 +148,7 @@ class AskSession {
 
   private async streamOnce(request: AskRequest): Promise<AskResponse> {
     const { stdout } = this.io;
-    this.spinner.start('Asking the router…');
+    this.spinner.start(spinnerLabel(request));
     let final: AskResponse | undefined;
     let streamedText = false;
     let atLineStart = true;
@@ -213,4 +215,8 @@ class AskSession {
   private requestOptions() {
     return this.io.signal ? { signal: this.io.signal } : {};
   }
+}
+
+function spinnerLabel(request: AskRequest): string {
+  return request.confirm ? 'Sending your answer…' : 'Asking the router…';
 }
