@@ -183,15 +183,15 @@ describe('RouterClient.askStream', () => {
   it('times out on silence between chunks, not on a long stream that keeps flowing', async () => {
     router.script(async (_request, res) => {
       startSse(res);
-      for (let i = 0; i < 5; i++) {
+      for (let i = 0; i < 12; i++) {
         res.write(sseText([['delta', { text: `${i}` }]]));
-        await new Promise((resolve) => setTimeout(resolve, 150));
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
       res.end(sseText([['done', answer()]]));
     });
-    // The whole stream (~750 ms) outlasts the timeout; no single silence (~150 ms) comes near it.
-    const client = new RouterClient({ baseUrl: router.url, timeoutMs: 1000 });
-    expect((await collect(client.askStream({ message: 'x' }, { timeoutMs: 600 }))).length).toBe(6);
+    // The stream (~1.2 s) outlasts the timeout; no silence (~100 ms) comes near it, even under load.
+    const client = new RouterClient({ baseUrl: router.url, timeoutMs: 50 });
+    expect((await collect(client.askStream({ message: 'x' }, { timeoutMs: 1000 }))).length).toBe(13);
 
     router.script((_request, res) => {
       startSse(res);
@@ -205,15 +205,15 @@ describe('RouterClient.askStream', () => {
   it('counts keep-alive comments as signs of life', async () => {
     router.script(async (_request, res) => {
       startSse(res);
-      for (let i = 0; i < 6; i++) {
+      for (let i = 0; i < 12; i++) {
         res.write(': keep-alive\n\n');
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       res.end(sseText([['done', answer()]]));
     });
-    // ~600 ms without an event, but never more than ~100 ms without a byte.
+    // ~1.2 s without an event, but never more than ~100 ms without a byte.
     const events = await collect(
-      new RouterClient({ baseUrl: router.url, timeoutMs: 400 }).askStream({ message: 'x' }),
+      new RouterClient({ baseUrl: router.url, timeoutMs: 1000 }).askStream({ message: 'x' }),
     );
     expect(events).toEqual([{ type: 'done', data: answer() }]);
   });
