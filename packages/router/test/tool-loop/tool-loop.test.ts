@@ -114,6 +114,13 @@ afterAll(async () => {
   await adapter?.close?.();
 });
 
+/** The body of the fake upstream's request number `index` (throws when there is none). */
+function bodyAt(index: number): unknown {
+  const request = fake.requests[index];
+  if (!request) throw new Error(`no upstream request #${index}`);
+  return request.body;
+}
+
 const start = (overrides: Partial<ToolLoopStart> = {}): ToolLoopStart => ({
   adapter,
   chat: { model: 'gpt-fake', messages: [{ role: 'user', content: 'Do the thing' }] },
@@ -166,7 +173,7 @@ describe('tool loop', () => {
     const huge = outcome.toolCalls.find((call) => call.id === 'c1');
     expect(JSON.stringify(huge?.result)).toContain('y'.repeat(200));
 
-    const second = fake.requests[requestsBefore + 1]?.body as {
+    const second = bodyAt(requestsBefore + 1) as {
       messages: { role: string; content: string; tool_call_id?: string }[];
       tools?: unknown[];
     };
@@ -212,9 +219,9 @@ describe('tool loop', () => {
     expect(JSON.stringify(unknown?.result)).toContain(
       'Unknown tool \\"no_such_tool\\". Tools you can call: items__get_item',
     );
-    const body = fake.requests[before]?.body as { messages: { content: string }[] };
+    const body = bodyAt(before) as { messages: { content: string }[] };
     expect(body.messages[0]?.content).toContain('unavailable right now');
-    const followUp = fake.requests[before + 1]?.body as { messages: { role: string; content: string }[] };
+    const followUp = bodyAt(before + 1) as { messages: { role: string; content: string }[] };
     expect(
       followUp.messages.filter((m) => m.role === 'tool').every((m) => m.content.includes('is_error="true"')),
     ).toBe(true);
@@ -248,7 +255,7 @@ describe('tool loop', () => {
     const before = fake.requests.length;
     const callsBefore = mcp.calls.length;
     const { outcome } = await collect(harness.loop.run(start({ access: { role: 'viewer' } })));
-    const offered = (fake.requests[before]?.body as { tools: { function: { name: string } }[] }).tools.map(
+    const offered = (bodyAt(before) as { tools: { function: { name: string } }[] }).tools.map(
       (t) => t.function.name,
     );
     expect(offered).toEqual(['get_item']);
@@ -261,16 +268,14 @@ describe('tool loop', () => {
     const mark = fake.requests.length;
     await collect(harness.loop.run(start({ access: { role: 'intruder' } })));
     expect(
-      (fake.requests[mark]?.body as { tools: { function: { name: string } }[] }).tools.map(
-        (t) => t.function.name,
-      ),
+      (bodyAt(mark) as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name),
     ).toEqual(['get_item']);
     fake.setScript([{ text: 'ok' }]);
     await collect(
       harness.loop.run(start({ access: { role: 'agent', tools: { deny: ['ask_*', 'wipe_*'] } } })),
     );
     expect(
-      (fake.requests.at(-1)?.body as { tools: { function: { name: string } }[] }).tools.map(
+      (bodyAt(fake.requests.length - 1) as { tools: { function: { name: string } }[] }).tools.map(
         (t) => t.function.name,
       ),
     ).toEqual(['get_item', 'put_item']);
@@ -347,9 +352,9 @@ describe('tool loop', () => {
     );
     expect(second.outcome.content).toBe('OK, I did not delete it.');
     expect(deleted).not.toContain('k2');
-    const toolMessage = (
-      fake.requests[before]?.body as { messages: { role: string; content: string }[] }
-    ).messages.find((m) => m.role === 'tool');
+    const toolMessage = (bodyAt(before) as { messages: { role: string; content: string }[] }).messages.find(
+      (m) => m.role === 'tool',
+    );
     expect(toolMessage?.content).toContain('The human declined this action');
 
     fake.setScript([{ toolCalls: [{ id: 'x2', name: 'delete_item', arguments: { id: 'k3' } }] }]);
@@ -406,7 +411,7 @@ describe('tool loop', () => {
     const before = fake.requests.length;
     const { outcome } = await collect(harness.loop.run(start({ stream: true })));
     expect(outcome.content).toBe('Plain answer.');
-    expect((fake.requests[before]?.body as { tools?: unknown }).tools).toBeUndefined();
+    expect((bodyAt(before) as { tools?: unknown }).tools).toBeUndefined();
     await harness.close();
   });
 });
