@@ -17,10 +17,11 @@ import { registerOfferRoutes } from './routes/offers.js';
 import { registerOpenApiRoutes } from './routes/openapi.js';
 import { registerSubscriberRoutes } from './routes/subscribers.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
-import type { OcsStore } from './store/ocs-store.js';
+import { OcsStore } from './store/ocs-store.js';
 
 export interface CreateAppOptions {
-  store: OcsStore;
+  /** Defaults to a fresh in-memory database (handy for `app.request()` tests). */
+  store?: OcsStore;
   fidelity?: Fidelity;
   apiKey?: string;
   /** Catalogue served by GET /offers; defaults to the contract's bundled offers. */
@@ -50,10 +51,10 @@ function routeTable(app: Hono<AppEnv>): { method: string; pattern: RegExp }[] {
 }
 
 /** The emulator's Hono app; testable without a socket through `app.request()`. */
-export function createEmulatorApp(options: CreateAppOptions): Hono<AppEnv> {
+export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   const fidelity = options.fidelity ?? 'friendly';
   const deps: AppDeps = {
-    store: options.store,
+    store: options.store ?? OcsStore.open(':memory:'),
     fidelity,
     apiKey: options.apiKey,
     offers: options.offers ?? loadOfferCatalogue().offers,

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { loadOfferCatalogue, OCS_BASE_PATH } from '@ocsai/contract';
@@ -49,6 +50,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     store.close();
     throw error;
   }
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req: unknown, res: ServerResponse) => {
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
@@ -61,11 +67,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           store.close();
           resolve();
         });
-        // Keep-alive sockets with no request in flight would otherwise hold close() open; a client
-        // that keeps a request hanging gets a grace period, then its socket is cut.
+        // Keep-alive sockets with no request in flight would otherwise hold close() open, and so
+        // would the sockets of in-flight requests once they turn idle; a client that keeps a
+        // request hanging gets a grace period, then its socket is cut.
         if ('closeIdleConnections' in server) {
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
+          const http = server;
+          http.closeIdleConnections();
+          http.on('request', (_req, res) =>
+            res.once('finish', () => setImmediate(() => http.closeIdleConnections())),
+          );
+          for (const res of inFlight)
+            res.once('finish', () => setImmediate(() => http.closeIdleConnections()));
+          setTimeout(() => http.closeAllConnections(), SHUTDOWN_GRACE_MS).unref();
         }
       });
       return closing;

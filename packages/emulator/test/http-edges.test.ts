@@ -231,4 +231,14 @@ describe('createEmulatorApp', () => {
     expect(broken.status).toBe(500);
     expect(await broken.json()).toMatchObject({ message: 'An unexpected error occurred' });
   });
+
+  it('works without options on an in-memory store', async () => {
+    const app = createEmulatorApp();
+    const created = await app.request('/ocs/prov/v1/subscribers', {
+      method: 'POST',
+      body: '{"msisdn":"43664123456789"}',
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers.get('x-transaction-id')).toMatch(/^subscribers_\d{13}$/);
+  });
 });
