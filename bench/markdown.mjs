@@ -36,6 +36,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {number} [mean_ms]
  * @property {number} [iterations]
  * @property {number} [concurrency]
+ * @property {number} [server_cpu_ms_per_call] CPU time of the MCP server process per call
  * @property {string} [error]
  */
 
@@ -461,7 +462,7 @@ function mcpSection(results, chartDir) {
       const row = results.mcp.find((r) => r.path === p && r.operation === op);
       if (!row) continue;
       if (row.error) {
-        rows.push([op, p, `failed: ${row.error}`, '', '', '', '', '']);
+        rows.push([op, p, `failed: ${row.error}`, '', '', '', '', '', '']);
         continue;
       }
       rows.push([
@@ -473,6 +474,7 @@ function mcpSection(results, chartDir) {
         p === 'direct-rest' ? '—' : signed(added(row.p99_ms, base?.p99_ms)),
         fmt(row.calls_per_s, 0),
         p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
+        row.server_cpu_ms_per_call === undefined ? '—' : fmt(row.server_cpu_ms_per_call, 2),
       ]);
     }
   }

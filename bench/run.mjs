@@ -4,9 +4,10 @@
 //
 // Flags: --quick, --only=router,mcp,emulator,footprint, --upstream-delay-ms=N, --chunk-interval-ms=N,
 //        --duration=S (seconds per measured router run), --no-portkey, --docs (render docs for a quick run),
-//        --profile-router=DIR (node --cpu-prof on the router child; prints its top frames).
+//        --profile-router=DIR (node --cpu-prof on the router child; prints its top frames),
+//        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './machine.mjs';
@@ -52,6 +53,7 @@ export function parseArgs(argv) {
     'no-portkey',
     'docs',
     'profile-router',
+    'render',
   ];
   for (const arg of argv) {
     if (!arg.startsWith('--')) continue;
@@ -68,7 +70,9 @@ export function parseArgs(argv) {
     if (!SCENARIOS.includes(s))
       throw new Error(`--only: unknown scenario ${s}; choose from ${SCENARIOS.join(', ')}`);
   const profileRouter = value('profile-router');
+  const render = value('render');
   return {
+    render: render === undefined || render === 'true' ? undefined : path.resolve(render),
     quick,
     only,
     portkey: value('no-portkey') === undefined,
@@ -79,10 +83,11 @@ export function parseArgs(argv) {
       profileRouter === undefined || profileRouter === 'true' ? undefined : path.resolve(profileRouter),
     router: {
       concurrency: quick ? [10] : [10, 50, 200],
-      durationS: number('duration', quick ? 2 : 8),
+      durationS: number('duration', quick ? 1.5 : 8),
       warmupS: quick ? 0.5 : 1,
+      rounds: quick ? 1 : 2,
       streamConcurrency: 10,
-      streamDurationS: quick ? 1.5 : 5,
+      streamDurationS: quick ? 1 : 5,
     },
     mcp: quick
       ? { iterations: 50, warmup: 5, concurrency: 10, durationS: 0.5 }
@@ -97,8 +102,25 @@ export function parseArgs(argv) {
 /** @param {string} line */
 const log = (line) => process.stdout.write(`${line}\n`);
 
+/**
+ * Writes docs/benchmarks.md and docs/bench/*.svg.
+ * @param {import('./markdown.mjs').BenchResults} results
+ */
+function writeDocs(results) {
+  const chartDir = path.join(ROOT, 'docs/bench');
+  mkdirSync(chartDir, { recursive: true });
+  for (const [file, svg] of Object.entries(renderCharts(results)))
+    writeFileSync(path.join(chartDir, file), svg);
+  writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
+  log('bench: wrote docs/benchmarks.md and docs/bench/*.svg');
+}
+
 async function main() {
   const options = parseArgs(process.argv.slice(2));
+  if (options.render) {
+    writeDocs(JSON.parse(readFileSync(options.render, 'utf8')));
+    return;
+  }
   const started = nowMs();
   // A hard ceiling so a hung service can never keep the run (and its children) alive.
   const ceilingMs = (options.quick ? 120 : 600) * 1000;

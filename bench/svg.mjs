@@ -30,6 +30,17 @@ export function niceTicks(max, count = 5) {
   return ticks;
 }
 
+/**
+ * Axis tick label: every tick of an axis gets the same number of decimals, chosen from the step.
+ * @param {number} value
+ * @param {number} step distance between ticks
+ */
+export function formatTick(value, step) {
+  if (step >= 1)
+    return value >= 10_000 && value % 1000 === 0 ? `${value / 1000}k` : String(Math.round(value));
+  return value.toFixed(Math.min(6, Math.ceil(-Math.log10(step))));
+}
+
 /** @param {number} value */
 export function formatNumber(value) {
   if (!Number.isFinite(value)) return 'n/a';
@@ -118,7 +129,7 @@ export function groupedBarChart(input) {
     const ty = y(tick);
     parts.push(
       `<line x1="${margin.left}" y1="${ty}" x2="${margin.left + plotWidth}" y2="${ty}" stroke="#e3e3e3"/>`,
-      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${formatNumber(tick)}</text>`,
+      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${formatTick(tick, ticks[1] ?? 1)}</text>`,
     );
   }
   parts.push(
@@ -197,12 +208,12 @@ export function lineChart(input) {
     const ty = y(tick);
     parts.push(
       `<line x1="${margin.left}" y1="${ty}" x2="${margin.left + plotWidth}" y2="${ty}" stroke="#e3e3e3"/>`,
-      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${formatNumber(tick)}</text>`,
+      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${formatTick(tick, ticks[1] ?? 1)}</text>`,
     );
   }
   for (const value of input.xValues) {
     parts.push(
-      `<text x="${x(value)}" y="${margin.top + plotHeight + 18}" text-anchor="middle" ${FONT} font-size="12" fill="#222">${formatNumber(value)}</text>`,
+      `<text x="${x(value)}" y="${margin.top + plotHeight + 18}" text-anchor="middle" ${FONT} font-size="12" fill="#222">${escapeXml(String(value))}</text>`,
     );
   }
   parts.push(

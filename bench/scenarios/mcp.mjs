@@ -6,7 +6,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Agent, request } from 'undici';
 import { concurrentThroughput, sequentialLatency } from '../load.mjs';
-import { freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
+import { cpuTimeMs, freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
 import { round } from '../stats.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
@@ -165,10 +165,14 @@ export async function benchMcp(options) {
             iterations: options.iterations,
             warmup: options.warmup,
           });
+          // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
+          const serverPid = pathName === 'mcp-http' ? mcpHttp.pid : pathName === 'mcp-stdio' ? stdioPid : -1;
+          const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
           const throughput = await concurrentThroughput(nextCall, {
             concurrency: options.concurrency,
             durationS: options.durationS,
           });
+          const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
           if (throughput.failures > 0)
             notes.push(`${pathName} ${op.name}: ${throughput.failures} failed calls in the calls/s loop`);
           log(
@@ -184,6 +188,9 @@ export async function benchMcp(options) {
             mean_ms: latency.mean_ms,
             iterations: latency.count,
             concurrency: options.concurrency,
+            ...(serverPid > 0
+              ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
+              : {}),
           });
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);

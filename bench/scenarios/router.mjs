@@ -12,7 +12,7 @@ import {
   spawnService,
   waitForHealthy,
 } from '../processes.mjs';
-import { round } from '../stats.mjs';
+import { round, summarize } from '../stats.mjs';
 
 /** @typedef {import('../markdown.mjs').RouterRow} RouterRow */
 
@@ -20,7 +20,8 @@ import { round } from '../stats.mjs';
  * @typedef {object} RouterScenarioOptions
  * @property {string} root repository root
  * @property {number[]} concurrency levels for the non-streamed runs
- * @property {number} durationS measured seconds per path and level
+ * @property {number} durationS measured seconds per path and level (split over `rounds`)
+ * @property {number} rounds turns each path takes at each level
  * @property {number} warmupS
  * @property {number} streamConcurrency
  * @property {number} streamDurationS
@@ -169,53 +170,66 @@ export async function benchRouter(options) {
   const rows = [];
   try {
     for (const concurrency of options.concurrency) {
-      for (const [name, p] of Object.entries(paths)) {
+      // Paths take turns in short rounds, so a burst of background load lands on all of them alike.
+      /** @type {Record<string, {samples: number[], seconds: number, non2xx: number, errors: number, cpuMs: number}>} */
+      const totals = {};
+      for (let roundIndex = 0; roundIndex < options.rounds; roundIndex += 1) {
+        for (const [name, p] of Object.entries(paths)) {
+          if (broken[`${name}:json`]) continue;
+          const load = {
+            url: p.url,
+            method: /** @type {const} */ ('POST'),
+            headers: p.headers,
+            body: p.body,
+            connections: concurrency,
+          };
+          if (roundIndex === 0 && options.warmupS > 0)
+            await runHttpLoad({ ...load, durationS: options.warmupS });
+          const cpuBefore = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+          const result = await runHttpLoad({ ...load, durationS: options.durationS / options.rounds });
+          const cpuAfter = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+          totals[name] ??= { samples: [], seconds: 0, non2xx: 0, errors: 0, cpuMs: 0 };
+          const total = totals[name];
+          for (const sample of result.samples) total.samples.push(sample);
+          total.seconds += result.duration_s;
+          total.non2xx += result.non2xx;
+          total.errors += result.errors;
+          total.cpuMs += cpuAfter - cpuBefore;
+        }
+      }
+      for (const name of Object.keys(paths)) {
         const row = /** @type {RouterRow} */ ({ path: name, stream: false, concurrency });
         const problem = broken[`${name}:json`];
-        if (problem) {
+        const total = totals[name];
+        if (problem || !total) {
           rows.push({
             ...row,
             rps: Number.NaN,
             p50_ms: Number.NaN,
             p90_ms: Number.NaN,
             p99_ms: Number.NaN,
-            error: problem,
+            error: problem ?? 'not measured',
           });
           continue;
         }
-        const cpuBefore = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
-        const result = await runHttpLoad({
-          url: p.url,
-          method: 'POST',
-          headers: p.headers,
-          body: p.body,
-          connections: concurrency,
-          durationS: options.durationS,
-          warmupS: options.warmupS,
-        });
-        const cpuAfter = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+        const summary = summarize(total.samples);
+        const rps = round(total.samples.length / Math.max(total.seconds, 1e-9), 1);
         log(
-          `  router ${name.padEnd(13)} c=${String(concurrency).padStart(3)} ${result.rps} req/s p50 ${result.p50_ms} ms p99 ${result.p99_ms} ms`,
+          `  router ${name.padEnd(13)} c=${String(concurrency).padStart(3)} ${rps} req/s p50 ${summary.p50_ms} ms p99 ${summary.p99_ms} ms`,
         );
         rows.push({
           ...row,
-          rps: result.rps,
-          p50_ms: result.p50_ms,
-          p90_ms: result.p90_ms,
-          p99_ms: result.p99_ms,
-          mean_ms: result.mean_ms,
-          requests: result.requests,
-          non2xx: result.non2xx,
-          errors: result.errors,
-          ...(p.pid
-            ? {
-                // CPU spent by the gateway process over warm-up + measured window, per 2xx response measured.
-                cpu_ms_per_req: round(
-                  ((cpuAfter - cpuBefore) * (options.durationS / (options.durationS + options.warmupS))) /
-                    Math.max(1, result.requests),
-                  4,
-                ),
-              }
+          rps,
+          p50_ms: summary.p50_ms,
+          p90_ms: summary.p90_ms,
+          p99_ms: summary.p99_ms,
+          mean_ms: summary.mean_ms,
+          requests: total.samples.length,
+          non2xx: total.non2xx,
+          errors: total.errors,
+          // CPU time of the gateway process over the measured windows, per 2xx response.
+          ...(paths[name]?.pid
+            ? { cpu_ms_per_req: round(total.cpuMs / Math.max(1, total.samples.length), 4) }
             : {}),
         });
       }
