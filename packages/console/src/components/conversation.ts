@@ -68,6 +68,10 @@ export function Conversation({ turns, busy, pendingConfirmation, onSend, onStop,
     endRef.current?.scrollIntoView?.({ block: 'end' });
   }, [progress]);
 
+  // One short line per tool step for screen readers; the cards themselves are not live regions.
+  const lastCall = last?.toolCalls.at(-1);
+  const toolStatus = lastCall ? `${lastCall.name}: ${lastCall.status.replace('_', ' ')}` : '';
+
   const send = (event: Event) => {
     event.preventDefault();
     const text = draft.trim();
@@ -79,6 +83,7 @@ export function Conversation({ turns, busy, pendingConfirmation, onSend, onStop,
   return html`
     <section class="conversation" aria-labelledby="conversation-heading">
       <h2 id="conversation-heading" class="visually-hidden">Conversation</h2>
+      <p class="visually-hidden" role="status">${toolStatus}</p>
       <div class="turns-scroll">
         ${
           turns.length === 0
