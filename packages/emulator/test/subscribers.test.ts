@@ -246,6 +246,8 @@ describe('PATCH /subscribers/{id}', () => {
     const path = `/subscribers/${s.subscriberId}`;
     expect((await h.call('PATCH', path, [])).status).toBe(400);
     expect((await h.call('PATCH', path, { fieldName: 'email' })).status).toBe(400);
+    const notAnOperation = await h.call('PATCH', path, [{ fieldName: 'email', fieldValue: 'a@b.at' }, 5]);
+    expect(notAnOperation.body.message).toMatch(/^\[1\]: /);
     for (const fieldName of ['nonExistentField', 'personalInfo.email', 'currentState', 'dateOfBirth']) {
       const r = await h.call('PATCH', path, [
         { fieldName: 'email', fieldValue: 'changed@example.com' },

@@ -28,7 +28,11 @@ function valueAt(input: unknown, path: PropertyKey[]): unknown {
 export function describeIssues(error: z.ZodError, input: unknown, prefix = ''): string {
   return error.issues
     .map((issue) => {
-      const path = [prefix, ...issue.path.map(String)].filter((p) => p !== '').join('.');
+      const path = [prefix, ...issue.path]
+        .filter((p) => p !== '')
+        .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
       const missing = issue.path.length > 0 && valueAt(input, issue.path) === undefined;
       const message = missing || /received undefined$/.test(issue.message) ? 'is required' : issue.message;
       return path ? `${path}: ${message}` : message;
