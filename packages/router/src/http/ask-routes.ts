@@ -21,11 +21,11 @@ export function registerAskRoutes(app: Hono<RouterEnv>, services: RouterServices
 
     if (parsed.data.stream) return streamAnswer(c, services, prepared);
     try {
-      const answer = await ask.answer(prepared, clock);
-      metrics.upstreamLatency.observe({ provider: prepared.adapter.name }, clock.upstreamMs / 1000);
-      return c.json(answer);
+      return c.json(await ask.answer(prepared, clock));
     } catch (error) {
       throw toRouterError(error, prepared.adapter.baseUrl);
+    } finally {
+      metrics.upstreamLatency.observe({ provider: prepared.adapter.name }, clock.upstreamMs / 1000);
     }
   });
 }

@@ -49,10 +49,11 @@ export function registerOpenAiRoutes(app: Hono<RouterEnv>, services: RouterServi
     if (body.stream) return streamCompletion(c, services, adapter, chat, body, id, created);
     try {
       const result = await clock.timeUpstream(adapter.chat(chat));
-      metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
       return c.json(chatCompletion(result.id ?? id, created, result));
     } catch (error) {
       throw toRouterError(error, adapter.baseUrl);
+    } finally {
+      metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
     }
   });
 
