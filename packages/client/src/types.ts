@@ -124,8 +124,8 @@ export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' |
 export interface ToolCallRecord {
   /** Call id issued by the provider (or the router). */
   id: string;
-  /** MCP server that owns the tool. */
-  server?: string;
+  /** MCP server that owns the tool (null when the model named a tool that does not exist). */
+  server?: string | null;
   /** Tool name. */
   name: string;
   /** Arguments the model passed. */
@@ -156,6 +156,8 @@ export interface Confirmation {
   id: string;
   /** Tool that wants to run. */
   tool: string;
+  /** MCP server that owns the tool. */
+  server?: string | null;
   /** Arguments it would run with. */
   arguments: Record<string, unknown>;
   /** Human-readable description of the effect. */
@@ -200,8 +202,8 @@ export interface StreamDelta {
 export interface StreamToolCall {
   /** Call id. */
   id: string;
-  /** MCP server that owns the tool. */
-  server?: string;
+  /** MCP server that owns the tool (null when the model named a tool that does not exist). */
+  server?: string | null;
   /** Tool name. */
   name: string;
   /** Arguments the model passed. */
@@ -212,8 +214,12 @@ export interface StreamToolCall {
 export interface StreamToolResult {
   /** Id of the call this result belongs to. */
   id: string;
+  /** MCP server that owns the tool (null when the model named a tool that does not exist). */
+  server?: string | null;
   /** Tool name. */
   name: string;
+  /** Arguments the tool ran with. */
+  arguments?: Record<string, unknown>;
   /** What the tool returned. */
   result: unknown;
   /** Whether the tool reported an error. */

@@ -104,7 +104,14 @@ describe('ocs-ask (runCli)', () => {
         ['tool_call', { id: 'c1', server: 'ocs', name: 'get_balance', arguments: { msisdn: '1' } }],
         [
           'tool_result',
-          { id: 'c1', name: 'get_balance', result: { amount: 1 }, is_error: false, duration_ms: 5 },
+          {
+            id: 'c1',
+            server: 'ocs',
+            name: 'get_balance',
+            result: { amount: 1 },
+            is_error: false,
+            duration_ms: 5,
+          },
         ],
         ['tool_result', { id: 'c2', name: 'top_up', result: 'denied', is_error: true, duration_ms: 7 }],
         ['delta', { text: '' }],
@@ -116,7 +123,7 @@ describe('ocs-ask (runCli)', () => {
     expect(await runCli(['--url', router.url, '--stream', 'q'], io)).toBe(0);
     expect(router.requests.at(-1)?.body).toEqual({ message: 'q', stream: true });
     expect(io.out()).toBe(
-      'Let me check. \n→ ocs/get_balance {"msisdn":"1"}\n✓ get_balance 5 ms\n✗ top_up 7 ms\nBalance: 1 GBP\n',
+      'Let me check. \n→ ocs/get_balance {"msisdn":"1"}\n✓ ocs/get_balance 5 ms\n✗ top_up 7 ms\nBalance: 1 GBP\n',
     );
   });
 
@@ -142,7 +149,7 @@ describe('ocs-ask (runCli)', () => {
     expect(await runCli(['--url', router.url, '-u', 'u1', 'delete 447700900123'], io)).toBe(0);
     expect(decisions).toEqual([{ confirm: { id: confirmation.id, approve: true }, user_id: 'u1' }]);
     expect(io.out()).toContain('Confirmation required');
-    expect(io.out()).toContain('delete_subscriber');
+    expect(io.out()).toContain('Tool:      ocs/delete_subscriber');
     expect(io.out()).toContain('"msisdn": "447700900123"');
     expect(io.out()).toContain(confirmation.message);
     expect(io.err()).toContain('Approve? [y/N]');

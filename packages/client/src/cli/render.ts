@@ -53,7 +53,7 @@ export function compactArguments(args: unknown): string {
   return text.length > MAX_ARGUMENTS_CHARS ? `${text.slice(0, MAX_ARGUMENTS_CHARS - 1)}…` : text;
 }
 
-function toolLabel(call: { server?: string | undefined; name: string }): string {
+function toolLabel(call: { server?: string | null | undefined; name: string }): string {
   return call.server ? `${call.server}/${call.name}` : call.name;
 }
 
@@ -89,7 +89,7 @@ export function renderConfirmation(confirmation: Confirmation, style: Style): st
     .join('\n');
   return (
     `${style.yellow(style.bold('Confirmation required'))}\n` +
-    `  Tool:      ${style.cyan(confirmation.tool)}\n` +
+    `  Tool:      ${style.cyan(toolLabel({ server: confirmation.server, name: confirmation.tool }))}\n` +
     `  Message:   ${confirmation.message}\n` +
     `  Arguments:\n${args}\n` +
     `  Expires:   ${confirmation.expires_at}\n`
@@ -102,7 +102,7 @@ export function renderStreamToolCall(call: StreamToolCall, style: Style): string
 
 export function renderStreamToolResult(result: StreamToolResult, style: Style): string {
   const mark = result.is_error ? style.red('✗') : style.green('✓');
-  return `${mark} ${style.cyan(result.name)}${style.dim(` ${result.duration_ms} ms`)}\n`;
+  return `${mark} ${style.cyan(toolLabel(result))}${style.dim(` ${result.duration_ms} ms`)}\n`;
 }
 
 /** A stderr note when the answer is incomplete, so a truncated answer is not taken for a whole one. */

@@ -19,6 +19,7 @@ export function answer(overrides: Partial<AskResponse> = {}): AskResponse {
 export const confirmation: Confirmation = {
   id: 'conf_1',
   tool: 'delete_subscriber',
+  server: 'ocs',
   arguments: { msisdn: '447700900123' },
   message: 'Delete subscriber 447700900123 and all balances',
   expires_at: '2026-11-22T01:00:00.000Z',
