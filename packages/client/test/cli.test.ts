@@ -145,7 +145,7 @@ describe('ocs-ask (runCli)', () => {
 
   it('asks on the TTY and continues with the approval (y)', async () => {
     const { decisions } = scriptConfirmationFlow();
-    const io = fakeIo({ tty: true, input: 'y\n' });
+    const io = fakeIo({ tty: true, stdoutTty: false, input: 'y\n' });
     expect(await runCli(['--url', router.url, '-u', 'u1', 'delete 447700900123'], io)).toBe(0);
     expect(decisions).toEqual([{ confirm: { id: confirmation.id, approve: true }, user_id: 'u1' }]);
     expect(io.out()).toContain('Confirmation required');
