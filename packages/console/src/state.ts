@@ -118,6 +118,21 @@ function applyStreamEvent(state: ConversationState, event: AskStreamEvent): Conv
         ...(transactionId ? { transactionId } : {}),
       });
       let next = updateLastTurn(state, (turn) => {
+        // The router reports a declined call as a failed one; the agent knows it as their rejection.
+        const declined =
+          is_error && turn.request.kind === 'confirm' && !turn.request.approve && turn.request.tool === name;
+        if (declined) {
+          const base: ToolCallView = earlier
+            ? { ...earlier }
+            : { id, name, arguments: {}, status: 'running' };
+          const rejected = { ...finished(base), status: 'rejected' as const };
+          return {
+            ...turn,
+            toolCalls: turn.toolCalls.some((c) => c.id === id)
+              ? turn.toolCalls.map((c) => (c.id === id ? rejected : c))
+              : [...turn.toolCalls, rejected],
+          };
+        }
         if (turn.toolCalls.some((c) => c.id === id)) return updateToolCall(turn, id, finished);
         // The call was announced in an earlier turn (it waited for approval): show its outcome here.
         const base: ToolCallView = earlier ? { ...earlier } : { id, name, arguments: {}, status: 'running' };

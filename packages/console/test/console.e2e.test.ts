@@ -251,7 +251,8 @@ describe.skipIf(!routerReady || !browserReady)(
 
       await dialog.getByRole('button', { name: 'Reject' }).click();
       await lastAnswer().getByText('I kept the subscription').waitFor();
-      expect(await page.locator('.tool-card[data-status="rejected"]').count()).toBe(1);
+      const declined = page.locator('.turn').last().locator('.tool-card[data-tool="delete_subscription"]');
+      expect(await declined.getAttribute('data-status')).toBe('rejected');
       await page.getByRole('button', { name: 'Subscriber' }).click();
       expect(await page.locator('.subscription.is-deleted').count()).toBe(0);
       await shoot('390-subscriber-after-reject');

@@ -201,8 +201,32 @@ describe('conversationReducer', () => {
       name: 'delete_subscription',
       status: 'awaiting_approval',
     });
-    const rejected = run([{ type: 'confirmation_answered', id: 'c-1', approve: false }], asked);
+    const rejected = run(
+      [
+        { type: 'confirmation_answered', id: 'c-1', approve: false },
+        {
+          type: 'turn_started',
+          request: { kind: 'confirm', approve: false, tool: 'delete_subscription', confirmationId: 'c-1' },
+        },
+        event({
+          type: 'tool_result',
+          data: {
+            id: 'confirmation:c-1',
+            name: 'delete_subscription',
+            result: { content: [{ type: 'text', text: 'The user declined.' }], isError: true },
+            is_error: true,
+            duration_ms: 0,
+          },
+        }),
+      ],
+      asked,
+    );
     expect(rejected.turns[0]?.toolCalls[0]?.status).toBe('rejected');
+    expect(rejected.turns[1]?.toolCalls[0]).toMatchObject({
+      name: 'delete_subscription',
+      arguments: { subscriptionId: 'subscription-1' },
+      status: 'rejected',
+    });
     expect(rejected.pendingConfirmation).toBeNull();
     const other = run([{ type: 'confirmation_answered', id: 'other', approve: false }], asked);
     expect(other.pendingConfirmation).toEqual(confirmation);
