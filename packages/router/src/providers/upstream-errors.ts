@@ -101,6 +101,17 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
   return out.replace(/\b(sk|sk-ant|sk-or|sk-proj)-[A-Za-z0-9_*-]{6,}/g, '$1-***');
 }
 
+/**
+ * The upstream's explicit `x-should-retry` wins (as in the official SDKs); otherwise the status
+ * decides, except that Anthropic's spend-limit 429 will not clear by waiting.
+ */
+function retryableFrom(status: number, headers: HeaderBag, parsed: UpstreamErrorBody): boolean {
+  const shouldRetry = header(headers, 'x-should-retry');
+  if (shouldRetry === 'true') return true;
+  if (shouldRetry === 'false') return false;
+  return retryableStatus(status) && parsed.detailCode !== 'enforced_spend_limit_reached';
+}
+
 export interface HttpErrorInput {
   provider: ProviderName;
   status: number;
@@ -119,6 +130,7 @@ export function providerErrorFromHttp({
 }: HttpErrorInput): ProviderError {
   const parsed = readErrorBody(body);
   const upstreamMessage = parsed.message ?? `HTTP ${status}`;
+  const retryAfterMs = retryAfterMsFrom(headers);
   return new ProviderError(
     provider,
     kindFromStatus(status),
@@ -126,9 +138,8 @@ export function providerErrorFromHttp({
     {
       status,
       ...(parsed.type !== undefined && { type: parsed.type }),
-      ...(retryAfterMsFrom(headers) !== undefined && { retryAfterMs: retryAfterMsFrom(headers) }),
-      // Anthropic's spend-limit 429 will not clear by waiting.
-      retryable: retryableStatus(status) && parsed.detailCode !== 'enforced_spend_limit_reached',
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+      retryable: retryableFrom(status, headers, parsed),
     },
   );
 }

@@ -7,6 +7,7 @@ import {
 } from '../../src/providers/openai-compatible/codec.js';
 import { toolArgumentsFrom } from '../../src/providers/tool-arguments.js';
 import {
+  providerErrorFromHttp,
   providerErrorFromInBand,
   readErrorBody,
   redactSecrets,
@@ -130,6 +131,14 @@ describe('wire helpers', () => {
       ['upstream', true],
     ]);
     expect(providerErrorFromInBand('ollama', {}, []).message).toContain('error inside the response stream');
+  });
+
+  it('x-should-retry overrides the status rule both ways', () => {
+    const error = (status: number, headers: Record<string, string>) =>
+      providerErrorFromHttp({ provider: 'openai', status, headers, body: {}, secrets: [] });
+    expect(error(500, { 'x-should-retry': 'false' }).retryable).toBe(false);
+    expect(error(400, { 'x-should-retry': 'true' }).retryable).toBe(true);
+    expect(error(500, {}).message).toBe('openai 500: HTTP 500');
   });
 
   it('redacts configured secrets and key-shaped strings', () => {

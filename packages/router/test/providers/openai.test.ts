@@ -171,6 +171,13 @@ describe('openai adapter', () => {
     expect(error.message).not.toContain('FAKEopenai');
   });
 
+  it('a 200 that is not JSON (a proxy page) is a retryable upstream error', async () => {
+    r.fake.setScript([{ error: { status: 200, body: '<html>Bad gateway</html>' } }]);
+    const error = await rejection(r.adapter.chat({ model: 'gpt-fake', messages: [user('x')] }));
+    expect(error).toMatchObject({ kind: 'upstream', retryable: true, status: 200 });
+    expect(error.message).toContain('not JSON');
+  });
+
   it('listModels reads GET /models', async () => {
     expect(await r.adapter.listModels!()).toEqual(['gpt-fake', 'gpt-fake-mini']);
   });

@@ -85,25 +85,6 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, retryable: true, retryAfterMs: 7000 });
   });
 
-  it('a hung upstream and a stalled stream are timeouts (first-byte and idle timeouts)', async () => {
-    // Both run at once: undici's coarse timers make each take about a second.
-    r.fake.setScript((req) => {
-      const text = JSON.stringify(req.body);
-      return text.includes('hang')
-        ? { hangBeforeHeaders: true }
-        : { text: 'slow stream', chunkDelayMs: 1500 };
-    });
-    const [hung, stalled] = await Promise.all([
-      rejection(r.adapter.chat({ model: '', messages: [user('hang')] })),
-      rejection(collect(r.adapter.stream({ model: '', messages: [user('stall')] }))),
-    ]);
-    expect(hung).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(hung.message).toContain(name);
-    expect(hung.message).toContain('no response headers');
-    expect(stalled).toMatchObject({ kind: 'timeout', retryable: true });
-    expect(stalled.message).toContain('stalled');
-  });
-
   it('client disconnect cancels the upstream (#8): the abort signal reaches the fake', async () => {
     r.fake.setScript([{ text: LONG_TEXT, chunkDelayMs: 100 }]);
     const before = r.fake.aborted;
@@ -153,5 +134,34 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
     } finally {
       await adapter.close?.();
     }
+  });
+});
+
+describe('timeouts, every provider at once', () => {
+  it('a hung upstream and a stalled stream are timeouts (first-byte and idle timeouts)', async () => {
+    // All providers run concurrently: undici's coarse timers make each case take about a second.
+    await Promise.all(
+      PROVIDER_NAMES.map(async (name) => {
+        const r = await rig(name, { timeouts: { firstByteMs: 300, idleMs: 300 } });
+        try {
+          r.fake.setScript((req) =>
+            JSON.stringify(req.body).includes('hang')
+              ? { hangBeforeHeaders: true }
+              : { text: 'slow stream', chunkDelayMs: 1500 },
+          );
+          const [hung, stalled] = await Promise.all([
+            rejection(r.adapter.chat({ model: '', messages: [user('hang')] })),
+            rejection(collect(r.adapter.stream({ model: '', messages: [user('stall')] }))),
+          ]);
+          expect(hung).toMatchObject({ provider: name, kind: 'timeout', retryable: true });
+          expect(hung.message).toContain(name);
+          expect(hung.message).toContain('no response headers');
+          expect(stalled).toMatchObject({ provider: name, kind: 'timeout', retryable: true });
+          expect(stalled.message).toContain('stalled');
+        } finally {
+          await r.close();
+        }
+      }),
+    );
   });
 });
