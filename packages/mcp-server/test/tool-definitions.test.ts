@@ -2,9 +2,11 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { McpConfig } from '../src/config.js';
 import { closeRuntime, getRuntime } from '../src/runtime.js';
 import { ALL_TOOLS } from '../src/tools/all-tools.js';
+import { withCachedJsonSchema } from '../src/tools/cached-json-schema.js';
 import { invokeTool } from '../src/tools/invoke-tool.js';
 import { connectInMemory, testConfig } from './helpers.js';
 
@@ -177,5 +179,21 @@ describe('read-only mode and toolsets', () => {
     expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
     await client.close();
     await closeRuntime(config);
+  });
+});
+
+describe('cached JSON Schema conversion', () => {
+  it('converts once per direction and still validates', () => {
+    const schema = withCachedJsonSchema(z.object({ a: z.string() }));
+    const std = schema['~standard'] as unknown as {
+      jsonSchema: { input: (o: { target: string }) => unknown };
+      validate: (v: unknown) => { issues?: unknown[] };
+    };
+    const first = std.jsonSchema.input({ target: 'draft-2020-12' });
+    expect(std.jsonSchema.input({ target: 'draft-2020-12' })).toBe(first);
+    expect(first).toMatchObject({ type: 'object', properties: { a: { type: 'string' } } });
+    expect(std.validate({ a: 'x' }).issues).toBeUndefined();
+    expect(std.validate({ a: 1 }).issues).toHaveLength(1);
+    expect(schema.safeParse({ a: 'y' }).success).toBe(true);
   });
 });

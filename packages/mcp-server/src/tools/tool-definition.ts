@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Toolset } from '../config.js';
 import type { Runtime } from '../runtime.js';
+import { withCachedJsonSchema } from './cached-json-schema.js';
 import { ConfirmationRequired } from './confirmation.js';
 
 /** All four hints, always explicit: the spec's defaults are pessimistic and clients act on them. */
@@ -103,8 +104,8 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolS
     toolset: spec.toolset,
     title: spec.title,
     description,
-    inputSchema: input.strict(),
-    outputSchema: output,
+    inputSchema: withCachedJsonSchema(input.strict()),
+    outputSchema: withCachedJsonSchema(output),
     annotations: spec.annotations,
     writes: spec.writes,
     callsOcs: spec.callsOcs,
