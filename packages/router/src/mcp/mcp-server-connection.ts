@@ -1,4 +1,5 @@
 import {
+  type CallToolRequestOptions,
   type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
   Client,
@@ -180,12 +181,28 @@ export class McpServerConnection {
       if (options.inputResponses) params.inputResponses = options.inputResponses;
       if (options.requestState !== undefined) params.requestState = options.requestState;
     }
-    const result = (await client.callTool(params as Parameters<Client['callTool']>[0], {
+    const callOptions: CallToolRequestOptions = {
       timeout: this.#options.timeoutMs,
       maxTotalTimeout: this.#options.timeoutMs,
       allowInputRequired: true,
       ...(options.signal ? { signal: options.signal } : {}),
-    })) as CallToolResult & {
+    };
+    if (client.getProtocolEra() === 'modern') {
+      // SDK 2.4 validates an input_required answer against the tool's outputSchema and rejects it
+      // ("has an output schema but did not return structured content"). Handing callTool the
+      // listed definition without outputSchema skips that check; results are untrusted data to
+      // the router anyway, and x-mcp-header mirroring still sees the inputSchema.
+      const listed = this.#tools?.list.find((tool) => tool.name === name);
+      const { outputSchema: _unused, ...definition } = listed ?? {
+        name,
+        inputSchema: { type: 'object' as const },
+      };
+      callOptions.toolDefinition = definition as Tool;
+    }
+    const result = (await client.callTool(
+      params as Parameters<Client['callTool']>[0],
+      callOptions,
+    )) as CallToolResult & {
       resultType?: string;
       inputRequests?: Record<string, unknown>;
       requestState?: string;
