@@ -49,7 +49,7 @@ export class UpstreamClient {
 
   /** Sends the request; a non-2xx status is read and thrown as a ProviderError. */
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    if (request.signal?.aborted) throw this.abortedError(request.signal.reason);
+    if (request.signal?.aborted) throw this.abortedError(request.signal.reason, request.signal);
     let response: UpstreamResponse;
     try {
       const result = await this.pool.request({
@@ -174,7 +174,7 @@ export class UpstreamClient {
   /** Maps undici / socket failures to ProviderErrors. */
   transportError(error: unknown, signal?: AbortSignal): ProviderError {
     if (error instanceof ProviderError) return error;
-    if (signal?.aborted) return this.abortedError(error);
+    if (signal?.aborted) return this.abortedError(error, signal);
     const code = errorCode(error);
     const where = `${this.provider} (${this.origin})`;
     switch (code) {
@@ -202,7 +202,12 @@ export class UpstreamClient {
     return new ProviderError(this.provider, 'timeout', message, { retryable: true, cause });
   }
 
-  private abortedError(cause: unknown): ProviderError {
+  /** A caller's deadline (`AbortSignal.timeout`) is a timeout; any other abort is the caller leaving. */
+  private abortedError(cause: unknown, signal?: AbortSignal): ProviderError {
+    const reason: unknown = signal?.reason;
+    if (reason instanceof Error && reason.name === 'TimeoutError') {
+      return this.timeoutError(`${this.provider} (${this.origin}): the caller's deadline passed`, reason);
+    }
     return new ProviderError(this.provider, 'aborted', `${this.provider}: request aborted by the caller`, {
       retryable: false,
       cause,

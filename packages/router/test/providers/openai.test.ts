@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/index.js';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, eventually, type Rig, rejection, rig, user, weatherTool } from './harness.js';
 
 describe('openai adapter', () => {
   let r: Rig;
@@ -176,6 +176,46 @@ describe('openai adapter', () => {
     const error = await rejection(r.adapter.chat({ model: 'gpt-fake', messages: [user('x')] }));
     expect(error).toMatchObject({ kind: 'upstream', retryable: true, status: 200 });
     expect(error.message).toContain('not JSON');
+  });
+
+  it('a server that ignores stream:true and answers JSON still yields text, tool calls and one done', async () => {
+    const completion = {
+      id: 'chatcmpl-json',
+      model: 'gpt-fake',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: 'whole reply',
+            tool_calls: [{ id: 'call_j', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 },
+    };
+    r.fake.setScript([
+      { error: { status: 200, body: completion } },
+      { error: { status: 200, body: { error: { message: 'in-band failure', type: 'server_error' } } } },
+    ]);
+    const events = await collect(r.adapter.stream({ model: 'gpt-fake', messages: [user('x')] }));
+    expect(events.map((e) => e.type)).toEqual(['text', 'tool_call', 'done']);
+    expect(events.at(-1)).toMatchObject({ result: { content: 'whole reply', usage: { totalTokens: 5 } } });
+    const error = await rejection(collect(r.adapter.stream({ model: 'gpt-fake', messages: [user('x')] })));
+    expect(error).toMatchObject({ kind: 'upstream', retryable: true });
+    expect(error.message).toContain('in-band failure');
+  });
+
+  it("a caller's deadline (AbortSignal.timeout) is reported as a timeout, and the upstream sees the abort", async () => {
+    r.fake.setScript([{ hangBeforeHeaders: true }]);
+    const before = r.fake.aborted;
+    const error = await rejection(
+      r.adapter.chat({ model: 'gpt-fake', messages: [user('x')], signal: AbortSignal.timeout(50) }),
+    );
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true });
+    expect(error.message).toContain('deadline');
+    await eventually(() => r.fake.aborted === before + 1);
   });
 
   it('listModels reads GET /models', async () => {

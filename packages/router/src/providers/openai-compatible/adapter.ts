@@ -63,6 +63,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
     const model = await this.resolveModel(request);
     const response = await this.post(request, model, true);
+    const contentType = String(response.headers['content-type'] ?? '');
+    if (contentType.includes('application/json')) {
+      // Some compatible servers ignore `stream: true` and answer with one JSON completion.
+      yield* this.singleResponseAsStream(await this.client.readJson(response, request.signal), model);
+      return;
+    }
     const assembler = new ChatChunkAssembler(model);
     let sawDone = false;
     for await (const event of this.client.serverSentEvents(response, request.signal)) {
@@ -95,6 +101,16 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
     const { events, result } = assembler.finish();
     yield* events;
+    yield { type: 'done', result };
+  }
+
+  private *singleResponseAsStream(json: unknown, model: string): Generator<StreamEvent> {
+    if (json && typeof json === 'object' && (json as { error?: unknown }).error) {
+      throw providerErrorFromInBand(this.name, json, this.profile.secrets);
+    }
+    const result = fromWireResponse(json, model);
+    if (result.content) yield { type: 'text', text: result.content };
+    for (const call of result.toolCalls) yield { type: 'tool_call', call };
     yield { type: 'done', result };
   }
 
