@@ -90,3 +90,13 @@ export function freshMsisdn(): string {
   counter += 1;
   return `4366${String(Date.now()).slice(-7)}${String(counter).padStart(3, '0')}`.slice(0, 15);
 }
+
+/**
+ * Like ok(), for destructive tools: when the client got the two-step form (2025-era stateless HTTP),
+ * confirms with the returned token, as a router would after the human said yes.
+ */
+export async function okConfirmed(client: Client, name: string, args: Record<string, unknown>) {
+  const first = await ok(client, name, args);
+  if (first.confirmation_required !== true) return first;
+  return ok(client, name, { ...args, confirmation_token: first.confirmation_token });
+}
