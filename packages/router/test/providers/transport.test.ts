@@ -86,7 +86,7 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
   });
 
   it('client disconnect cancels the upstream (#8): the abort signal reaches the fake', async () => {
-    r.fake.setScript([{ text: LONG_TEXT, chunkDelayMs: 100 }]);
+    r.fake.setScript([{ text: LONG_TEXT, chunkDelayMs: 120 }]);
     const before = r.fake.aborted;
     const controller = new AbortController();
     const seen: StreamEvent[] = [];
@@ -111,7 +111,7 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
   });
 
   it('breaking out of the stream iterator aborts the upstream body (#8)', async () => {
-    r.fake.setScript([{ text: LONG_TEXT, chunkDelayMs: 100 }]);
+    r.fake.setScript([{ text: LONG_TEXT, chunkDelayMs: 120 }]);
     const before = r.fake.aborted;
     for await (const event of r.adapter.stream(request())) {
       expect(event.type).toBe('text');
