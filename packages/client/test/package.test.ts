@@ -92,6 +92,49 @@ describe('@ocsai/client as a published package', () => {
       providers: 6,
     });
   });
+
+  it('type-checks a consumer against the packed declarations, without Node types', async () => {
+    await writeFile(
+      join(project, 'consumer.ts'),
+      [
+        "import { type AskResponse, type AskStreamEvent, RouterClient, RouterError } from '@ocsai/client';",
+        "const client = new RouterClient({ baseUrl: 'https://router.example', timeoutMs: 1000 });",
+        "export const answer: Promise<AskResponse> = client.ask({ message: 'hi', provider: 'ollama' });",
+        'export async function text(): Promise<string> {',
+        "  let out = '';",
+        "  for await (const event of client.askStream({ message: 'hi' }) as AsyncIterable<AskStreamEvent>) {",
+        "    if (event.type === 'delta') out += event.data.text;",
+        "    if (event.type === 'done') out += event.data.usage.total_tokens ?? 0;",
+        '  }',
+        '  return out;',
+        '}',
+        "export const rateLimited = (e: unknown) => e instanceof RouterError && e.kind === 'rate_limited';",
+      ].join('\n'),
+    );
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          // Our declarations are checked; the standard library's are taken as given (speed).
+          skipLibCheck: false,
+          skipDefaultLibCheck: true,
+          lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+          // No @types/node: the library's types must stand on Web APIs alone.
+          types: [],
+        },
+        files: ['consumer.ts'],
+      }),
+    );
+    const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '-p', project]).catch(
+      (error: { stdout?: string }) => error,
+    );
+    expect(result.stdout).toBe('');
+  });
 });
 
 describe('browser safety of the library sources', () => {
