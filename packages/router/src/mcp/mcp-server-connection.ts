@@ -64,6 +64,7 @@ export class McpServerConnection {
   readonly config: McpServerConfig;
   readonly #options: McpConnectionOptions;
   #client: Client | undefined;
+  #stdio: StdioClientTransport | undefined;
   #connecting: Promise<Client> | undefined;
   #prior: PriorDiscovery | undefined;
   #tools: { list: Tool[]; fetchedAt: number } | undefined;
@@ -79,6 +80,11 @@ export class McpServerConnection {
 
   get connected(): boolean {
     return this.#client !== undefined;
+  }
+
+  /** The stdio server's process id while connected (for logs and diagnostics). */
+  get processId(): number | null {
+    return this.#client ? (this.#stdio?.pid ?? null) : null;
   }
 
   /** The negotiated era of the live connection, if any. */
@@ -328,13 +334,14 @@ export class McpServerConnection {
     }
     // The SDK adds only HOME, LOGNAME, PATH, SHELL, TERM and USER; everything else the server
     // needs must be in the config's env (expanded from ours), so our secrets are not inherited.
-    return new StdioClientTransport({
+    this.#stdio = new StdioClientTransport({
       command: config.command,
       args: config.args,
       env: config.env,
       stderr: 'inherit',
       ...(config.cwd ? { cwd: config.cwd } : {}),
     });
+    return this.#stdio;
   }
 
   #drop(client: Client): void {
