@@ -301,11 +301,16 @@ export function renderMarkdown(results, options = {}) {
           'Git commit',
           `\`${String(m.git_commit ?? 'n/a')}\`${m.git_dirty ? ' (work tree had uncommitted changes)' : ''}`,
         ],
+        [
+          'Load average (1/5/15 min) at start → end',
+          `${/** @type {number[]} */ (m.load_average_at_start ?? []).join(' / ') || 'n/a'} → ${/** @type {number[]} */ (m.load_average_at_end ?? []).join(' / ') || 'n/a'}`,
+        ],
         ['Run time', `${fmt(results.elapsed_s, 0)} s`],
       ],
     ),
   );
   out.push('');
+  out.push(...targetsSection(results));
   out.push(...routerSection(results, chartDir));
   out.push(...streamingSection(results, chartDir));
   out.push(...mcpSection(results, chartDir));
@@ -342,6 +347,65 @@ export function renderMarkdown(results, options = {}) {
   );
   out.push('');
   return `${out.join('\n')}`;
+}
+
+/**
+ * The targets set in shared/providers/WIRE.md ("What this means for us"), checked against this run.
+ * Overhead is read at the lightest level measured (closest to the 100 RPS the target names).
+ * @param {BenchResults} results
+ */
+export function targetChecks(results) {
+  const present = levels(results.router);
+  const light = present[0] ?? 10;
+  const direct = findRouter(results.router, 'direct', false, light);
+  const openai = findRouter(results.router, 'router-openai', false, light);
+  const bestRps = Math.max(
+    ...results.router.filter((r) => r.path === 'router-openai' && !r.stream && !r.error).map((r) => r.rps),
+  );
+  const router = results.footprint?.router;
+  /** @type {Array<{target: string, measured: string, met: boolean | undefined}>} */
+  const checks = [];
+  /** @param {string} target @param {number} value @param {string} unit @param {(v: number) => boolean} ok */
+  const check = (target, value, unit, ok) =>
+    checks.push({
+      target,
+      measured: Number.isFinite(value) ? `${fmt(value)} ${unit}` : 'n/a',
+      met: Number.isFinite(value) ? ok(value) : undefined,
+    });
+  check(
+    `router added latency p50 < 1 ms (c=${light})`,
+    added(openai?.p50_ms, direct?.p50_ms),
+    'ms',
+    (v) => v < 1,
+  );
+  check(
+    `router added latency p99 < 5 ms (c=${light})`,
+    added(openai?.p99_ms, direct?.p99_ms),
+    'ms',
+    (v) => v < 5,
+  );
+  check('router ≥ 1,000 req/s on this machine (best level)', bestRps, 'req/s', (v) => v >= 1000);
+  check('router cold start < 1 s (target 2 s)', router?.cold_start_ms ?? Number.NaN, 'ms', (v) => v < 1000);
+  check('router RSS < 100 MB at peak', router?.rss_peak_mb ?? Number.NaN, 'MB', (v) => v < 100);
+  return checks;
+}
+
+/** @param {BenchResults} results */
+function targetsSection(results) {
+  const checks = targetChecks(results);
+  const out = ['## Against the targets', ''];
+  out.push(
+    'Targets from `shared/providers/WIRE.md` ("What this means for us", set to beat Portkey). A target missed on a loaded 2-core machine may still be met on a quiet one; the ratios in the tables below are the machine-independent part.',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['target', 'measured', 'met'],
+      checks.map((c) => [c.target, c.measured, c.met === undefined ? 'n/a' : c.met ? 'yes' : '**no**']),
+    ),
+  );
+  out.push('');
+  return out;
 }
 
 /** @param {BenchResults} results @param {string} chartDir */
@@ -489,6 +553,7 @@ function mcpSection(results, chartDir) {
         'added p99 ms',
         'calls/s',
         '× direct calls/s',
+        'MCP server CPU ms/call',
       ],
       rows,
     ),

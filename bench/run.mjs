@@ -8,6 +8,7 @@
 //        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeMachine } from './machine.mjs';
@@ -83,7 +84,7 @@ export function parseArgs(argv) {
       profileRouter === undefined || profileRouter === 'true' ? undefined : path.resolve(profileRouter),
     router: {
       concurrency: quick ? [10] : [10, 50, 200],
-      durationS: number('duration', quick ? 1.5 : 8),
+      durationS: number('duration', quick ? 1.5 : 6),
       warmupS: quick ? 0.5 : 1,
       rounds: quick ? 1 : 2,
       streamConcurrency: 10,
@@ -235,6 +236,7 @@ async function main() {
   }
   if (peaks['mcp-server-stdio']) results.footprint_extra = { 'mcp-server-stdio': peaks['mcp-server-stdio'] };
   results.elapsed_s = round((nowMs() - started) / 1000, 1);
+  Object.assign(results.machine, { load_average_at_end: os.loadavg().map((v) => round(v, 2)) });
   results.summary = headline(results);
 
   const resultsDir = path.join(ROOT, 'bench/results');

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Agent, request } from 'undici';
-import { concurrentThroughput, sequentialLatency } from '../load.mjs';
+import { concurrentThroughput } from '../load.mjs';
 import { cpuTimeMs, freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
-import { round } from '../stats.mjs';
+import { nowMs, round, summarize } from '../stats.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
 /** @typedef {import('../markdown.mjs').McpRow} McpRow */
@@ -15,7 +15,7 @@ import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 /**
  * @typedef {object} McpScenarioOptions
  * @property {string} root
- * @property {number} iterations sequential calls per path and operation (latency percentiles)
+ * @property {number} iterations sequential calls per path and operation (latency percentiles), interleaved
  * @property {number} warmup unmeasured sequential calls first
  * @property {number} concurrency workers in the calls/s loop
  * @property {number} durationS seconds of the calls/s loop
@@ -149,54 +149,78 @@ export async function benchMcp(options) {
         ['mcp-http', (i) => callTool(httpClient, op.name, op.args(i))],
         ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i))],
       ];
+      /** @type {Map<McpRow['path'], string>} */
+      const failed = new Map();
       for (const [pathName, run] of variants) {
         if (pathName !== 'direct-rest' && !toolNames.has(op.name)) {
-          rows.push(failedRow(pathName, op.name, `tool ${op.name} not listed by tools/list`));
+          failed.set(pathName, `tool ${op.name} not listed by tools/list`);
           continue;
         }
         try {
-          await run(0); // a wrong answer fails here, before anything is measured
-          let i = 0;
-          const nextCall = () => {
-            i += 1;
-            return run(i);
-          };
-          const latency = await sequentialLatency(nextCall, {
-            iterations: options.iterations,
-            warmup: options.warmup,
-          });
-          // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
-          const serverPid = pathName === 'mcp-http' ? mcpHttp.pid : pathName === 'mcp-stdio' ? stdioPid : -1;
-          const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
-          const throughput = await concurrentThroughput(nextCall, {
-            concurrency: options.concurrency,
-            durationS: options.durationS,
-          });
-          const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
-          if (throughput.failures > 0)
-            notes.push(`${pathName} ${op.name}: ${throughput.failures} failed calls in the calls/s loop`);
-          log(
-            `  mcp ${pathName.padEnd(11)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,
-          );
-          rows.push({
-            path: pathName,
-            operation: op.name,
-            calls_per_s: throughput.calls_per_s,
-            p50_ms: latency.p50_ms,
-            p90_ms: latency.p90_ms,
-            p99_ms: latency.p99_ms,
-            mean_ms: latency.mean_ms,
-            iterations: latency.count,
-            concurrency: options.concurrency,
-            ...(serverPid > 0
-              ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
-              : {}),
-          });
+          // A wrong answer fails here, before anything is measured; the rest warms the path up.
+          for (let w = 0; w < Math.max(1, options.warmup); w += 1) await run(w);
         } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          notes.push(`${pathName} ${op.name} failed: ${message}`);
-          rows.push(failedRow(pathName, op.name, message));
+          failed.set(pathName, error instanceof Error ? error.message : String(error));
         }
+      }
+      const live = variants.filter(([pathName]) => !failed.has(pathName));
+      // Sequential latency, interleaved call by call: the paths alternate, so background noise and drift
+      // land on each of them alike.
+      /** @type {Map<McpRow['path'], number[]>} */
+      const samples = new Map(live.map(([pathName]) => [pathName, []]));
+      for (let i = 0; i < options.iterations; i += 1) {
+        for (const [pathName, run] of live) {
+          const t0 = nowMs();
+          try {
+            await run(i);
+            samples.get(pathName)?.push(nowMs() - t0);
+          } catch (error) {
+            if (!failed.has(pathName))
+              failed.set(pathName, error instanceof Error ? error.message : String(error));
+          }
+        }
+      }
+      for (const [pathName, run] of variants) {
+        const problem = failed.get(pathName);
+        if (problem) {
+          notes.push(`${pathName} ${op.name} failed: ${problem}`);
+          rows.push(failedRow(pathName, op.name, problem));
+          continue;
+        }
+        let i = 0;
+        const nextCall = () => {
+          i += 1;
+          return run(i);
+        };
+        // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
+        const serverPid = pathName === 'mcp-http' ? mcpHttp.pid : pathName === 'mcp-stdio' ? stdioPid : -1;
+        const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
+        const throughput = await concurrentThroughput(nextCall, {
+          concurrency: options.concurrency,
+          durationS: options.durationS,
+        });
+        const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
+        if (throughput.failures > 0) {
+          notes.push(`${pathName} ${op.name}: ${throughput.failures} failed calls in the calls/s loop`);
+        }
+        const latency = summarize(samples.get(pathName) ?? []);
+        log(
+          `  mcp ${pathName.padEnd(11)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,
+        );
+        rows.push({
+          path: pathName,
+          operation: op.name,
+          calls_per_s: throughput.calls_per_s,
+          p50_ms: latency.p50_ms,
+          p90_ms: latency.p90_ms,
+          p99_ms: latency.p99_ms,
+          mean_ms: latency.mean_ms,
+          iterations: latency.count,
+          concurrency: options.concurrency,
+          ...(serverPid > 0
+            ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
+            : {}),
+        });
       }
     }
     httpRss.stop();
