@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+// The container image runs `node <command>` (Dockerfile ENTRYPOINT ["node"]) with the commands that
+// compose.yaml gives each service, and checks health with scripts/healthcheck.mjs. This test runs
+// the built bundle the same way, so the image's commands cannot drift from what the build produces.
+const root = new URL('../', import.meta.url).pathname;
+const compose = readFileSync(join(root, 'compose.yaml'), 'utf8');
+
+function commandOf(service: string): string[] {
+  const block = compose
+    .split(/\n {2}(?=[a-z0-9-]+:(?: &[a-z-]+)?\n)/)
+    .find((b) => b.startsWith(`${service}:`));
+  const match = block?.match(/command: (\[.*\])/);
+  if (!match?.[1]) throw new Error(`compose.yaml: no command for ${service}`);
+  return JSON.parse(match[1]) as string[];
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function healthy(url: string, deadline = Date.now() + 15_000): Promise<boolean> {
+  while (Date.now() < deadline) {
+    const check = spawn('node', ['scripts/healthcheck.mjs'], {
+      cwd: root,
+      env: { ...process.env, HEALTHCHECK_URL: url },
+    });
+    const [code] = await once(check, 'exit');
+    if (code === 0) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
+describe('production bundle started with the image commands', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startAndStop(
+    service: string,
+    envFor: (port: number) => Record<string, string>,
+    healthUrl: (port: number) => string,
+  ): Promise<void> {
+    const port = await freePort();
+    const child = spawn('node', commandOf(service), {
+      cwd: root,
+      env: { ...process.env, ...envFor(port), NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.push(child);
+    expect(await healthy(healthUrl(port))).toBe(true);
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code, `${service} exits cleanly on SIGTERM`).toBe(0);
+  }
+
+  it('emulator', async () => {
+    await startAndStop(
+      'emulator',
+      (port) => ({ OCS_EMULATOR_PORT: String(port), OCS_EMULATOR_DB: join(dir, 'emulator.sqlite') }),
+      (port) => `http://127.0.0.1:${port}/ocs/prov/v1/health-check`,
+    );
+  });
+
+  it('MCP server (--http)', async () => {
+    await startAndStop(
+      'mcp',
+      (port) => ({ MCP_HTTP_PORT: String(port), OCS_API_URL: 'http://127.0.0.1:9/ocs/prov/v1' }),
+      (port) => `http://127.0.0.1:${port}/healthz`,
+    );
+  });
+
+  it('router', async () => {
+    await startAndStop(
+      'router-1',
+      (port) => ({ ROUTER_PORT: String(port), ROUTER_STORE: 'memory', MCP_CONFIG: '' }),
+      (port) => `http://127.0.0.1:${port}/health`,
+    );
+  });
+});
