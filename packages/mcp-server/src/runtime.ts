@@ -1,6 +1,7 @@
 import { type LoadedCatalogue, loadOfferCatalogue, type Offer } from '@ocsai/contract';
 import type { Logger } from 'pino';
 import type { McpConfig } from './config.js';
+import { serverInstructions } from './instructions.js';
 import { createLogger } from './logger.js';
 import { OcsHttp } from './ocs/ocs-http.js';
 import { ProvisioningApi } from './ocs/provisioning-api.js';
@@ -23,6 +24,8 @@ export interface Runtime {
   confirmations: ConfirmationTokens;
   /** Tools visible under this config, in the deterministic catalogue order. */
   tools: ToolDefinition[];
+  /** Server instructions for this config (read-only mode changes them). */
+  instructions: string;
 }
 
 const runtimes = new WeakMap<McpConfig, Runtime>();
@@ -53,6 +56,7 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
     offersById: new Map(catalogue.offers.map((o) => [o.offerId, o])),
     confirmations: new ConfirmationTokens(config.confirmationSecret),
     tools: visibleTools(config),
+    instructions: serverInstructions(config),
   };
   runtimes.set(config, runtime);
   return runtime;

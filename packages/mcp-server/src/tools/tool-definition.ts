@@ -53,6 +53,14 @@ export interface ToolDefinition {
   annotations: ToolAnnotationsSet;
   writes: boolean;
   callsOcs: boolean;
+  /** The config object handed to McpServer.registerTool, shared by every server instance. */
+  registration: {
+    title: string;
+    description: string;
+    inputSchema: AnyObject;
+    outputSchema: AnyObject;
+    annotations: ToolAnnotationsSet & { title: string };
+  };
   confirm?: (args: Record<string, unknown>) => ConfirmationPrompt | undefined;
   run: (args: Record<string, unknown>, call: ToolCall) => Promise<Record<string, unknown>>;
 }
@@ -99,14 +107,23 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolS
     output = output.partial().extend(ConfirmationRequired.partial().shape);
     description += CONFIRMATION_HELP;
   }
+  const inputSchema = withCachedJsonSchema(input.strict());
+  const outputSchema = withCachedJsonSchema(output);
   return {
     name: spec.name,
     toolset: spec.toolset,
     title: spec.title,
     description,
-    inputSchema: withCachedJsonSchema(input.strict()),
-    outputSchema: withCachedJsonSchema(output),
+    inputSchema,
+    outputSchema,
     annotations: spec.annotations,
+    registration: {
+      title: spec.title,
+      description,
+      inputSchema,
+      outputSchema,
+      annotations: { title: spec.title, ...spec.annotations },
+    },
     writes: spec.writes,
     callsOcs: spec.callsOcs,
     ...(spec.confirm ? { confirm: spec.confirm as ToolDefinition['confirm'] } : {}),
