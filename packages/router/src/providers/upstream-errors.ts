@@ -102,14 +102,15 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
 }
 
 /**
- * The upstream's explicit `x-should-retry` wins (as in the official SDKs); otherwise the status
- * decides, except that Anthropic's spend-limit 429 will not clear by waiting.
+ * Anthropic's spend-limit 429 never clears by waiting; otherwise the upstream's explicit
+ * `x-should-retry` wins (as in the official SDKs), else the status decides.
  */
 function retryableFrom(status: number, headers: HeaderBag, parsed: UpstreamErrorBody): boolean {
+  if (parsed.detailCode === 'enforced_spend_limit_reached') return false;
   const shouldRetry = header(headers, 'x-should-retry');
   if (shouldRetry === 'true') return true;
   if (shouldRetry === 'false') return false;
-  return retryableStatus(status) && parsed.detailCode !== 'enforced_spend_limit_reached';
+  return retryableStatus(status);
 }
 
 export interface HttpErrorInput {

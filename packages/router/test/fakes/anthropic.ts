@@ -63,6 +63,8 @@ const dialect: FakeDialect = {
   isChatRoute: (method, path) => method === 'POST' && path === '/v1/messages',
   extraRoute: () => undefined,
   isStream: (request) => request.body?.stream === true,
+  errorHeaders: (status): Record<string, string> =>
+    status === 429 ? { 'retry-after': '5', 'anthropic-ratelimit-requests-remaining': '0' } : {},
   jsonHeaders: () => ({ 'content-type': 'application/json', 'request-id': fakeId('req_011') }),
   streamHeaders: () => ({
     'content-type': 'text/event-stream; charset=utf-8',

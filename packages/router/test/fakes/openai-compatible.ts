@@ -78,6 +78,20 @@ function dialectFor(flavor: Flavor): FakeDialect {
           }
         : undefined,
     isStream: (request) => request.body?.stream === true,
+    errorHeaders: (status): Record<string, string> => {
+      if (status !== 429) return {};
+      if (flavor === 'azure') return { 'x-ms-retry-after-ms': '1000', 'retry-after': '1' };
+      if (flavor === 'openai') {
+        return {
+          'retry-after-ms': '1200',
+          'retry-after': '2',
+          'x-ratelimit-limit-requests': '500',
+          'x-ratelimit-remaining-requests': '0',
+          'x-ratelimit-reset-requests': '1.2s',
+        };
+      }
+      return flavor === 'openrouter' ? { 'retry-after': '1' } : {};
+    },
     jsonHeaders: () => ({ 'content-type': 'application/json', ...requestIdHeader() }),
     streamHeaders: () => ({
       'content-type': 'text/event-stream; charset=utf-8',

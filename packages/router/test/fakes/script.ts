@@ -17,7 +17,10 @@ export interface FakeTurn {
   toolCalls?: FakeToolCall[];
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: { input: number; output: number; cachedInput?: number };
-  /** Answer with this HTTP error instead (body defaults to the provider's own error shape). */
+  /**
+   * Answer with this HTTP status instead (body defaults to the provider's own error shape; headers,
+   * when given, replace the provider's default error headers such as retry-after on a 429).
+   */
   error?: { status: number; body?: unknown; headers?: Record<string, string> };
   /** An error inside a 200 stream, after this many chunks (body is the provider's error payload). */
   streamError?: { afterChunks: number; body: unknown };
@@ -103,6 +106,8 @@ export interface FakeDialect {
   streamErrorFrame(body: unknown): string;
   /** The provider's error body for a status, used when a scripted error gives none. */
   errorBody(status: number): unknown;
+  /** Headers the real provider sends with an error status (rate-limit hints), unless the script sets some. */
+  errorHeaders?(status: number): Record<string, string>;
   /** Write each frame in two halves (NDJSON: lines split across TCP chunks). */
   splitWrites?: boolean;
 }
@@ -170,7 +175,8 @@ export async function startFakeServer(
     if (turn.delayMs) await sleep(turn.delayMs);
     if (turn.error) {
       const body = turn.error.body ?? dialect.errorBody(turn.error.status);
-      res.writeHead(turn.error.status, { ...dialect.jsonHeaders(), ...turn.error.headers });
+      const headers = turn.error.headers ?? dialect.errorHeaders?.(turn.error.status) ?? {};
+      res.writeHead(turn.error.status, { ...dialect.jsonHeaders(), ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
       return;
     }

@@ -160,6 +160,12 @@ describe('anthropic adapter', () => {
     expect(error).toMatchObject({ kind: 'rate_limit', retryable: true, retryAfterMs: 12_000 });
   });
 
+  it('default 429 from the fake: retry-after seconds read', async () => {
+    r.fake.setScript([{ error: { status: 429 } }]);
+    const error = await rejection(r.adapter.chat({ model: '', messages: [user('x')] }));
+    expect(error).toMatchObject({ kind: 'rate_limit', retryable: true, retryAfterMs: 5000 });
+  });
+
   it('429 enforced_spend_limit_reached is not retryable', async () => {
     r.fake.setScript([
       {

@@ -140,6 +140,12 @@ describe('openai adapter', () => {
     expect(error.message).toContain('Fake openai error 429');
   });
 
+  it("the fake sends OpenAI's default 429 hints (retry-after-ms wins over retry-after)", async () => {
+    r.fake.setScript([{ error: { status: 429 } }]);
+    const error = await rejection(r.adapter.chat({ model: 'gpt-fake', messages: [user('x')] }));
+    expect(error).toMatchObject({ kind: 'rate_limit', retryAfterMs: 1200, retryable: true });
+  });
+
   it('429 with retry-after as an HTTP date', async () => {
     const at = new Date(Date.now() + 30_000).toUTCString();
     r.fake.setScript([{ error: { status: 429, headers: { 'retry-after': at } } }]);
