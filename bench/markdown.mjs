@@ -146,6 +146,10 @@ export function headline(results) {
     router_openai_rps_vs_portkey: ratio(openai?.rps, portkey?.rps),
     router_ask_rps_vs_portkey: ratio(ask?.rps, portkey?.rps),
     router_openai_rps_vs_direct: ratio(openai?.rps, direct?.rps),
+    router_openai_cpu_ms_per_req: openai?.cpu_ms_per_req ?? Number.NaN,
+    router_ask_cpu_ms_per_req: ask?.cpu_ms_per_req ?? Number.NaN,
+    portkey_cpu_ms_per_req: portkey?.cpu_ms_per_req ?? Number.NaN,
+    portkey_cpu_vs_router_openai: ratio(portkey?.cpu_ms_per_req, openai?.cpu_ms_per_req),
     mcp_http_added_p50_ms_get_subscriber: added(mcpGet('mcp-http')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
     mcp_stdio_added_p50_ms_get_subscriber: added(mcpGet('mcp-stdio')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
   };
@@ -184,6 +188,21 @@ export function renderCharts(results) {
       points: xs.map((x) => ({ x, y: findRouter(results.router, p, false, x)?.rps ?? Number.NaN })),
     })).filter((s) => s.points.some((pt) => Number.isFinite(pt.y))),
   });
+  const cpuPaths = ROUTER_PATHS.filter((p) =>
+    results.router.some((r) => r.path === p && !r.stream && r.cpu_ms_per_req !== undefined),
+  );
+  if (cpuPaths.length > 0) {
+    charts['router-cpu.svg'] = groupedBarChart({
+      title: 'Gateway CPU time per request (lower is better)',
+      subtitle: 'user + system CPU of the gateway process over the measured window / 2xx responses',
+      yLabel: 'CPU ms per request',
+      groups: [...cpuPaths],
+      series: xs.map((x) => `c=${x}`),
+      values: cpuPaths.map((p) =>
+        xs.map((x) => findRouter(results.router, p, false, x)?.cpu_ms_per_req ?? Number.NaN),
+      ),
+    });
+  }
   const streamRows = results.router.filter((r) => r.stream && !r.error);
   if (streamRows.length > 0) {
     const sc = streamRows[0]?.concurrency ?? 10;
@@ -262,6 +281,9 @@ export function renderMarkdown(results, options = {}) {
   );
   out.push(
     `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone.`,
+  );
+  out.push(
+    `- CPU per request, the figure least sensitive to a busy machine: router ${fmt(h.router_openai_cpu_ms_per_req, 3)} ms (\`/ask\` ${fmt(h.router_ask_cpu_ms_per_req, 3)} ms), Portkey ${fmt(h.portkey_cpu_ms_per_req, 3)} ms: Portkey spends **${times(h.portkey_cpu_vs_router_openai)}** the router's CPU per request.`,
   );
   out.push(
     `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms.`,
@@ -459,6 +481,8 @@ function routerSection(results, chartDir) {
   out.push(`![Latency by path](${chartDir}/router-latency.svg)`);
   out.push('');
   out.push(`![Throughput by concurrency](${chartDir}/router-throughput.svg)`);
+  out.push('');
+  out.push(`![Gateway CPU per request](${chartDir}/router-cpu.svg)`);
   out.push('');
   return out;
 }

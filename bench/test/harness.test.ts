@@ -247,6 +247,7 @@ describe('svg and markdown rendering', () => {
     const charts = markdown.renderCharts(results);
     expect(Object.keys(charts).sort()).toEqual([
       'mcp-latency.svg',
+      'router-cpu.svg',
       'router-latency.svg',
       'router-streaming.svg',
       'router-throughput.svg',
