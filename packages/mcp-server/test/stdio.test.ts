@@ -111,6 +111,27 @@ describe('ocs-mcp over stdio (built bin)', () => {
     expect(stderr).not.toContain(TEST_SECRET);
   });
 
+  it('serves --http and shuts down gracefully on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, '--http'], {
+      env: { ...env, MCP_HTTP_PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      child.stderr.on('data', (d) => {
+        err += String(d);
+        const m = /listening on (http:\/\/\S+)/.exec(err);
+        if (m?.[1]) resolve(m[1]);
+      });
+      child.on('exit', () => reject(new Error(err)));
+    });
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect((await fetch(url.replace('/mcp', '/healthz'))).status).toBe(200);
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+  });
+
   it('fails fast with a message naming the bad variable', () => {
     const r = spawnSync(process.execPath, [BIN], {
       env: { ...env, OCS_API_TIMEOUT: 'soon', MCP_HTTP_PORT: '70000' },

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
+import { loadOfferCatalogue } from '@ocsai/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { McpConfig } from '../src/config.js';
@@ -8,7 +10,7 @@ import { closeRuntime, getRuntime } from '../src/runtime.js';
 import { ALL_TOOLS } from '../src/tools/all-tools.js';
 import { withCachedJsonSchema } from '../src/tools/cached-json-schema.js';
 import { invokeTool } from '../src/tools/invoke-tool.js';
-import { connectInMemory, testConfig } from './helpers.js';
+import { connectInMemory, ok, testConfig } from './helpers.js';
 
 const SNAP_DIR = join(import.meta.dirname, '__toolsnaps__');
 // The OCS is never reached in these tests: a closed port is enough.
@@ -195,5 +197,22 @@ describe('cached JSON Schema conversion', () => {
     expect(std.validate({ a: 'x' }).issues).toBeUndefined();
     expect(std.validate({ a: 1 }).issues).toHaveLength(1);
     expect(schema.safeParse({ a: 'y' }).success).toBe(true);
+  });
+});
+
+describe('offer catalogue file', () => {
+  it('serves the catalogue from OCS_OFFERS_FILE (JSON)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocs-offers-'));
+    const file = join(dir, 'offers.json');
+    writeFileSync(
+      file,
+      JSON.stringify(loadOfferCatalogue().offers.filter((o) => o.offerType === 'POSTPAID')),
+    );
+    const config = testConfig(NOWHERE, { OCS_OFFERS_FILE: file });
+    const client = await connectInMemory(config);
+    const r = await ok(client, 'list_offers');
+    expect(r.offers.map((o: { offerId: string }) => o.offerId)).toEqual(['1001']);
+    await client.close();
+    await closeRuntime(config);
   });
 });
