@@ -12,11 +12,13 @@ export {
   type PendingConfirmationStore,
   SqlitePendingConfirmationStore,
 } from './pending-confirmations/index.js';
+export { createRouterTools, type RouterTools, type RouterToolsSettings } from './router-tools.js';
 export { FALLBACK_ROLE, ToolAccess, type ToolAccessRequest } from './tool-access.js';
 export {
   type ConfirmationView,
   DEFAULT_TOOL_LOOP_SETTINGS,
   type LoopFinishReason,
+  type LoopTimer,
   type PendingResume,
   type ResumeLookup,
   type ToolCallView,

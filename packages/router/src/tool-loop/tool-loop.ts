@@ -103,6 +103,20 @@ interface LoopSnapshot {
   lastResult: ChatResult;
 }
 
+/**
+ * Accounts for time spent waiting on the provider and on tools, so the router's own overhead can
+ * be told apart (RequestClock fits). Waits are sequential, so nothing is counted twice.
+ */
+export interface LoopTimer {
+  timeUpstream<T>(work: Promise<T>): Promise<T>;
+  timeStream<T>(source: AsyncIterable<T>): AsyncIterable<T>;
+}
+
+const UNTIMED: LoopTimer = {
+  timeUpstream: (work) => work,
+  timeStream: (source) => source,
+};
+
 export interface ToolLoopStart {
   adapter: ProviderAdapter;
   /** Prompt built from context and request; the loop adds tool instructions and tools. */
@@ -112,6 +126,7 @@ export interface ToolLoopStart {
   /** Needed to hold a confirmation; without it a confirmation ends the request with an explanation. */
   userId?: string;
   userTurn?: string;
+  timer?: LoopTimer;
 }
 
 export type ResumeLookup =
@@ -138,6 +153,7 @@ export interface ToolLoopDeps {
 class LoopState {
   executed: ExecutedToolCall[] = [];
   usage: Usage | null;
+  timer: LoopTimer = UNTIMED;
   constructor(
     readonly snapshotBase: Omit<
       LoopSnapshot,
@@ -193,6 +209,7 @@ export class ToolLoop {
       : [...start.chat.messages];
     const base = snapshotBase(start);
     const state = new LoopState(base, messages, 0, null);
+    if (start.timer) state.timer = start.timer;
     yield* this.#drive(state, start.adapter, start.chat, runner, start.stream, start.userId, undefined);
   }
 
@@ -216,6 +233,7 @@ export class ToolLoop {
       stream: boolean;
       userId: string;
       signal?: AbortSignal;
+      timer?: LoopTimer;
     },
   ): AsyncGenerator<ToolLoopEvent, void, undefined> {
     const { snapshot } = pending;
@@ -225,6 +243,7 @@ export class ToolLoop {
     );
     const { slots, heldIndex, messages, steps, usage, lastResult, ...base } = snapshot;
     const state = new LoopState(base, messages, steps, usage);
+    if (options.timer) state.timer = options.timer;
     const chat: ChatRequest = { model: snapshot.model, messages };
     if (snapshot.temperature !== undefined) chat.temperature = snapshot.temperature;
     if (snapshot.maxTokens !== undefined) chat.maxTokens = snapshot.maxTokens;
@@ -239,10 +258,12 @@ export class ToolLoop {
         type: 'tool_call',
         call: { id: slot.call.id, server: held.server, name: held.name, arguments: held.arguments },
       };
-      execution = await runner.execute(slot.call, {
-        approval: held.confirmation,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      execution = await state.timer.timeUpstream(
+        runner.execute(slot.call, {
+          approval: held.confirmation,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
     } else {
       execution = heldCallResult(slot.call, held, DECLINED);
     }
@@ -323,7 +344,7 @@ export class ToolLoop {
       const request: ChatRequest = { ...chat, messages: state.messages };
       if (runner?.definitions.length) request.tools = runner.definitions;
       else delete request.tools;
-      const result = yield* this.#modelTurn(adapter, request, runner, stream);
+      const result = yield* this.#modelTurn(adapter, request, runner, stream, state.timer);
       state.addUsage(result.usage);
 
       if (result.toolCalls.length === 0) {
@@ -363,7 +384,7 @@ export class ToolLoop {
       );
     });
     while (pending.size > 0) {
-      const { index, execution } = await Promise.race(pending.values());
+      const { index, execution } = await state.timer.timeUpstream(Promise.race(pending.values()));
       pending.delete(index);
       yield* this.#settle(state, slots[index] as Slot, execution);
     }
@@ -374,6 +395,7 @@ export class ToolLoop {
     request: ChatRequest,
     runner: ToolRunner | undefined,
     stream: boolean,
+    timer: LoopTimer,
   ): AsyncGenerator<ToolLoopEvent, ChatResult, undefined> {
     const view = (call: ToolCall): ToolCallView => {
       const tool = runner?.resolve(call.name);
@@ -385,12 +407,12 @@ export class ToolLoop {
       };
     };
     if (!stream) {
-      const result = await adapter.chat(request);
+      const result = await timer.timeUpstream(adapter.chat(request));
       for (const call of result.toolCalls) yield { type: 'tool_call', call: view(call) };
       return result;
     }
     const announced = new Set<string>();
-    for await (const event of adapter.stream(request)) {
+    for await (const event of timer.timeStream(adapter.stream(request))) {
       if (event.type === 'text') {
         if (event.text) yield { type: 'delta', text: event.text };
       } else if (event.type === 'tool_call') {

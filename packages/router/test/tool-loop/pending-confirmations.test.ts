@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  createPendingConfirmationStore,
+  MemoryPendingConfirmationStore,
+  type PendingConfirmationStore,
+  SqlitePendingConfirmationStore,
+} from '../../src/tool-loop/pending-confirmations/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'router-pending-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const entry = (id: string, userId: string, createdAt: number, expiresAt: number) => ({
+  id,
+  userId,
+  createdAt,
+  expiresAt,
+  state: { messages: [{ role: 'user', content: `hi ${id}` }] },
+});
+
+describe.each([
+  ['memory', () => new MemoryPendingConfirmationStore()],
+  ['sqlite', () => new SqlitePendingConfirmationStore(join(dir, 'nested', 'router.sqlite'))],
+] as const)('%s pending confirmations', (_kind, create) => {
+  it('hands an entry only to its user, once, and reports expiry', async () => {
+    const store: PendingConfirmationStore = create();
+    const now = 1_000_000;
+    await store.put(entry('c1', 'alice', now, now + 60_000));
+    await store.put(entry('c2', 'alice', now, now + 10));
+    expect(await store.take('c1', 'mallory', now)).toEqual({ status: 'not_found' });
+    expect(await store.take('c1', 'alice', now)).toEqual({
+      status: 'ok',
+      entry: entry('c1', 'alice', now, now + 60_000),
+    });
+    expect(await store.take('c1', 'alice', now)).toEqual({ status: 'not_found' });
+    expect(await store.take('c2', 'alice', now + 11)).toMatchObject({ status: 'expired' });
+    expect(await store.take('nope', 'alice', now)).toEqual({ status: 'not_found' });
+    // Long-expired entries are purged when new ones arrive.
+    await store.put(entry('old', 'bob', now, now + 1));
+    await store.put(entry('new', 'bob', now + 2 * 60 * 60 * 1000, now + 3 * 60 * 60 * 1000));
+    expect(await store.take('old', 'bob', now + 2 * 60 * 60 * 1000)).toEqual({ status: 'not_found' });
+    await store.close();
+  });
+});
+
+describe('pending confirmation backends', () => {
+  it('follow ROUTER_STORE, and a sqlite entry survives a restart', async () => {
+    const file = join(dir, 'restart.sqlite');
+    expect(createPendingConfirmationStore({ ROUTER_STORE: 'memory', ROUTER_DB: file }).kind).toBe('memory');
+    const first = createPendingConfirmationStore({ ROUTER_STORE: 'sqlite', ROUTER_DB: file });
+    expect(first.kind).toBe('sqlite');
+    await first.put(entry('keep', 'carol', Date.now(), Date.now() + 60_000));
+    await first.close();
+    const second = createPendingConfirmationStore({ ROUTER_STORE: 'sqlite', ROUTER_DB: file });
+    expect(await second.take('keep', 'carol')).toMatchObject({ status: 'ok' });
+    await second.close();
+  });
+});
