@@ -1,62 +1,73 @@
 import { z } from 'zod';
+import { admissionEnvShape } from './admission/admission-config.js';
+import { redisEnvShape } from './context-store/redis.js';
 import { PROVIDER_NAMES } from './providers/types.js';
+import { resilienceEnvShape } from './resilience/resilience-config.js';
 
 /** An unset variable and an empty one mean the same thing: use the default. */
 const optionalEnv = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema);
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export const STORE_KINDS = ['sqlite', 'memory'] as const;
+export const STORE_KINDS = ['sqlite', 'memory', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
-export const routerEnvSchema = z.object({
-  ROUTER_HOST: optionalEnv(
-    z.string().min(1).default('127.0.0.1').describe('Interface the router listens on.'),
-  ),
-  ROUTER_PORT: optionalEnv(
-    z.coerce.number().int().min(0).max(65535).default(8000).describe('TCP port (0 = pick a free one).'),
-  ),
-  LLM_PROVIDER: optionalEnv(
-    z.enum(PROVIDER_NAMES).default('ollama').describe('Provider used when a request names none.'),
-  ),
-  ROUTER_STORE: optionalEnv(
-    z.enum(STORE_KINDS).default('sqlite').describe('Per-user context store backend.'),
-  ),
-  ROUTER_DB: optionalEnv(
-    z.string().min(1).default('./data/router.sqlite').describe('SQLite file of the sqlite context store.'),
-  ),
-  ROUTER_MAX_BODY_BYTES: optionalEnv(
-    z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(64 * 1024 * 1024)
-      .default(1024 * 1024)
-      .describe('Largest accepted request body in bytes; larger bodies get 413.'),
-  ),
-  ROUTER_MEMORY_MAX_MESSAGES: optionalEnv(
-    z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(200)
-      .default(20)
-      .describe('Messages kept in a user context memory; the oldest are dropped first.'),
-  ),
-  LOG_LEVEL: optionalEnv(z.enum(LOG_LEVELS).default('info').describe('pino log level.')),
-  MCP_CONFIG: optionalEnv(
-    z.string().min(1).optional().describe('Reserved: MCP servers config file for the tool loop.'),
-  ),
-  ROUTER_MAX_TOOL_STEPS: optionalEnv(
-    z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(50)
-      .default(8)
-      .describe('Reserved: most model/tool round trips per /ask.'),
-  ),
-});
+export const routerEnvSchema = z
+  .object({
+    ...resilienceEnvShape,
+    ...admissionEnvShape,
+    ...redisEnvShape,
+    ROUTER_HOST: optionalEnv(
+      z.string().min(1).default('127.0.0.1').describe('Interface the router listens on.'),
+    ),
+    ROUTER_PORT: optionalEnv(
+      z.coerce.number().int().min(0).max(65535).default(8000).describe('TCP port (0 = pick a free one).'),
+    ),
+    LLM_PROVIDER: optionalEnv(
+      z.enum(PROVIDER_NAMES).default('ollama').describe('Provider used when a request names none.'),
+    ),
+    ROUTER_STORE: optionalEnv(
+      z.enum(STORE_KINDS).default('sqlite').describe('Per-user context store backend.'),
+    ),
+    ROUTER_DB: optionalEnv(
+      z.string().min(1).default('./data/router.sqlite').describe('SQLite file of the sqlite context store.'),
+    ),
+    ROUTER_MAX_BODY_BYTES: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(1024)
+        .max(64 * 1024 * 1024)
+        .default(1024 * 1024)
+        .describe('Largest accepted request body in bytes; larger bodies get 413.'),
+    ),
+    ROUTER_MEMORY_MAX_MESSAGES: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(200)
+        .default(20)
+        .describe('Messages kept in a user context memory; the oldest are dropped first.'),
+    ),
+    LOG_LEVEL: optionalEnv(z.enum(LOG_LEVELS).default('info').describe('pino log level.')),
+    MCP_CONFIG: optionalEnv(
+      z.string().min(1).optional().describe('Reserved: MCP servers config file for the tool loop.'),
+    ),
+    ROUTER_MAX_TOOL_STEPS: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(50)
+        .default(8)
+        .describe('Reserved: most model/tool round trips per /ask.'),
+    ),
+  })
+  .superRefine((config, ctx) => {
+    if (config.ROUTER_STORE === 'redis' && !config.REDIS_URL)
+      ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when ROUTER_STORE=redis' });
+  });
 
 export type RouterConfig = z.infer<typeof routerEnvSchema>;
 

@@ -1,13 +1,28 @@
+import { createAdmission } from './admission/admission.js';
+import { assertAuthForHost } from './admission/api-keys.js';
+import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
+import { RedisRateLimiter } from './admission/redis-rate-limiter.js';
 import { loadRouterConfig, type RouterConfig } from './config.js';
 import type { ContextStore } from './context-store/context-store.js';
-import { createContextStore } from './context-store/index.js';
+import { connectRedis, createContextStore } from './context-store/index.js';
 import { createRouterApp } from './http/app.js';
 import { createLogger, type Logger, silentLogger } from './logger.js';
 import { RouterMetrics } from './metrics.js';
 import { ProviderRegistry } from './provider-registry.js';
 import { createProvider, isProviderConfigured, loadProvidersConfig } from './providers/index.js';
+import type { ProviderName } from './providers/types.js';
+import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
 
+export {
+  type Admission,
+  ApiKeyVerifier,
+  admissionMiddlewares,
+  createAdmission,
+  hashApiKey,
+  MemoryRateLimiter,
+  RedisRateLimiter,
+} from './admission/index.js';
 export { type AskRequest, askRequestSchema } from './ask/ask-request.js';
 export type { AskAnswer, AskEvent } from './ask/ask-service.js';
 export { AskService } from './ask/ask-service.js';
@@ -22,8 +37,10 @@ export { mergeEnvelopes } from './context/merge.js';
 export { buildPrompt } from './context/prompt.js';
 export {
   type ContextStore,
+  connectRedis,
   createContextStore,
   MemoryContextStore,
+  RedisContextStore,
   SqliteContextStore,
 } from './context-store/index.js';
 export { RouterError } from './errors.js';
@@ -32,6 +49,7 @@ export type { RouterDeps } from './http/router-env.js';
 export { createLogger, REDACT_PATHS } from './logger.js';
 export { RouterMetrics } from './metrics.js';
 export { ProviderRegistry } from './provider-registry.js';
+export { type AnsweredBy, answeredBy, CircuitBreaker, ResilientProviders } from './resilience/index.js';
 export type { RunningServer } from './server.js';
 
 export interface StartRouterOptions {
@@ -54,17 +72,36 @@ export async function startRouter(
   const env = options.env ?? process.env;
   const config = loadRouterConfig(env);
   const providersConfig = loadProvidersConfig(env);
-  const providers = new ProviderRegistry({
-    defaultProvider: config.LLM_PROVIDER,
-    create: (name) => createProvider(name, providersConfig),
-    isConfigured: (name) => isProviderConfigured(name, providersConfig),
-  });
+  const host = options.host ?? config.ROUTER_HOST;
+  const admission = createAdmission(config);
+  assertAuthForHost(host, admission.verifier);
   const logger =
     options.logger === false ? silentLogger() : (options.logger ?? createLogger(config.LOG_LEVEL));
-  const store = options.store ?? createContextStore(config);
+  const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
+  // Retries, fallbacks and breakers sit between the registry and the plain adapters.
+  const resilience = new ResilientProviders({
+    config,
+    createAdapter: (name) => createProvider(name, providersConfig),
+    isConfigured,
+    logger,
+  });
+  const providers = new ProviderRegistry({
+    defaultProvider: config.LLM_PROVIDER,
+    create: (name) => resilience.create(name),
+    isConfigured,
+  });
+  // One Redis connection serves the shared rate limits and the redis context store.
+  const redis = config.REDIS_URL
+    ? connectRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS, logger })
+    : undefined;
+  admission.limiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
+  const store = options.store ?? createContextStore(config, redis);
   const closeOwned = async () => {
     await providers.close();
+    await resilience.close();
     if (!options.store) await store.close();
+    await admission.limiter.close();
+    if (redis) await redis.quit().catch(() => redis.disconnect());
   };
   const app = createRouterApp({
     config,
@@ -72,10 +109,11 @@ export async function startRouter(
     store,
     logger,
     metrics: new RouterMetrics({ defaultMetrics: true }),
+    admission,
   });
   let server: RunningServer;
   try {
-    server = await listen(app, options.host ?? config.ROUTER_HOST, options.port ?? config.ROUTER_PORT);
+    server = await listen(app, host, options.port ?? config.ROUTER_PORT);
   } catch (error) {
     await closeOwned();
     throw error;

@@ -3,6 +3,7 @@ import { ProviderError, type ProviderErrorKind } from '../src/providers/types.js
 import { createTestRouter, json, parseSse } from './support/test-router.js';
 
 const ANSWER_KEYS = [
+  'attempts',
   'content',
   'finish_reason',
   'id',

@@ -16,7 +16,12 @@ beforeAll(async () => {
   for (const name of PROVIDER_NAMES) {
     routers.set(
       name,
-      await startRouter({ env: { ...upstreams.env, LLM_PROVIDER: name }, port: 0, logger: false }),
+      // No retries: these tests check how one upstream error maps to the router's answer.
+      await startRouter({
+        env: { ...upstreams.env, LLM_PROVIDER: name, LLM_MAX_RETRIES: '0' },
+        port: 0,
+        logger: false,
+      }),
     );
   }
 });
@@ -26,6 +31,7 @@ afterAll(async () => {
 });
 
 const ANSWER_KEYS = [
+  'attempts',
   'content',
   'finish_reason',
   'id',

@@ -14,7 +14,12 @@ let client: OpenAI;
 
 beforeAll(async () => {
   upstreams = await startAllFakes();
-  router = await startRouter({ env: { ...upstreams.env, LLM_PROVIDER: 'openai' }, port: 0, logger: false });
+  // No retries: this file checks how a single upstream error maps to SDK errors.
+  router = await startRouter({
+    env: { ...upstreams.env, LLM_PROVIDER: 'openai', LLM_MAX_RETRIES: '0' },
+    port: 0,
+    logger: false,
+  });
   client = new OpenAI({ baseURL: `${router.url}/v1`, apiKey: 'router-does-not-check', maxRetries: 0 });
 });
 afterAll(async () => {

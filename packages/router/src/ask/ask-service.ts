@@ -15,6 +15,7 @@ import {
   type ToolCall,
 } from '../providers/types.js';
 import type { RequestClock } from '../request-clock.js';
+import { answeredBy } from '../resilience/resilient-adapter.js';
 import type { AskRequest } from './ask-request.js';
 
 /** The /ask answer; the same shape whichever provider answered. */
@@ -33,6 +34,8 @@ export interface AskAnswer {
     cached_input_tokens?: number;
   };
   latency_ms: number;
+  /** Upstream calls made for this answer (retries and fallbacks included). */
+  attempts: number;
 }
 
 export type AskEvent =
@@ -144,6 +147,8 @@ function lastUserTurn(messages: ChatMessage[]): string | undefined {
 }
 
 export function toAnswer(provider: string, result: ChatResult, latencyMs: number): AskAnswer {
+  // After a fallback, another provider than the requested one answered: report that one.
+  const who = answeredBy(result);
   const usage: AskAnswer['usage'] = {
     input_tokens: result.usage?.inputTokens ?? null,
     output_tokens: result.usage?.outputTokens ?? null,
@@ -153,7 +158,7 @@ export function toAnswer(provider: string, result: ChatResult, latencyMs: number
     usage.cached_input_tokens = result.usage.cachedInputTokens;
   return {
     id: result.id ?? `ask-${randomUUID()}`,
-    provider,
+    provider: who?.provider ?? provider,
     model: result.model,
     content: result.content,
     message: { role: 'assistant', content: result.content },
@@ -161,5 +166,6 @@ export function toAnswer(provider: string, result: ChatResult, latencyMs: number
     tool_calls: result.toolCalls,
     usage,
     latency_ms: Math.round(latencyMs * 1000) / 1000,
+    attempts: who?.attempts ?? 1,
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
+import { admissionMiddlewares, createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
 import { RouterError, toRouterError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
@@ -66,6 +67,9 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
       );
     }
   });
+
+  for (const middleware of admissionMiddlewares(deps.admission ?? createAdmission(deps.config)))
+    app.use(middleware);
 
   registerSystemRoutes(app, services);
   registerAskRoutes(app, services);

@@ -1,3 +1,4 @@
+import type { Admission } from '../admission/admission.js';
 import type { AskService } from '../ask/ask-service.js';
 import type { RouterConfig } from '../config.js';
 import type { ContextStore } from '../context-store/context-store.js';
@@ -12,6 +13,8 @@ export interface RouterDeps {
   store: ContextStore;
   logger: Logger;
   metrics: RouterMetrics;
+  /** Auth, rate limits and CORS; built from config (memory rate limits) when absent. */
+  admission?: Admission;
 }
 
 export interface RouterServices extends RouterDeps {

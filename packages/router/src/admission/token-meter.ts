@@ -1,0 +1,29 @@
+/** Enough of the body's tail to hold the final usage object of a JSON answer or an SSE `done` frame. */
+const TAIL_CHARS = 8192;
+const TOTAL_TOKENS = /"total_tokens":\s*(\d+)/g;
+
+/**
+ * Passes a response body through unchanged and reports the last `"total_tokens": N` seen in it
+ * (the /ask answer, its SSE `done` frame, or an OpenAI-style usage object) once the body ends.
+ * Model text cannot forge it: inside a JSON string the quotes would be escaped.
+ */
+export function meterTokens(
+  body: ReadableStream<Uint8Array>,
+  onTotal: (tokens: number) => void,
+): ReadableStream<Uint8Array> {
+  const decoder = new TextDecoder();
+  let tail = '';
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        tail = (tail + decoder.decode(chunk, { stream: true })).slice(-TAIL_CHARS);
+        controller.enqueue(chunk);
+      },
+      flush() {
+        let total: number | undefined;
+        for (const match of tail.matchAll(TOTAL_TOKENS)) total = Number(match[1]);
+        if (total !== undefined && Number.isSafeInteger(total)) onTotal(total);
+      },
+    }),
+  );
+}

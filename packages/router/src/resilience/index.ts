@@ -1,0 +1,9 @@
+export { abortableSleep, fullJitterDelay, retryDelay } from './backoff.js';
+export { type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
+export { type FallbackTarget, type ResilienceConfig, resilienceEnvShape } from './resilience-config.js';
+export {
+  type AnsweredBy,
+  answeredBy,
+  ResilientProviders,
+  type ResilientProvidersOptions,
+} from './resilient-adapter.js';
