@@ -4,9 +4,12 @@ import type { McpConfig } from './config.js';
 import { OcsError } from './ocs/ocs-error.js';
 import { newTransactionId } from './ocs/ocs-http.js';
 import { getRuntime, type Runtime } from './runtime.js';
+import { withCachedJsonSchema } from './tools/cached-json-schema.js';
 import { invokeTool } from './tools/invoke-tool.js';
 
 export const SERVER_INFO = { name: 'ocs-mcp', version: '0.1.0' } as const;
+
+const SUBSCRIBER_TEMPLATE = new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined });
 
 function registerResources(server: McpServer, runtime: Runtime): void {
   server.registerResource(
@@ -26,7 +29,7 @@ function registerResources(server: McpServer, runtime: Runtime): void {
   if (!runtime.config.toolsets.includes('subscriber')) return;
   server.registerResource(
     'subscriber',
-    new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined }),
+    SUBSCRIBER_TEMPLATE,
     {
       title: 'Subscriber',
       description: 'One subscriber record from the OCS by subscriberId, as JSON.',
@@ -51,6 +54,22 @@ function registerResources(server: McpServer, runtime: Runtime): void {
   );
 }
 
+// Built once per process: the per-request factory only registers them.
+const OnboardArgs = withCachedJsonSchema(
+  z.object({
+    msisdn: z.string().describe('MSISDN of the new subscriber'),
+    offerId: z.string().describe('Offer id from the catalogue (list_offers)'),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+  }),
+);
+const ComplaintArgs = withCachedJsonSchema(
+  z.object({
+    msisdn: z.string().describe('MSISDN of the complaining subscriber'),
+    complaint: z.string().optional().describe("The customer's complaint in their words"),
+  }),
+);
+
 function registerPrompts(server: McpServer, runtime: Runtime): void {
   const canWrite = !runtime.config.readOnly;
   if (canWrite)
@@ -60,12 +79,7 @@ function registerPrompts(server: McpServer, runtime: Runtime): void {
         title: 'Onboard a subscriber with an offer',
         description:
           'Create a subscriber (if new) and subscribe it to an offer with its balances, activated.',
-        argsSchema: z.object({
-          msisdn: z.string().describe('MSISDN of the new subscriber'),
-          offerId: z.string().describe('Offer id from the catalogue (list_offers)'),
-          firstName: z.string().optional(),
-          lastName: z.string().optional(),
-        }),
+        argsSchema: OnboardArgs,
       },
       ({ msisdn, offerId, firstName, lastName }) => ({
         messages: [
@@ -91,10 +105,7 @@ function registerPrompts(server: McpServer, runtime: Runtime): void {
     {
       title: 'Investigate a balance complaint',
       description: "Check a subscriber's subscriptions, balances and history to explain a balance complaint.",
-      argsSchema: z.object({
-        msisdn: z.string().describe('MSISDN of the complaining subscriber'),
-        complaint: z.string().optional().describe("The customer's complaint in their words"),
-      }),
+      argsSchema: ComplaintArgs,
     },
     ({ msisdn, complaint }) => ({
       messages: [
