@@ -84,19 +84,19 @@ export function parseArgs(argv) {
       profileRouter === undefined || profileRouter === 'true' ? undefined : path.resolve(profileRouter),
     router: {
       concurrency: quick ? [10] : [10, 50, 200],
-      durationS: number('duration', quick ? 1.5 : 6),
-      warmupS: quick ? 0.5 : 1,
+      durationS: number('duration', quick ? 1 : 6),
+      warmupS: quick ? 0.3 : 1,
       rounds: quick ? 1 : 2,
       streamConcurrency: 10,
-      streamDurationS: quick ? 1 : 5,
+      streamDurationS: quick ? 0.7 : 5,
     },
     mcp: quick
-      ? { iterations: 50, warmup: 5, concurrency: 10, durationS: 0.5 }
+      ? { iterations: 30, warmup: 3, concurrency: 10, durationS: 0.3 }
       : { iterations: 300, warmup: 30, concurrency: 10, durationS: 2 },
     emulator: quick
-      ? { concurrency: 10, durationS: 1.5, warmupS: 0.5, subscribers: 50 }
+      ? { concurrency: 10, durationS: 1, warmupS: 0.3, subscribers: 20 }
       : { concurrency: 10, durationS: 5, warmupS: 1, subscribers: 200 },
-    footprint: quick ? { runs: 2, settleMs: 300 } : { runs: 5, settleMs: 1000 },
+    footprint: quick ? { runs: 1, settleMs: 200 } : { runs: 5, settleMs: 1000 },
   };
 }
 
