@@ -1,8 +1,9 @@
 import type { Hono } from 'hono';
 import { contextEnvelopeJsonSchema } from '../context/envelope.js';
+import { routerOpenApiJson } from './openapi.js';
 import type { RouterEnv, RouterServices } from './router-env.js';
 
-/** Liveness, readiness, the context JSON Schema and Prometheus metrics. */
+/** Liveness, readiness, the context JSON Schema, the OpenAPI document and Prometheus metrics. */
 export function registerSystemRoutes(app: Hono<RouterEnv>, services: RouterServices): void {
   const { store, providers, metrics, version } = services;
   const health = JSON.stringify({ status: 'ok', service: 'ocs-router', version });
@@ -36,6 +37,8 @@ export function registerSystemRoutes(app: Hono<RouterEnv>, services: RouterServi
   });
 
   app.get('/schema/context.json', (c) => c.body(schema, 200, { 'content-type': 'application/schema+json' }));
+
+  app.get('/openapi.json', (c) => c.body(routerOpenApiJson(), 200, { 'content-type': 'application/json' }));
 
   app.get('/metrics', async (c) =>
     c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
