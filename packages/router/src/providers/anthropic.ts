@@ -272,7 +272,12 @@ export class AnthropicAdapter implements ProviderAdapter {
           break;
         }
         case 'message_stop':
+          // `done` goes out at once; the loop then drains the body so the connection is reused.
           stopped = true;
+          yield {
+            type: 'done',
+            result: this.streamResult(id, answeredModel, content, toolCalls, stopReason, usage),
+          };
           break;
         case 'error':
           throw providerErrorFromInBand('anthropic', data, this.secrets);
@@ -284,16 +289,23 @@ export class AnthropicAdapter implements ProviderAdapter {
         retryable: true,
       });
     }
-    yield {
-      type: 'done',
-      result: {
-        ...(id !== undefined && { id }),
-        model: answeredModel,
-        content,
-        toolCalls,
-        finishReason: finishReasonFrom(stopReason),
-        usage: usageFrom(usage),
-      },
+  }
+
+  private streamResult(
+    id: string | undefined,
+    model: string,
+    content: string,
+    toolCalls: ToolCall[],
+    stopReason: string | undefined,
+    usage: WireUsage,
+  ): ChatResult {
+    return {
+      ...(id !== undefined && { id }),
+      model,
+      content,
+      toolCalls,
+      finishReason: finishReasonFrom(stopReason),
+      usage: usageFrom(usage),
     };
   }
 

@@ -129,8 +129,9 @@ export class OllamaAdapter implements ProviderAdapter {
     const response = await this.post(request, model, true);
     let content = '';
     const toolCalls: ToolCall[] = [];
-    let final: WireLine | undefined;
+    let finished = false;
     for await (const value of this.client.ndjsonLines(response, request.signal)) {
+      if (finished) continue; // drain so the connection is reused; `done` has gone out already
       const line = (value ?? {}) as WireLine;
       if (line.error) throw providerErrorFromInBand('ollama', line, []);
       if (line.message?.content) {
@@ -141,23 +142,25 @@ export class OllamaAdapter implements ProviderAdapter {
         toolCalls.push(call);
         yield { type: 'tool_call', call };
       }
-      if (line.done) final = line;
+      if (line.done) {
+        finished = true;
+        yield {
+          type: 'done',
+          result: {
+            model: line.model ?? model,
+            content,
+            toolCalls,
+            finishReason: finishReasonFrom(line.done_reason, toolCalls.length > 0),
+            usage: usageFrom(line),
+          },
+        };
+      }
     }
-    if (!final) {
+    if (!finished) {
       throw new ProviderError('ollama', 'upstream', 'ollama: stream ended before the final done line', {
         retryable: true,
       });
     }
-    yield {
-      type: 'done',
-      result: {
-        model: final.model ?? model,
-        content,
-        toolCalls,
-        finishReason: finishReasonFrom(final.done_reason, toolCalls.length > 0),
-        usage: usageFrom(final),
-      },
-    };
   }
 
   async listModels(signal?: AbortSignal): Promise<string[]> {

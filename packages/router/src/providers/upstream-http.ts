@@ -99,11 +99,7 @@ export class UpstreamClient {
         this.provider,
         'upstream',
         `${this.provider}: response from ${this.origin} is not JSON`,
-        {
-          ...(response.status !== undefined && { status: response.status }),
-          retryable: true,
-          cause: error,
-        },
+        { status: response.status, retryable: true, cause: error },
       );
     }
   }

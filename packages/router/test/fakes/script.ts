@@ -32,6 +32,8 @@ export interface FakeTurn {
   chunkDelayMs?: number;
   /** Never send headers (until the client goes away). */
   hangBeforeHeaders?: boolean;
+  /** Keep the stream open this long after its last frame before ending the response. */
+  holdOpenMs?: number;
 }
 
 export interface CapturedRequest {
@@ -208,7 +210,8 @@ export async function startFakeServer(
       }
       if (turn.chunkDelayMs) await sleep(turn.chunkDelayMs);
     }
-    res.end();
+    if (turn.holdOpenMs) await Promise.race([sleep(turn.holdOpenMs), once(res, 'close')]);
+    if (!res.destroyed) res.end();
   }
 
   const server = createServer((req, res) => {

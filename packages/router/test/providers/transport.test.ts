@@ -57,6 +57,21 @@ describe.each(PROVIDER_NAMES)('%s transport', (name) => {
     expect(r.fake.connections - before).toBeLessThanOrEqual(2);
   });
 
+  it('done arrives with the last frame even if the server keeps the response open', async () => {
+    // Held open past the test timeout: an adapter that waited for the end of the body would fail.
+    r.fake.setScript([{ text: 'short answer', holdOpenMs: 60_000 }]);
+    const before = r.fake.aborted;
+    let done = false;
+    for await (const event of r.adapter.stream(request())) {
+      if (event.type === 'done') {
+        done = true;
+        break;
+      }
+    }
+    expect(done).toBe(true);
+    await eventually(() => r.fake.aborted === before + 1);
+  });
+
   it('wrong status codes (#9): 500 is a retryable upstream error, 400 a non-retryable bad request', async () => {
     r.fake.setScript([{ error: { status: 500 } }, { error: { status: 400 } }]);
     const e500 = await rejection(r.adapter.chat(request()));

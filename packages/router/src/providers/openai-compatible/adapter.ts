@@ -52,12 +52,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async chat(request: ChatRequest): Promise<ChatResult> {
     const model = await this.resolveModel(request);
     const response = await this.post(request, model, false);
-    const json = await this.client.readJson(response, request.signal);
-    // OpenRouter reports failures that happen after routing as a 200 carrying an error body.
-    if (json && typeof json === 'object' && 'error' in json && (json as { error: unknown }).error) {
-      throw providerErrorFromInBand(this.name, json, this.profile.secrets);
-    }
-    return fromWireResponse(json, model);
+    return this.completion(await this.client.readJson(response, request.signal), model);
   }
 
   async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
@@ -72,9 +67,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const assembler = new ChatChunkAssembler(model);
     let sawDone = false;
     for await (const event of this.client.serverSentEvents(response, request.signal)) {
-      // Keep reading to the end after [DONE] so the keep-alive connection stays reusable.
-      if (event.data === '[DONE]') sawDone = true;
+      // After [DONE] the rest is drained, so the keep-alive connection stays reusable; `done` is
+      // yielded first so a server that keeps the response open cannot hold the caller back.
       if (sawDone) continue;
+      if (event.data === '[DONE]') {
+        sawDone = true;
+        yield* this.finishStream(assembler);
+        continue;
+      }
       let chunk: unknown;
       try {
         chunk = JSON.parse(event.data);
@@ -89,7 +89,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       }
       yield* assembler.push(chunk);
     }
-    if (!sawDone && !assembler.finished) {
+    if (sawDone) return;
+    if (!assembler.finished) {
       throw new ProviderError(
         this.name,
         'upstream',
@@ -99,16 +100,25 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         },
       );
     }
+    yield* this.finishStream(assembler);
+  }
+
+  private *finishStream(assembler: ChatChunkAssembler): Generator<StreamEvent> {
     const { events, result } = assembler.finish();
     yield* events;
     yield { type: 'done', result };
   }
 
-  private *singleResponseAsStream(json: unknown, model: string): Generator<StreamEvent> {
+  /** OpenRouter reports failures that happen after routing as a 200 carrying an error body. */
+  private completion(json: unknown, model: string): ChatResult {
     if (json && typeof json === 'object' && (json as { error?: unknown }).error) {
       throw providerErrorFromInBand(this.name, json, this.profile.secrets);
     }
-    const result = fromWireResponse(json, model);
+    return fromWireResponse(json, model);
+  }
+
+  private *singleResponseAsStream(json: unknown, model: string): Generator<StreamEvent> {
+    const result = this.completion(json, model);
     if (result.content) yield { type: 'text', text: result.content };
     for (const call of result.toolCalls) yield { type: 'tool_call', call };
     yield { type: 'done', result };
