@@ -111,6 +111,11 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${actualPort}/mcp`;
   log.info({ url, auth: tokens.length > 0 }, 'MCP Streamable HTTP server listening');
+  if (tokens.length === 0 && !['127.0.0.1', 'localhost', '::1'].includes(host))
+    log.warn(
+      { host },
+      'listening beyond loopback without MCP_AUTH_TOKENS: anyone who can reach it can provision',
+    );
 
   let closing: Promise<void> | undefined;
   return {

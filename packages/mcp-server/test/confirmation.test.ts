@@ -53,7 +53,7 @@ describe('confirmation tokens', () => {
   });
 
   it('refuses a correctly signed token with a malformed payload', () => {
-    const body = Buffer.from('{"t":1}').toString('base64url');
+    const body = Buffer.from('{"p":"token","t":1}').toString('base64url');
     const mac = createHmac('sha256', TEST_SECRET).update(`ocs-mcp.confirm.v1:${body}`).digest('base64url');
     expect(tokens.redeem(`${body}.${mac}`, 'x', {})).toMatchObject({ reason: 'malformed token' });
     const notJson = Buffer.from('nope').toString('base64url');
@@ -61,6 +61,14 @@ describe('confirmation tokens', () => {
       .update(`ocs-mcp.confirm.v1:${notJson}`)
       .digest('base64url');
     expect(tokens.redeem(`${notJson}.${mac2}`, 'x', {})).toMatchObject({ reason: 'malformed token' });
+  });
+
+  it('keeps elicitation state and confirmation tokens apart', () => {
+    const state = tokens.issue('delete_subscriber', args, 'elicitation').token;
+    expect(tokens.redeem(state, 'delete_subscriber', args)).toMatchObject({
+      reason: 'token was not issued for this step',
+    });
+    expect(tokens.redeem(state, 'delete_subscriber', args, 'elicitation')).toEqual({ ok: true });
   });
 
   it('canonicalises argument order', () => {

@@ -75,7 +75,15 @@ export function boundArguments(args: Record<string, unknown>): Record<string, un
   return rest;
 }
 
+/**
+ * What a token may be redeemed as. The requestState of an elicitation round is never accepted as a
+ * confirmation_token (and vice versa), so a model that somehow sees one cannot skip the human.
+ */
+export type TokenPurpose = 'token' | 'elicitation';
+
 interface TokenPayload {
+  /** purpose */
+  p: TokenPurpose;
   /** tool */
   t: string;
   /** sha256 of the canonical arguments */
@@ -99,9 +107,14 @@ export class ConfirmationTokens {
     private readonly now: () => number = Date.now,
   ) {}
 
-  issue(tool: string, args: Record<string, unknown>): { token: string; expiresAt: Date } {
+  issue(
+    tool: string,
+    args: Record<string, unknown>,
+    purpose: TokenPurpose = 'token',
+  ): { token: string; expiresAt: Date } {
     this.prune();
     const payload: TokenPayload = {
+      p: purpose,
       t: tool,
       a: this.argsHash(args),
       e: this.now() + CONFIRMATION_TTL_MS,
@@ -112,7 +125,12 @@ export class ConfirmationTokens {
   }
 
   /** Checks a token for this tool and these arguments and marks it used. */
-  redeem(token: string, tool: string, args: Record<string, unknown>): RedeemResult {
+  redeem(
+    token: string,
+    tool: string,
+    args: Record<string, unknown>,
+    purpose: TokenPurpose = 'token',
+  ): RedeemResult {
     this.prune();
     const parts = token.split('.');
     if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed token' };
@@ -134,6 +152,7 @@ export class ConfirmationTokens {
       typeof payload.n !== 'string'
     )
       return { ok: false, reason: 'malformed token' };
+    if (payload.p !== purpose) return { ok: false, reason: 'token was not issued for this step' };
     if (payload.t !== tool) return { ok: false, reason: `token was issued for ${payload.t}, not ${tool}` };
     if (payload.e <= this.now()) return { ok: false, reason: 'token has expired' };
     if (payload.a !== this.argsHash(args))

@@ -69,7 +69,8 @@ async function confirmationGate(
       // The retried request must echo the state we minted for exactly these arguments.
       const state = ctx.mcpReq.requestState<string>();
       const stateOk =
-        typeof state === 'string' && runtime.confirmations.redeem(state, def.name, bound).ok === true;
+        typeof state === 'string' &&
+        runtime.confirmations.redeem(state, def.name, bound, 'elicitation').ok === true;
       const parsed = ConfirmForm.safeParse(answer.content);
       if (stateOk && answer.action === 'accept' && parsed.success && parsed.data.confirm) {
         log.info('destructive call confirmed by elicitation');
@@ -85,7 +86,7 @@ async function confirmationGate(
         ),
       };
     }
-    const { token: state } = runtime.confirmations.issue(def.name, bound);
+    const { token: state } = runtime.confirmations.issue(def.name, bound, 'elicitation');
     return {
       proceed: false,
       result: inputRequired({
