@@ -101,6 +101,8 @@ export class ProviderError extends Error {
       retryAfterMs?: number;
       /** Whether a retry or a fallback may help. */
       retryable?: boolean;
+      /** Upstream request id (x-request-id, request-id, apim-request-id), for support tickets and logs. */
+      requestId?: string;
       cause?: unknown;
     } = {},
   ) {

@@ -132,6 +132,8 @@ export function providerErrorFromHttp({
   const parsed = readErrorBody(body);
   const upstreamMessage = parsed.message ?? `HTTP ${status}`;
   const retryAfterMs = retryAfterMsFrom(headers);
+  const requestId =
+    header(headers, 'x-request-id') ?? header(headers, 'request-id') ?? header(headers, 'apim-request-id');
   return new ProviderError(
     provider,
     kindFromStatus(status),
@@ -140,6 +142,7 @@ export function providerErrorFromHttp({
       status,
       ...(parsed.type !== undefined && { type: parsed.type }),
       ...(retryAfterMs !== undefined && { retryAfterMs }),
+      ...(requestId !== undefined && { requestId }),
       retryable: retryableFrom(status, headers, parsed),
     },
   );

@@ -152,6 +152,7 @@ describe('anthropic adapter', () => {
     expect(error).toMatchObject({ kind: 'overloaded', status: 529, retryable: true, retryAfterMs: 3000 });
     expect(error.options.type).toBe('overloaded_error');
     expect(error.message).toContain('Overloaded');
+    expect(error.options.requestId).toMatch(/^req_011/);
   });
 
   it("Anthropic's retry-after ignored (#4): 429 rate_limit_error carries retry-after", async () => {

@@ -137,6 +137,7 @@ describe('openai adapter', () => {
       retryable: true,
     });
     expect(error.options.type).toBe('requests');
+    expect(error.options.requestId).toMatch(/^req_/);
     expect(error.message).toContain('Fake openai error 429');
   });
 
