@@ -23,6 +23,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {number} [requests]
  * @property {number} [streams]
  * @property {number} [non2xx]
+ * @property {boolean} [sequential] one request at a time (concurrency 1), paths interleaved request by request
  */
 
 /**
@@ -440,7 +441,11 @@ function routerSection(results, chartDir) {
   for (const c of levels(results.router)) {
     const direct = findRouter(results.router, 'direct', false, c);
     const portkey = findRouter(results.router, 'portkey', false, c);
-    out.push(`### Concurrency ${c}`);
+    out.push(
+      c === 1
+        ? '### Concurrency 1 (one request at a time; the paths take turns request by request; req/s = 1 / mean latency)'
+        : `### Concurrency ${c}`,
+    );
     out.push('');
     const rows = ROUTER_PATHS.map((p) => {
       const row = results.router.find((r) => r.path === p && !r.stream && r.concurrency === c);

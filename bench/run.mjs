@@ -87,6 +87,7 @@ export function parseArgs(argv) {
       durationS: number('duration', quick ? 1 : 6),
       warmupS: quick ? 0.3 : 1,
       rounds: quick ? 1 : 2,
+      sequentialRequests: quick ? 100 : 500,
       streamConcurrency: 10,
       streamDurationS: quick ? 0.7 : 5,
     },

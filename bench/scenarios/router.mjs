@@ -2,6 +2,7 @@
 // All three servers are child processes, so each one's RSS and CPU time are its own.
 
 import path from 'node:path';
+import { Agent, request } from 'undici';
 import { runHttpLoad, runStreamLoad } from '../load.mjs';
 import {
   cpuTimeMs,
@@ -12,7 +13,7 @@ import {
   spawnService,
   waitForHealthy,
 } from '../processes.mjs';
-import { round, summarize } from '../stats.mjs';
+import { nowMs, round, summarize } from '../stats.mjs';
 
 /** @typedef {import('../markdown.mjs').RouterRow} RouterRow */
 
@@ -23,6 +24,7 @@ import { round, summarize } from '../stats.mjs';
  * @property {number} durationS measured seconds per path and level (split over `rounds`)
  * @property {number} rounds turns each path takes at each level
  * @property {number} warmupS
+ * @property {number} sequentialRequests requests per path in the interleaved one-at-a-time run (0 = skip)
  * @property {number} streamConcurrency
  * @property {number} streamDurationS
  * @property {number} upstreamDelayMs
@@ -182,6 +184,12 @@ export async function benchRouter(options) {
         durationS: options.warmupS,
       });
     }
+    if (options.sequentialRequests > 0) {
+      rows.push(...(await sequentialOverhead(paths, broken, options.sequentialRequests)));
+      for (const row of rows) {
+        log(`  router ${row.path.padEnd(13)} c=  1 p50 ${row.p50_ms} ms p99 ${row.p99_ms} ms (sequential)`);
+      }
+    }
     for (const concurrency of options.concurrency) {
       // Paths take turns in short rounds, so a burst of background load lands on all of them alike.
       /** @type {Record<string, {samples: number[], seconds: number, non2xx: number, errors: number, cpuMs: number}>} */
@@ -330,4 +338,55 @@ async function checkPath(url, headers, body, stream) {
   } catch (error) {
     return error instanceof Error ? error.message : String(error);
   }
+}
+
+/**
+ * One request at a time, the paths taking turns request by request: the cleanest view of what a gateway
+ * adds (no queueing), comparable with published sequential overhead figures.
+ * @param {Record<string, {url: string, headers: Record<string, string>, body: string}>} paths
+ * @param {Record<string, string>} broken
+ * @param {number} count requests per path
+ * @returns {Promise<RouterRow[]>}
+ */
+async function sequentialOverhead(paths, broken, count) {
+  const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
+  const live = Object.entries(paths).filter(([name]) => !broken[`${name}:json`]);
+  /** @type {Map<string, number[]>} */
+  const samples = new Map(live.map(([name]) => [name, []]));
+  let failures = 0;
+  try {
+    for (let i = -Math.min(50, count); i < count; i += 1) {
+      for (const [name, p] of live) {
+        const t0 = nowMs();
+        const response = await request(p.url, {
+          method: 'POST',
+          headers: p.headers,
+          body: p.body,
+          dispatcher,
+        });
+        await response.body.text();
+        const elapsed = nowMs() - t0;
+        if (response.statusCode >= 300) failures += 1;
+        else if (i >= 0) samples.get(name)?.push(elapsed);
+      }
+    }
+  } finally {
+    await dispatcher.close();
+  }
+  return live.map(([name]) => {
+    const summary = summarize(samples.get(name) ?? []);
+    return /** @type {RouterRow} */ ({
+      path: name,
+      stream: false,
+      concurrency: 1,
+      rps: round(1000 / summary.mean_ms, 1),
+      p50_ms: summary.p50_ms,
+      p90_ms: summary.p90_ms,
+      p99_ms: summary.p99_ms,
+      mean_ms: summary.mean_ms,
+      requests: summary.count,
+      errors: failures,
+      sequential: true,
+    });
+  });
 }
