@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadRouterConfig } from '../../src/config.js';
+import {
+  type ChatRequest,
+  type ChatResult,
+  type ProviderAdapter,
+  ProviderError,
+  type ProviderName,
+  type StreamEvent,
+} from '../../src/providers/types.js';
+import {
+  answeredBy,
+  CircuitBreaker,
+  fullJitterDelay,
+  ResilientProviders,
+  retryDelay,
+} from '../../src/resilience/index.js';
+
+const RESULT: ChatResult = { model: 'm', content: 'ok', toolCalls: [], finishReason: 'stop', usage: null };
+
+/** An adapter whose calls run `behaviour` in order (the last one repeats). */
+function adapter(
+  name: ProviderName,
+  behaviours: (() => Promise<ChatResult>)[],
+): ProviderAdapter & { calls: number } {
+  const self = {
+    name,
+    defaultModel: 'm',
+    baseUrl: 'http://127.0.0.1:1',
+    calls: 0,
+    chat(_request: ChatRequest) {
+      const behaviour = behaviours[Math.min(self.calls, behaviours.length - 1)];
+      self.calls++;
+      return (behaviour as () => Promise<ChatResult>)();
+    },
+    async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+      const result = await self.chat(request);
+      yield { type: 'text', text: '' };
+      yield { type: 'text', text: result.content };
+      yield { type: 'done', result };
+    },
+  };
+  return self;
+}
+
+const fail = (name: ProviderName, kind: 'upstream' | 'bad_request', retryAfterMs?: number) => () =>
+  Promise.reject(
+    new ProviderError(name, kind, 'boom', {
+      retryable: kind === 'upstream',
+      ...(retryAfterMs !== undefined && { retryAfterMs }),
+    }),
+  );
+const ok = () => Promise.resolve({ ...RESULT });
+
+function providers(env: Record<string, string>, adapters: Partial<Record<ProviderName, ProviderAdapter>>) {
+  const config = loadRouterConfig({ ROUTER_STORE: 'memory', LLM_RETRY_BASE_MS: '1', ...env });
+  return new ResilientProviders({
+    config,
+    createAdapter: (name) => {
+      const found = adapters[name];
+      if (!found) throw new Error(`${name} not configured`);
+      return found;
+    },
+    isConfigured: (name) => adapters[name] !== undefined,
+  });
+}
+
+describe('backoff', () => {
+  it('full jitter stays within [0, min(cap, base * 2^n))', () => {
+    fc.assert(
+      fc.property(
+        fc.nat(20),
+        fc.integer({ min: 1, max: 5000 }),
+        fc.double({ min: 0, max: 0.9999, noNaN: true }),
+        (n, base, r) => {
+          const delay = fullJitterDelay(n, base, 8000, () => r);
+          return delay >= 0 && delay < Math.min(8000, base * 2 ** n) + 1e-9;
+        },
+      ),
+    );
+  });
+
+  it('never waits less than Retry-After', () => {
+    expect(retryDelay(0, { baseMs: 100, capMs: 1000, retryAfterMs: 5000, random: () => 0.5 })).toBe(5000);
+    expect(retryDelay(3, { baseMs: 100, capMs: 1000, random: () => 0.5 })).toBe(400);
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('opens at the failure rate once the window has the minimum volume, half-opens with one probe', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({
+      failureRate: 0.5,
+      minRequests: 4,
+      windowMs: 1000,
+      cooldownMs: 100,
+      now: () => now,
+    });
+    breaker.tryAcquire()?.failure();
+    breaker.tryAcquire()?.failure();
+    breaker.tryAcquire()?.success();
+    expect(breaker.state).toBe('closed');
+    breaker.tryAcquire()?.failure();
+    expect(breaker.state).toBe('open');
+    expect(breaker.tryAcquire()).toBeUndefined();
+    expect(breaker.retryAfterMs()).toBe(100);
+    now = 100;
+    expect(breaker.state).toBe('half_open');
+    const probe = breaker.tryAcquire();
+    expect(probe).toBeDefined();
+    expect(breaker.tryAcquire()).toBeUndefined();
+    probe?.failure();
+    expect(breaker.state).toBe('open');
+    now = 250;
+    const second = breaker.tryAcquire();
+    second?.release();
+    const third = breaker.tryAcquire();
+    third?.success();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('forgets outcomes older than the window', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker({
+      failureRate: 0.5,
+      minRequests: 2,
+      windowMs: 1000,
+      cooldownMs: 100,
+      now: () => now,
+    });
+    breaker.tryAcquire()?.failure();
+    now = 2000;
+    breaker.tryAcquire()?.success();
+    breaker.tryAcquire()?.success();
+    breaker.tryAcquire()?.failure();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('a permit counts once', () => {
+    const breaker = new CircuitBreaker({ failureRate: 1, minRequests: 2, windowMs: 1000, cooldownMs: 100 });
+    const permit = breaker.tryAcquire();
+    permit?.failure();
+    permit?.failure();
+    expect(breaker.state).toBe('closed');
+  });
+});
+
+describe('ResilientProviders', () => {
+  it('reports who answered and how many calls it took', async () => {
+    const primary = adapter('openai', [fail('openai', 'upstream'), ok]);
+    const wrapped = providers({}, { openai: primary }).create('openai');
+    const result = await wrapped.chat({ model: 'm', messages: [] });
+    expect(answeredBy(result)).toEqual({ provider: 'openai', model: 'm', attempts: 2 });
+  });
+
+  it('a client abort during a backoff wait ends the request at once, without another call', async () => {
+    const primary = adapter('openai', [fail('openai', 'upstream', 60_000), ok]);
+    const wrapped = providers({ LLM_RETRY_BUDGET_MS: '600000' }, { openai: primary }).create('openai');
+    const controller = new AbortController();
+    const pending = wrapped.chat({ model: 'm', messages: [], signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+    expect(primary.calls).toBe(1);
+  });
+
+  it('passes non-retryable errors through untouched and skips fallbacks', async () => {
+    const primary = adapter('openai', [fail('openai', 'bad_request')]);
+    const fallback = adapter('anthropic', [ok]);
+    const wrapped = providers(
+      { LLM_FALLBACKS: 'anthropic:c' },
+      { openai: primary, anthropic: fallback },
+    ).create('openai');
+    await expect(wrapped.chat({ model: 'm', messages: [] })).rejects.toMatchObject({ kind: 'bad_request' });
+    expect(fallback.calls).toBe(0);
+  });
+
+  it('skips unconfigured fallbacks; streams carry who answered on their done event', async () => {
+    const primary = adapter('openai', [fail('openai', 'upstream')]);
+    const fallback = adapter('ollama', [ok]);
+    const resilient = providers(
+      { LLM_MAX_RETRIES: '0', LLM_FALLBACKS: 'azure:x,ollama:llama' },
+      { openai: primary, ollama: fallback },
+    );
+    const events: StreamEvent[] = [];
+    for await (const event of resilient.create('openai').stream({ model: 'm', messages: [] }))
+      events.push(event);
+    const done = events.at(-1);
+    expect(done?.type).toBe('done');
+    if (done?.type === 'done')
+      expect(answeredBy(done.result)).toMatchObject({ provider: 'ollama', attempts: 2 });
+    expect(events[0]).toEqual({ type: 'text', text: '' });
+    await resilient.close();
+  });
+
+  it('rejects a malformed LLM_FALLBACKS naming the entry', () => {
+    expect(() => loadRouterConfig({ LLM_FALLBACKS: 'openai-gpt' })).toThrow(/LLM_FALLBACKS.*openai-gpt/);
+    expect(() => loadRouterConfig({ LLM_FALLBACKS: 'nope:model' })).toThrow(/LLM_FALLBACKS/);
+  });
+});
