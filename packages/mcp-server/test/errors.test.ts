@@ -127,6 +127,10 @@ describe('upstream failures (scripted OCS)', () => {
         res.writeHead(418);
         return res.end('teapot');
       }
+      if (path === '/subscribers/sub1/subscriptions')
+        return json(201, { subscriptionId: 'sx1', subscriberId: 'sub1', state: 'pending' });
+      if (path === '/subscriptions/sx1/balances')
+        return n === 1 ? json(201, { balanceId: 'b1', subscriptionId: 'sx1' }) : json(500, {});
       if (path === '/subscribers')
         return json(400, { message: 'msisdn must match pattern', details: { msisdn: 'bad' } });
       return json(404, {});
@@ -193,6 +197,23 @@ describe('upstream failures (scripted OCS)', () => {
       expect(odd.text).toMatch(/unexpected subscriber response/);
       const teapot = await call(c, 'get_subscriber', { subscriberId: 'text' });
       expect(teapot.text).toMatch(/Unexpected OCS answer \(HTTP 418\)/);
+    });
+  });
+
+  it('says what a partly finished create_subscription did and how to resume it', async () => {
+    await withClient({}, async (c) => {
+      const r = await call(c, 'create_subscription', {
+        subscriberId: 'sub1',
+        offerId: '1000',
+        create_balances: true,
+        transaction_id: 'TXN-SUB',
+      });
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(
+        /^Subscription sx1 was created with 1 balance\(s\), but a follow-up step failed: The OCS is unavailable.*transaction_id TXN-SUB/,
+      );
+      const steps = seen.filter((s) => s.path === '/subscriptions/sx1/balances').map((s) => s.txid);
+      expect(steps).toEqual(['TXN-SUB.balance1', 'TXN-SUB.balance2']);
     });
   });
 

@@ -62,21 +62,32 @@ export const createSubscription = defineTool({
       signal,
     });
     const balances = [];
-    if (args.create_balances) {
-      for (const [i, body] of balancesFromOffer(offer).entries()) {
-        balances.push(
-          await runtime.api.createBalance(subscription.subscriptionId, body, {
-            transactionId: stepId(transactionId, `balance${i + 1}`),
-            signal,
-          }),
-        );
+    try {
+      if (args.create_balances) {
+        for (const [i, body] of balancesFromOffer(offer).entries()) {
+          balances.push(
+            await runtime.api.createBalance(subscription.subscriptionId, body, {
+              transactionId: stepId(transactionId, `balance${i + 1}`),
+              signal,
+            }),
+          );
+        }
       }
-    }
-    if (args.activate) {
-      subscription = await runtime.api.subscriptionAction(subscription.subscriptionId, 'activate', {
-        transactionId: stepId(transactionId, 'activate'),
-        signal,
-      });
+      if (args.activate) {
+        subscription = await runtime.api.subscriptionAction(subscription.subscriptionId, 'activate', {
+          transactionId: stepId(transactionId, 'activate'),
+          signal,
+        });
+      }
+    } catch (err) {
+      if (!(err instanceof OcsError)) throw err;
+      // Every step has its own derived transaction id, so repeating the whole call resumes it.
+      throw new OcsError(
+        err.kind,
+        `Subscription ${subscription.subscriptionId} was created${balances.length > 0 ? ` with ${balances.length} balance(s)` : ''}, but a follow-up step failed: ${err.message} Repeat the same call with transaction_id ${transactionId} to finish it without duplicates.`,
+        err.status,
+        err.detail,
+      );
     }
     return { subscription, balances };
   },
