@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { pino } from 'pino';
 import { type EmulatorEnv, loadEmulatorConfig } from './config.js';
 import { startEmulator } from './server.js';
+
+// A .env file in the working directory configures the service; real environment variables win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 let config: EmulatorEnv;
 try {

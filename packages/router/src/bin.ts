@@ -1,7 +1,11 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
+
+// A .env file in the working directory configures the service; real environment variables win.
+if (existsSync('.env')) process.loadEnvFile('.env');
 
 // Thin on purpose: configuration, start-up and shutdown live in startRouter().
 let logLevel: string;
