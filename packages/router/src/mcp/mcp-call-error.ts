@@ -1,4 +1,4 @@
-import { SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
+import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
 
 export type McpCallErrorKind =
   | 'unavailable' // could not connect; the call was not sent
@@ -26,6 +26,7 @@ const CONNECTION_CODES = new Set<string>([SdkErrorCode.ConnectionClosed, SdkErro
 
 /** Errors that mean the transport is gone (process died, socket reset, server closed). */
 export function isConnectionFailure(error: unknown): boolean {
+  if (isSessionGone(error)) return true;
   if (error instanceof SdkError) return CONNECTION_CODES.has(error.code);
   if (!(error instanceof Error)) return false;
   if (error.message === 'Not connected') return true;
@@ -35,8 +36,14 @@ export function isConnectionFailure(error: unknown): boolean {
 
 /** ECONNREFUSED and friends: nothing reached the server, so a retry cannot run the tool twice. */
 export function isNotDelivered(error: unknown): boolean {
+  if (isSessionGone(error)) return true;
   const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
   return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+/** 404 on a 2025-era session: the server restarted and forgot it; the request was not run. */
+function isSessionGone(error: unknown): boolean {
+  return error instanceof SdkHttpError && error.status === 404;
 }
 
 export function isTimeout(error: unknown): boolean {

@@ -197,6 +197,41 @@ describe('MCP connection over Streamable HTTP', () => {
   });
 });
 
+describe('a 2025-era server with sessions', () => {
+  it('opens a new session when the server forgot the old one (restart)', async () => {
+    const server = await startScriptedMcpServer({
+      stateful: true,
+      tools: [
+        {
+          name: 'write',
+          annotations: { readOnlyHint: false, idempotentHint: false },
+          handler: () => text('written'),
+        },
+      ],
+    });
+    const connection = new McpServerConnection(
+      httpConfig(server.url, { protocolVersion: 'legacy' }),
+      options,
+    );
+    try {
+      await connection.callTool('write', {}, { retryable: false });
+      expect(server.sessionsOpened).toBe(1);
+      server.forgetSessions();
+      // The old session is refused before anything runs, so even a non-idempotent call is safe to resend.
+      const again = await connection.callTool('write', {}, { retryable: false });
+      expect(again).toMatchObject({
+        kind: 'complete',
+        result: { content: [{ type: 'text', text: 'written' }] },
+      });
+      expect(server.sessionsOpened).toBe(2);
+      expect(server.calls.filter((call) => call.name === 'write')).toHaveLength(2);
+    } finally {
+      await connection.close();
+      await server.close();
+    }
+  });
+});
+
 describe('several servers', () => {
   let a: ScriptedMcpServer;
   let b: ScriptedMcpServer;
