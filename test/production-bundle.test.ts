@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,12 @@ function commandOf(service: string): string[] {
   const match = block?.match(/command: (\[.*\])/);
   if (!match?.[1]) throw new Error(`compose.yaml: no command for ${service}`);
   return JSON.parse(match[1]) as string[];
+}
+
+function withoutEmulatorVars(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('OCS_EMULATOR_')),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -90,5 +96,25 @@ describe('production bundle started with the image commands', () => {
       (port) => ({ ROUTER_PORT: String(port), ROUTER_STORE: 'memory', MCP_CONFIG: '' }),
       (port) => `http://127.0.0.1:${port}/health`,
     );
+  });
+
+  it('reads .env from the working directory, and real environment variables win', async () => {
+    const port = await freePort();
+    const cwd = mkdtempSync(join(tmpdir(), 'dotenv-'));
+    writeFileSync(
+      join(cwd, '.env'),
+      `OCS_EMULATOR_PORT=${port}\nOCS_EMULATOR_DB=:memory:\nOCS_EMULATOR_HOST=192.0.2.1\n`,
+    );
+    const [script, ...args] = commandOf('emulator');
+    const child = spawn('node', [join(root, script!), ...args], {
+      cwd,
+      env: { ...withoutEmulatorVars(), OCS_EMULATOR_HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    expect(await healthy(`http://127.0.0.1:${port}/ocs/prov/v1/health-check`)).toBe(true);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    rmSync(cwd, { recursive: true, force: true });
   });
 });
