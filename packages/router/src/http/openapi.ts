@@ -672,7 +672,7 @@ function buildDocument(): JsonObject {
           in: 'header',
           required: false,
           description:
-            'Kept and echoed when it matches [A-Za-z0-9._:-]{1,128}; otherwise a UUID is generated.',
+            'Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID.',
           schema: { type: 'string' },
         },
       },
