@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
 import { ConfigError, loadMcpConfig } from './config.js';
 
 const HELP = `Usage: ocs-mcp [--http]
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${HELP}\n`);
     return;
   }
+  // A .env file in the working directory configures the server; real environment variables win.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadMcpConfig(process.env);
   // Transports load after the configuration is validated, so a bad variable fails fast.
   if (args.includes('--http')) {
