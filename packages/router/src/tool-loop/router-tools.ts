@@ -35,7 +35,11 @@ export interface RouterTools {
 export function createRouterTools(
   env: Record<string, string | undefined>,
   settings: RouterToolsSettings,
-  options: { logger?: McpConnectionOptions['logger']; cwd?: string; pending?: PendingConfirmationStore } = {},
+  options: {
+    logger?: McpConnectionOptions['logger'] & { info(object: object, message: string): void };
+    cwd?: string;
+    pending?: PendingConfirmationStore;
+  } = {},
 ): RouterTools {
   const mcpConfig = loadMcpConfig(env, options.cwd);
   const roles: Roles = { ...mcpConfig.roles, ...parseRolesEnv(env.ROUTER_ROLES) };
@@ -50,7 +54,13 @@ export function createRouterTools(
     maxResultChars: settings.ROUTER_TOOL_RESULT_MAX_CHARS,
     confirmationTtlMs: settings.ROUTER_CONFIRMATION_TTL_MS,
   };
-  const loop = new ToolLoop({ servers, roles, pending, settings: loopSettings });
+  const loop = new ToolLoop({
+    servers,
+    roles,
+    pending,
+    settings: loopSettings,
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   return {
     loop,
     servers,

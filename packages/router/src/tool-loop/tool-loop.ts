@@ -148,6 +148,8 @@ export interface ToolLoopDeps {
   pending: PendingConfirmationStore;
   settings?: Partial<ToolLoopSettings>;
   now?: () => number;
+  /** One line per executed call: server, tool, outcome, duration. Never arguments or results (PII). */
+  logger?: { info(object: object, message: string): void };
 }
 
 class LoopState {
@@ -297,6 +299,8 @@ export class ToolLoop {
     );
     slot.done = { execution, text };
     state.executed.push(execution.record);
+    const { server, name, is_error, duration_ms } = execution.record;
+    this.#deps.logger?.info({ server, tool: name, is_error, duration_ms }, 'tool call');
     yield { type: 'tool_result', call: execution.record };
   }
 

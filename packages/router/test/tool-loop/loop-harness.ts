@@ -26,6 +26,7 @@ export function createLoop(options: {
   roles?: Roles;
   settings?: Partial<ToolLoopSettings>;
   now?: () => number;
+  logger?: { info(object: object, message: string): void };
 }) {
   const servers = new McpServerSet(
     { servers: options.servers, roles: options.roles ?? {} },
@@ -38,6 +39,7 @@ export function createLoop(options: {
     pending,
     ...(options.settings ? { settings: options.settings } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   return {
     loop,

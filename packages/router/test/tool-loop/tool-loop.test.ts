@@ -133,9 +133,11 @@ const start = (overrides: Partial<ToolLoopStart> = {}): ToolLoopStart => ({
 
 describe('tool loop', () => {
   it('runs parallel calls and feeds results back in the order asked, fenced as untrusted data', async () => {
+    const logged: object[] = [];
     const harness = createLoop({
       servers: [httpServer('items', mcp.url)],
       settings: { maxResultChars: 150 },
+      logger: { info: (object) => logged.push(object) },
     });
     fake.setScript([
       {
@@ -186,6 +188,14 @@ describe('tool loop', () => {
     expect(toolMessages[0]?.content).toContain('</untrusted-tool-result-escaped>');
     expect(toolMessages[0]?.content).toContain('[truncated by the router: 150 of');
     expect(toolMessages[0]?.content.match(/<\/untrusted-tool-result>/g)).toHaveLength(1);
+    // One log line per call, without arguments or results.
+    expect(logged).toHaveLength(2);
+    expect(logged[0]).toEqual({
+      server: 'items',
+      tool: 'get_item',
+      is_error: false,
+      duration_ms: expect.any(Number),
+    });
     // confirmation_token is not offered to the model.
     expect(JSON.stringify(second.tools)).not.toContain('confirmation_token');
     await harness.close();
