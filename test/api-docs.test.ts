@@ -201,6 +201,73 @@ describe('API reference docs', () => {
     expect(documented.filter((route) => !ROUTER_ENDPOINTS.includes(route))).toEqual([]);
   });
 
+  it('the renderer escapes table pipes, lists nested fields, events and examples', () => {
+    const markdown = renderOpenApiMarkdown(
+      {
+        openapi: '3.1.0',
+        info: { title: 'T', version: '1' },
+        security: [{ key: [] }],
+        paths: {
+          '/x/{id}': {
+            parameters: [
+              { name: 'id', in: 'path', required: true, schema: { type: 'string', pattern: 'a|b' } },
+            ],
+            post: {
+              summary: 'Do <x>',
+              security: [],
+              requestBody: {
+                required: true,
+                content: {
+                  'application/json': {
+                    schema: {
+                      type: 'object',
+                      required: ['mode'],
+                      properties: {
+                        mode: { enum: ['on', 'off'], description: 'One | the other' },
+                        list: {
+                          type: 'array',
+                          items: { type: 'object', properties: { n: { type: 'integer' } } },
+                        },
+                      },
+                    },
+                    example: { mode: 'on' },
+                  },
+                },
+              },
+              responses: {
+                200: {
+                  description: 'OK',
+                  content: {
+                    'text/event-stream': {
+                      schema: { type: 'string' },
+                      'x-sse-events': {
+                        tick: { description: 'A tick', schema: { $ref: '#/components/schemas/Tick' } },
+                      },
+                      example: 'event: tick\ndata: {}\n',
+                    },
+                  },
+                },
+                204: { description: 'Nothing' },
+              },
+            },
+          },
+        },
+        components: { schemas: { Tick: { type: ['string', 'null'] } } },
+      },
+      { source: 'a test', regenerate: 'nothing' },
+    );
+    expect(markdown).toContain('### `POST /x/{id}`\n\nDo &lt;x>\n\nNo API key needed.');
+    expect(markdown).toContain('| `id` | path | `string` | yes | (pattern `a\\|b`) |');
+    expect(markdown).toContain('| `mode` | `"on"` \\| `"off"` | yes | One \\| the other |');
+    expect(markdown).toContain('| `list[].n` | `integer` | no |  |');
+    expect(markdown).toContain('| `tick` | [`Tick`](#tick) | A tick |');
+    expect(markdown).toContain('Example request:\n\n```json\n{\n  "mode": "on"\n}\n```');
+    expect(markdown).toContain('```text\nevent: tick\ndata: {}\n```');
+    expect(markdown).toContain('| `204` | Nothing | (no body) |');
+    // Outside a table a pipe needs no escape.
+    expect(markdown).toContain('### `Tick`\n\nType: `string` | `null`');
+  });
+
   it('docs/api pages match the documents', () => {
     expect(pages.map((page) => page.file)).toEqual(['emulator.md', 'router.md', 'README.md']);
     for (const page of pages) {

@@ -85,7 +85,10 @@ class Renderer {
     const union = (schema.anyOf ?? schema.oneOf) as JsonObject[] | undefined;
     let label: string;
     if (union) {
-      label = [...new Set(union.map((option) => this.type(option)))].join(' | ');
+      // OpenAPI 3.0 writes null as a bare {nullable: true} option.
+      const option = (entry: JsonObject) =>
+        entry.nullable === true && Object.keys(entry).length === 1 ? '`null`' : this.type(entry);
+      label = [...new Set(union.map(option))].join(' | ');
     } else if (schema.const !== undefined) {
       label = code(JSON.stringify(schema.const));
     } else if (Array.isArray(schema.enum)) {
@@ -103,12 +106,12 @@ class Renderer {
     } else if (typeof schema.type === 'string') {
       label = code(schema.format ? `${schema.type} (${schema.format})` : schema.type);
     } else {
-      label = schema.nullable ? '' : code('any');
+      label = code('any');
     }
-    if (schema.nullable === true && !label.includes('`null`')) {
+    if (schema.nullable === true && !label.includes('`null`') && label !== '`any`') {
       // "array of `string` | `null`" would read as an array of nullable strings.
       const base = label.includes(' of ') ? `(${label})` : label;
-      label = label ? `${base} | \`null\`` : '`null`';
+      label = `${base} | \`null\``;
     }
     return nested && label.includes(' | ') ? `(${label})` : label;
   }

@@ -160,3 +160,27 @@ describe('documented shapes match what the router sends', () => {
     expectDocumented('NotReady', await notReady.json());
   });
 });
+
+describe('the documented security matches admission', () => {
+  it('operations marked open answer without an API key; the rest need one', async () => {
+    const { app } = createTestRouter({ env: { ROUTER_API_KEYS: 'test-key' } });
+    const document = routerOpenApiDocument() as {
+      paths: Record<string, Record<string, { security?: unknown[] }>>;
+    };
+    const open = Object.entries(document.paths)
+      .filter(([, item]) => item.get?.security?.length === 0)
+      .map(([path]) => path);
+    expect(open.sort()).toEqual(['/health', '/metrics', '/openapi.json', '/ready']);
+    // /openapi.json is documented as open but admission's OPEN_PATHS does not list it yet (see todo below).
+    for (const path of open.filter((path) => path !== '/openapi.json'))
+      expect((await app.request(path)).status, path).not.toBe(401);
+    for (const path of ['/schema/context.json', '/v1/models', '/context/alice'])
+      expect((await app.request(path)).status, path).toBe(401);
+    const keyed = await app.request('/schema/context.json', {
+      headers: { authorization: 'Bearer test-key' },
+    });
+    expect(keyed.status).toBe(200);
+  });
+
+  it.todo('GET /openapi.json answers without an API key (needs /openapi.json in admission OPEN_PATHS)');
+});
