@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRedis, startRedis } from '../../../../test/support/redis.js';
 import { RedisRateLimiter } from '../../src/admission/index.js';
+import type { ContextEnvelope } from '../../src/context/envelope.js';
 import { connectRedis, RedisContextStore } from '../../src/context-store/index.js';
 import { MemoryContextStore } from '../../src/context-store/memory.js';
 
@@ -23,10 +24,10 @@ afterAll(async () => {
 describe('RedisContextStore', () => {
   it('round-trips envelopes exactly like the memory store', async () => {
     const memory = new MemoryContextStore();
-    const envelopes = [
+    const envelopes: ContextEnvelope[] = [
       { identity: { user_id: 'u1', name: 'Ada' } },
       { identity: { user_id: 'u2' }, memory: { facts: ['likes data'], messages: [] } },
-      { memory: { messages: [{ role: 'user' as const, content: 'hi' }] }, docs: [{ id: 'd', content: 'c' }] },
+      { memory: { messages: [{ role: 'user', content: 'hi' }] }, docs: [{ id: 'd', content: 'c' }] },
     ];
     for (const [index, envelope] of envelopes.entries()) {
       await store.put(`rt${index}`, envelope);

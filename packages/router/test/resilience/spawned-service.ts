@@ -1,0 +1,84 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { request } from 'node:http';
+import { Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+
+export interface SpawnedService {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts a built bin with `env` and resolves once its output names the URL it listens on. */
+export async function spawnService(
+  bin: string,
+  args: string[],
+  env: Record<string, string>,
+  urlPattern: RegExp,
+): Promise<SpawnedService> {
+  const child = spawn(process.execPath, [bin, ...args], {
+    cwd: REPO,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const url = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += String(chunk);
+      const match = urlPattern.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    void exited.then((code) => reject(new Error(`${bin} exited with ${code} before listening:\n${output}`)));
+  });
+  return { child, url, output: () => output, exited };
+}
+
+/** true when a new TCP connection to the URL's port is refused. */
+export function refusesConnections(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.once('error', () => resolve(true));
+    socket.connect(Number(port), hostname, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/**
+ * A POST whose body arrives in two parts: the server is busy with it (headers parsed, body
+ * pending) until finish() sends the rest. Resolves with the status and body text.
+ */
+export function twoPartPost(
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+): { finish(): void; response: Promise<{ status: number; text: string }> } {
+  const half = Math.floor(body.length / 2);
+  const req = request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+  });
+  const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    req.once('error', reject);
+    req.once('response', (res) => {
+      let text = '';
+      res.on('data', (chunk) => {
+        text += String(chunk);
+      });
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.once('error', reject);
+    });
+  });
+  req.write(body.slice(0, half));
+  req.flushHeaders();
+  return { finish: () => req.end(body.slice(half)), response };
+}
