@@ -27,7 +27,10 @@ describe('RedisContextStore', () => {
     const envelopes: ContextEnvelope[] = [
       { identity: { user_id: 'u1', name: 'Ada' } },
       { identity: { user_id: 'u2' }, memory: { facts: ['likes data'], messages: [] } },
-      { memory: { messages: [{ role: 'user', content: 'hi' }] }, docs: [{ id: 'd', content: 'c' }] },
+      {
+        memory: { messages: [{ role: 'user', content: 'hi' }] },
+        docs: [{ id: 'd', title: 't', content: 'c' }],
+      },
     ];
     for (const [index, envelope] of envelopes.entries()) {
       await store.put(`rt${index}`, envelope);
