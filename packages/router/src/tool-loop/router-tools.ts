@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import { loadMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
 import type { McpConnectionOptions } from '../mcp/mcp-server-connection.js';
 import { McpServerSet } from '../mcp/mcp-server-set.js';
@@ -39,6 +40,8 @@ export function createRouterTools(
     logger?: McpConnectionOptions['logger'] & { info(object: object, message: string): void };
     cwd?: string;
     pending?: PendingConfirmationStore;
+    /** The router's shared Redis client, for ROUTER_STORE=redis. */
+    redis?: Redis;
   } = {},
 ): RouterTools {
   const mcpConfig = loadMcpConfig(env, options.cwd);
@@ -48,7 +51,7 @@ export function createRouterTools(
     toolsTtlMs: settings.ROUTER_MCP_TOOLS_TTL_MS,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const pending = options.pending ?? createPendingConfirmationStore(settings);
+  const pending = options.pending ?? createPendingConfirmationStore(settings, options.redis);
   const loopSettings: ToolLoopSettings = {
     maxSteps: settings.ROUTER_MAX_TOOL_STEPS,
     maxResultChars: settings.ROUTER_TOOL_RESULT_MAX_CHARS,

@@ -1,5 +1,7 @@
+import type { Redis } from 'ioredis';
 import { MemoryPendingConfirmationStore } from './memory.js';
 import type { PendingConfirmationStore } from './pending-confirmation-store.js';
+import { RedisPendingConfirmationStore } from './redis.js';
 import { SqlitePendingConfirmationStore } from './sqlite.js';
 
 export { MemoryPendingConfirmationStore } from './memory.js';
@@ -8,14 +10,18 @@ export type {
   PendingConfirmationStore,
   TakeResult,
 } from './pending-confirmation-store.js';
+export { RedisPendingConfirmationStore } from './redis.js';
 export { SqlitePendingConfirmationStore } from './sqlite.js';
 
-/** Same backend choice as the context store (ROUTER_STORE), same database file. */
-export function createPendingConfirmationStore(config: {
-  ROUTER_STORE: string;
-  ROUTER_DB: string;
-}): PendingConfirmationStore {
-  return config.ROUTER_STORE === 'sqlite'
-    ? new SqlitePendingConfirmationStore(config.ROUTER_DB)
-    : new MemoryPendingConfirmationStore();
+/**
+ * Same backend as the context store (ROUTER_STORE): the sqlite file (own table), the shared
+ * Redis client (for several router instances), or memory.
+ */
+export function createPendingConfirmationStore(
+  config: { ROUTER_STORE: string; ROUTER_DB: string },
+  redis?: Redis,
+): PendingConfirmationStore {
+  if (config.ROUTER_STORE === 'sqlite') return new SqlitePendingConfirmationStore(config.ROUTER_DB);
+  if (config.ROUTER_STORE === 'redis' && redis) return new RedisPendingConfirmationStore(redis);
+  return new MemoryPendingConfirmationStore();
 }
