@@ -136,7 +136,12 @@ export function headline(results) {
   const portkey = findRouter(results.router, 'portkey', false, c);
   const mcpGet = (/** @type {string} */ path) =>
     results.mcp.find((r) => r.path === path && r.operation === 'get_subscriber' && !r.error);
+  const seq = (/** @type {string} */ path) =>
+    results.router.find((r) => r.path === path && r.concurrency === 1 && !r.stream && !r.error);
   return {
+    sequential_router_openai_added_p50_ms: added(seq('router-openai')?.p50_ms, seq('direct')?.p50_ms),
+    sequential_router_ask_added_p50_ms: added(seq('router-ask')?.p50_ms, seq('direct')?.p50_ms),
+    sequential_portkey_added_p50_ms: added(seq('portkey')?.p50_ms, seq('direct')?.p50_ms),
     concurrency: c,
     router_openai_added_p50_ms: added(openai?.p50_ms, direct?.p50_ms),
     router_openai_added_p99_ms: added(openai?.p99_ms, direct?.p99_ms),
@@ -272,6 +277,12 @@ export function renderMarkdown(results, options = {}) {
   out.push('');
   out.push('## Summary');
   out.push('');
+  if (Number.isFinite(h.sequential_router_openai_added_p50_ms)) {
+    out.push(
+      `One request at a time, the router adds **${fmt(h.sequential_router_openai_added_p50_ms)} ms** at p50 on \`/v1/chat/completions\` (\`/ask\`: ${fmt(h.sequential_router_ask_added_p50_ms)} ms) and Portkey adds ${fmt(h.sequential_portkey_added_p50_ms)} ms. For calibration, llm-gateway-bench measured Portkey 1.15.2 at 2.37 ms sequential overhead on a GitHub Actions runner (shared/providers/WIRE.md, source G2).`,
+    );
+    out.push('');
+  }
   out.push(`At ${h.concurrency} concurrent connections, against the same fake upstream:`);
   out.push('');
   out.push(
