@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { askRequestSchema } from '../src/ask/ask-request.js';
-import { RESPONSE_SCHEMAS, routerOpenApiDocument } from '../src/http/openapi.js';
+import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, routerOpenApiDocument } from '../src/http/openapi.js';
 import { chatCompletionsRequestSchema } from '../src/openai-compat/chat-completions-request.js';
 import { createTestRouter, json, parseSse } from './support/test-router.js';
 
@@ -92,6 +92,24 @@ describe('GET /openapi.json', () => {
     }
     const context = document.components.schemas.AskRequest?.properties.context;
     expect(context?.$ref ?? context?.allOf).toBeDefined();
+  });
+
+  it('every example is valid for the schema it illustrates', () => {
+    const examples: { at: string; component: string; example: unknown }[] = [];
+    const walk = (node: unknown, at: string) => {
+      if (node === null || typeof node !== 'object') return;
+      const media = node as { schema?: { $ref?: unknown }; example?: unknown };
+      if (typeof media.schema?.$ref === 'string' && media.example !== undefined)
+        examples.push({ at, component: media.schema.$ref.split('/').pop() ?? '', example: media.example });
+      for (const [key, child] of Object.entries(node)) walk(child, `${at}/${key}`);
+    };
+    walk(routerOpenApiDocument(), '#');
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    for (const { at, component, example } of examples) {
+      const schema = REQUEST_SCHEMAS[component] ?? RESPONSE_SCHEMAS[component];
+      const parsed = schema?.safeParse(example);
+      expect(parsed?.success, `${at}: ${parsed?.error?.message}`).toBe(true);
+    }
   });
 
   it('lists every route the app serves, with its method', () => {

@@ -202,8 +202,8 @@ const chatCompletionSchema = z
   })
   .describe('OpenAI Chat Completions response.');
 
-/** Schemas the router reads. */
-const REQUEST_SCHEMAS: Record<string, z.ZodType> = {
+/** Schemas the router reads, by component name. */
+export const REQUEST_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   AskRequest: askRequestSchema,
   AskMessage: askMessageSchema,
   ContextEnvelope: contextEnvelopeSchema,
