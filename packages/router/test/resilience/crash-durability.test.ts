@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO, type SpawnedService, spawnService } from './spawned-service.js';
+import { buildPackages, REPO, type SpawnedService, spawnService } from './spawned-service.js';
 
 // kill -9 must lose nothing that was acknowledged: both services write SQLite with synchronous=FULL.
 const ACKS_BEFORE_KILL = 120;
@@ -13,15 +12,7 @@ let dir: string;
 const spawned: SpawnedService[] = [];
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ocsai-crash-'));
-  for (const pkg of ['contract', 'emulator', 'router']) {
-    execFileSync(
-      process.execPath,
-      [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', `packages/${pkg}/tsconfig.build.json`],
-      {
-        cwd: REPO,
-      },
-    );
-  }
+  buildPackages(['contract', 'emulator', 'router']);
 }, 120_000);
 afterAll(() => {
   for (const service of spawned) if (service.child.exitCode === null) service.child.kill('SIGKILL');

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeServer, providerEnvFor, startFakeOpenAI } from '../fakes/index.js';
 import {
+  buildPackages,
   REPO,
   refusesConnections,
   type SpawnedService,
@@ -12,16 +12,7 @@ import {
 
 // These tests run the built bins, as production does: build once.
 beforeAll(() => {
-  for (const pkg of ['contract', 'emulator', 'mcp-server', 'router']) {
-    execFileSync(
-      process.execPath,
-      [join(REPO, 'node_modules/typescript/bin/tsc'), '-b', `packages/${pkg}/tsconfig.build.json`],
-      {
-        cwd: REPO,
-        stdio: 'inherit',
-      },
-    );
-  }
+  buildPackages(['contract', 'emulator', 'mcp-server', 'router']);
 }, 120_000);
 
 const bin = (pkg: string) => join(REPO, 'packages', pkg, 'dist/bin.js');

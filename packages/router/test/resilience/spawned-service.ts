@@ -1,10 +1,41 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
+
+const BUILD_LOCK = join(tmpdir(), 'ocsai-bin-build.lock');
+
+/**
+ * Builds the packages whose bins a test spawns. Test files run in parallel workers, and two
+ * `tsc -b` writing the same dist/ at once can leave a half-written file: a lock directory
+ * (mkdir is atomic) makes them take turns; a lock older than two minutes is stale.
+ */
+export function buildPackages(packages: string[]): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (true) {
+    try {
+      mkdirSync(BUILD_LOCK);
+      break;
+    } catch {
+      const age = Date.now() - (statSync(BUILD_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 120_000) rmSync(BUILD_LOCK, { recursive: true, force: true });
+      Atomics.wait(pause, 0, 0, 100);
+    }
+  }
+  try {
+    const tsc = join(REPO, 'node_modules/typescript/bin/tsc');
+    const configs = packages.map((pkg) => `packages/${pkg}/tsconfig.build.json`);
+    execFileSync(process.execPath, [tsc, '-b', ...configs], { cwd: REPO, stdio: 'inherit' });
+  } finally {
+    rmSync(BUILD_LOCK, { recursive: true, force: true });
+  }
+}
 
 export interface SpawnedService {
   child: ChildProcess;
