@@ -123,12 +123,19 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
     port: actualPort,
     close() {
       closing ??= (async () => {
+        // Stop accepting first and let in-flight requests finish; only then close the MCP handler,
+        // which would otherwise fail a request that is still being answered.
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // A keep-alive connection whose response ends during the drain goes idle: close it then.
+        server.on('request', (_req, res) => res.setHeader('connection', 'close'));
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        const force = setTimeout(() => server.closeAllConnections(), 10_000);
+        force.unref();
+        await drained;
+        clearInterval(sweep);
+        clearTimeout(force);
         await handler.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-          setTimeout(() => server.closeAllConnections(), 2_000).unref();
-        });
         await closeRuntime(config);
       })();
       return closing;
