@@ -16,6 +16,14 @@ try {
   process.exit(1);
 }
 const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] });
+// A crash must not leave a half-working server behind: log it and exit.
+const fatal = (what: string) => (error: unknown) => {
+  logger.fatal({ err: { message: error instanceof Error ? error.message : String(error) } }, what);
+  process.exit(1);
+};
+process.on('uncaughtException', fatal('uncaught exception'));
+process.on('unhandledRejection', fatal('unhandled rejection'));
+
 const emulator = await startEmulator({
   host: config.OCS_EMULATOR_HOST,
   port: config.OCS_EMULATOR_PORT,

@@ -31,6 +31,14 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+// A crash must not leave a half-working server behind: log it (to stderr, never stdout) and exit.
+const fatal = (what: string) => (error: unknown) => {
+  process.stderr.write(`ocs-mcp: ${what}: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+};
+process.on('uncaughtException', fatal('uncaught exception'));
+process.on('unhandledRejection', fatal('unhandled rejection'));
+
 main().catch((err: unknown) => {
   process.stderr.write(`ocs-mcp: ${err instanceof ConfigError ? err.message : 'failed to start'}\n`);
   if (!(err instanceof ConfigError)) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
