@@ -35,12 +35,17 @@ export async function listen(
           options.shutdownGraceMs ?? 10_000,
         );
         deadline.unref();
+        // Idle keep-alive sockets would hold close() open until they time out; busy ones finish
+        // first and are closed as soon as they go idle, so shutdown takes as long as the slowest
+        // in-flight request and no longer.
+        httpServer.on('request', (_req, res) => res.setHeader('connection', 'close'));
+        const sweep = setInterval(() => httpServer.closeIdleConnections(), 50);
         httpServer.close((error) => {
           clearTimeout(deadline);
+          clearInterval(sweep);
           if (error) reject(error);
           else resolve();
         });
-        // Idle keep-alive sockets would hold close() open forever; busy ones finish first.
         httpServer.closeIdleConnections();
       }),
   };

@@ -189,9 +189,7 @@ describe('the documented security matches admission', () => {
       .filter(([, item]) => item.get?.security?.length === 0)
       .map(([path]) => path);
     expect(open.sort()).toEqual(['/health', '/metrics', '/openapi.json', '/ready']);
-    // /openapi.json is documented as open but admission's OPEN_PATHS does not list it yet (see todo below).
-    for (const path of open.filter((path) => path !== '/openapi.json'))
-      expect((await app.request(path)).status, path).not.toBe(401);
+    for (const path of open) expect((await app.request(path)).status, path).not.toBe(401);
     for (const path of ['/schema/context.json', '/v1/models', '/context/alice'])
       expect((await app.request(path)).status, path).toBe(401);
     const keyed = await app.request('/schema/context.json', {
@@ -200,5 +198,10 @@ describe('the documented security matches admission', () => {
     expect(keyed.status).toBe(200);
   });
 
-  it.todo('GET /openapi.json answers without an API key (needs /openapi.json in admission OPEN_PATHS)');
+  it('GET /openapi.json answers without an API key', async () => {
+    const { app } = createTestRouter({ env: { ROUTER_API_KEYS: 'test-key' } });
+    const response = await app.request('/openapi.json');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { openapi: string }).openapi).toMatch(/^3\./);
+  });
 });

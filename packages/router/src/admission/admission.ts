@@ -10,7 +10,7 @@ import type { RateLimiter, RateLimits } from './rate-limiter.js';
 import { meterTokens } from './token-meter.js';
 
 /** Probes for orchestrators and scrapers: no key needed (they reveal no user data). */
-export const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
+export const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 
 /** Routes whose answers carry LLM token usage that counts against ROUTER_RATE_LIMIT_TPM. */
 const METERED_PATHS = new Set(['/ask', '/v1/chat/completions']);
