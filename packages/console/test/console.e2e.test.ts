@@ -44,6 +44,7 @@ function idFrom(text: string, key: string): string | undefined {
 }
 
 const MSISDN = '436601234567';
+const API_KEY = 'console-e2e-key';
 
 /**
  * The fake model: decides from the conversation the router sends, the way a real model would, so
@@ -111,6 +112,7 @@ describe.skipIf(!routerReady || !browserReady)(
     const cleanups: (() => Promise<unknown> | unknown)[] = [];
     let routerUrl = '';
     let emulatorUrl = '';
+    let lockedRouterUrl = '';
     let browser: BrowserContext;
     let page: Page;
 
@@ -132,19 +134,24 @@ describe.skipIf(!routerReady || !browserReady)(
       cleanups.push(() => rmSync(work, { recursive: true, force: true }));
       const mcpConfig = join(work, 'mcp.json');
       writeFileSync(mcpConfig, JSON.stringify({ mcpServers: { ocs: { url: mcp.url, trusted: true } } }));
-      const router = await routerModule!.startRouter({
-        env: {
-          ...fakes!.providerEnvFor('openai', fake),
-          LLM_PROVIDER: 'openai',
-          ROUTER_STORE: 'memory',
-          MCP_CONFIG: mcpConfig,
-          LOG_LEVEL: 'silent',
-        },
+      const env = {
+        ...fakes!.providerEnvFor('openai', fake),
+        LLM_PROVIDER: 'openai',
+        ROUTER_STORE: 'memory',
+        MCP_CONFIG: mcpConfig,
+        LOG_LEVEL: 'silent',
+      };
+      const router = await routerModule!.startRouter({ env, port: 0, logger: false });
+      cleanups.push(() => router.close());
+      routerUrl = router.url;
+      // A second router that wants an API key, for the key prompt.
+      const locked = await routerModule!.startRouter({
+        env: { ...env, ROUTER_API_KEYS: API_KEY },
         port: 0,
         logger: false,
       });
-      cleanups.push(() => router.close());
-      routerUrl = router.url;
+      cleanups.push(() => locked.close());
+      lockedRouterUrl = locked.url;
 
       const { chromium } = await import('playwright-core');
       const profile = mkdtempSync(join(tmpdir(), 'console-e2e-chromium-'));
@@ -191,7 +198,10 @@ describe.skipIf(!routerReady || !browserReady)(
         .poll(() => page.getByRole('heading', { name: 'OCS operator console' }).isVisible())
         .toBe(true);
       await expect.poll(() => page.locator('footer').textContent()).toContain('Router ');
+      // Pickers come from GET /v1/models: the configured provider and its model.
       await page.getByLabel('Provider').selectOption('openai');
+      await page.locator('#model option[value="gpt-fake"]').waitFor({ state: 'attached' });
+      await page.getByLabel('Model').selectOption('gpt-fake');
       expect(await page.getByLabel('User id').inputValue()).toBe('agent-1');
       expect(errors).toEqual([]);
     });
@@ -299,6 +309,38 @@ describe.skipIf(!routerReady || !browserReady)(
       };
       expect(stored.identity).toMatchObject({ user_id: 'agent-1', name: 'Grace Hopper' });
       expect(stored.memory?.facts).toEqual(expect.arrayContaining(['Handles prepaid', 'Speaks German']));
+    });
+
+    it('asks for the API key when the router wants one, and keeps it for the tab only', async () => {
+      const keyPage = await browser.newPage();
+      try {
+        keyPage.setDefaultTimeout(15_000);
+        await keyPage.setViewportSize({ width: 390, height: 844 });
+        const response = await keyPage.goto(`${lockedRouterUrl}/console`);
+        expect(response?.ok()).toBe(true);
+        const dialog = keyPage.getByRole('dialog', { name: 'Router API key' });
+        await dialog.waitFor();
+        const input = dialog.getByLabel('API key', { exact: true });
+        expect(await input.getAttribute('type')).toBe('password');
+        await input.fill('not-the-key');
+        await input.press('Enter');
+        await dialog.getByText('did not accept').waitFor();
+        await keyPage.screenshot({ path: join(screenshotsDir, 'console-390-api-key.png') });
+        await input.fill(API_KEY);
+        await input.press('Enter');
+        await dialog.waitFor({ state: 'hidden' });
+        // The requests that hit the 401 went through with the key: models and stored context loaded.
+        await keyPage.getByLabel('Provider').selectOption('openai');
+        await keyPage.locator('#model option[value="gpt-fake"]').waitFor({ state: 'attached' });
+        const stored = await keyPage.evaluate(() => ({
+          session: sessionStorage.length,
+          local: localStorage.length,
+        }));
+        expect(stored).toEqual({ session: 1, local: 0 });
+        expect(await keyPage.evaluate(() => sessionStorage.getItem('ocsai.console.apiKey'))).toBe(API_KEY);
+      } finally {
+        await keyPage.close();
+      }
     });
   },
 );
