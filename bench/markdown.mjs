@@ -173,7 +173,8 @@ export function renderCharts(results) {
   const latencyPaths = ROUTER_PATHS.filter((p) => findRouter(results.router, p, false, c));
   charts['router-latency.svg'] = groupedBarChart({
     title: `Chat completion latency at concurrency ${c} (lower is better)`,
-    subtitle: 'same fake upstream; direct = no gateway (the physical limit on this machine)',
+    subtitle: 'same fake upstream; direct = no gateway (the physical limit); log scale',
+    logScale: true,
     yLabel: 'latency (ms)',
     groups: [...latencyPaths],
     series: ['p50', 'p90', 'p99'],
@@ -182,7 +183,8 @@ export function renderCharts(results) {
       return [row?.p50_ms ?? Number.NaN, row?.p90_ms ?? Number.NaN, row?.p99_ms ?? Number.NaN];
     }),
   });
-  const xs = levels(results.router);
+  // Concurrency 1 is the sequential latency run, not a throughput measurement.
+  const xs = levels(results.router).filter((x) => x > 1);
   charts['router-throughput.svg'] = lineChart({
     title: 'Chat completion throughput by concurrency (higher is better)',
     subtitle: 'closed loop, non-streamed, one process per service',

@@ -41,6 +41,19 @@ export function formatTick(value, step) {
   return value.toFixed(Math.min(6, Math.ceil(-Math.log10(step))));
 }
 
+/**
+ * Powers of ten covering [min, max], e.g. 0.1, 1, 10, 100 for 0.4..57.
+ * @param {number} min smallest positive value
+ * @param {number} max largest value
+ */
+export function logTicks(min, max) {
+  const low = Math.floor(Math.log10(min));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(max)));
+  const ticks = [];
+  for (let e = low; e <= high; e += 1) ticks.push(Number((10 ** e).toPrecision(12)));
+  return ticks;
+}
+
 /** @param {number} value */
 export function formatNumber(value) {
   if (!Number.isFinite(value)) return 'n/a';
@@ -104,6 +117,7 @@ function legend(names, x, y, width) {
  * @property {string[]} groups one group of bars per entry (e.g. each path)
  * @property {string[]} series one bar per group per entry (e.g. p50, p90, p99)
  * @property {number[][]} values values[group][series]; NaN draws no bar
+ * @property {boolean} [logScale] logarithmic y axis (powers of ten), for values spanning several decades
  * @property {number} [width]
  * @property {number} [height]
  */
@@ -120,16 +134,25 @@ export function groupedBarChart(input) {
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const finite = input.values.flat().filter((v) => Number.isFinite(v));
-  const ticks = niceTicks(Math.max(0, ...finite));
+  const positive = finite.filter((v) => v > 0);
+  // A log axis keeps a slow path from flattening every other bar to nothing.
+  const log = input.logScale === true && positive.length > 0;
+  const ticks = log
+    ? logTicks(Math.min(...positive), Math.max(...positive))
+    : niceTicks(Math.max(0, ...finite));
+  const bottom = log ? (ticks[0] ?? 1) : 0;
   const top = ticks[ticks.length - 1] ?? 1;
-  const y = (/** @type {number} */ value) => margin.top + plotHeight - (value / top) * plotHeight;
+  const scale = (/** @type {number} */ value) =>
+    log ? Math.log10(Math.max(value, bottom)) - Math.log10(bottom) : value;
+  const y = (/** @type {number} */ value) =>
+    margin.top + plotHeight - (scale(value) / (scale(top) || 1)) * plotHeight;
 
   const parts = frame(width, height, input.title, input.subtitle);
   for (const tick of ticks) {
     const ty = y(tick);
     parts.push(
       `<line x1="${margin.left}" y1="${ty}" x2="${margin.left + plotWidth}" y2="${ty}" stroke="#e3e3e3"/>`,
-      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${formatTick(tick, ticks[1] ?? 1)}</text>`,
+      `<text x="${margin.left - 8}" y="${ty + 4}" text-anchor="end" ${FONT} font-size="11" fill="#555">${log ? (tick >= 1000 ? `${tick / 1000}k` : String(tick)) : formatTick(tick, ticks[1] ?? 1)}</text>`,
     );
   }
   parts.push(
@@ -221,8 +244,10 @@ export function lineChart(input) {
     `<text x="${margin.left + plotWidth / 2}" y="${margin.top + plotHeight + 38}" text-anchor="middle" ${FONT} font-size="12" fill="#333">${escapeXml(input.xLabel)}</text>`,
     `<text transform="translate(16 ${margin.top + plotHeight / 2}) rotate(-90)" text-anchor="middle" ${FONT} font-size="12" fill="#333">${escapeXml(input.yLabel)}</text>`,
   );
+  /** @type {{x: number, y: number, text: string, color: string}[]} */
+  const labels = [];
   input.series.forEach((series, s) => {
-    const color = PALETTE[s % PALETTE.length];
+    const color = PALETTE[s % PALETTE.length] ?? '#333';
     const points = series.points.filter((p) => Number.isFinite(p.y) && input.xValues.includes(p.x));
     if (points.length > 1) {
       const d = points
@@ -233,10 +258,30 @@ export function lineChart(input) {
     for (const p of points) {
       parts.push(
         `<circle cx="${x(p.x).toFixed(1)}" cy="${y(p.y).toFixed(1)}" r="4" fill="${color}"><title>${escapeXml(`${series.name} @ ${p.x}: ${formatNumber(p.y)}`)}</title></circle>`,
-        `<text x="${(x(p.x) + 7).toFixed(1)}" y="${(y(p.y) - 6).toFixed(1)}" ${FONT} font-size="10" fill="${color}">${formatNumber(p.y)}</text>`,
       );
+      labels.push({ x: x(p.x) + 7, y: y(p.y) - 6, text: formatNumber(p.y), color });
     }
   });
+  // Value labels at the same x are pushed apart vertically so close lines stay readable.
+  /** @type {Map<number, typeof labels>} */
+  const byColumn = new Map();
+  for (const label of labels) {
+    const key = Math.round(label.x);
+    byColumn.set(key, [...(byColumn.get(key) ?? []), label]);
+  }
+  for (const column of byColumn.values()) {
+    column.sort((a, b) => a.y - b.y);
+    for (let i = 1; i < column.length; i += 1) {
+      const previous = /** @type {{y: number}} */ (column[i - 1]);
+      const current = /** @type {{y: number}} */ (column[i]);
+      if (current.y - previous.y < 12) current.y = previous.y + 12;
+    }
+    for (const label of column) {
+      parts.push(
+        `<text x="${label.x.toFixed(1)}" y="${label.y.toFixed(1)}" ${FONT} font-size="10" fill="${label.color}">${label.text}</text>`,
+      );
+    }
+  }
   parts.push(
     ...legend(
       input.series.map((s) => s.name),

@@ -195,6 +195,16 @@ describe('svg and markdown rendering', () => {
   it('draws charts as well-formed, escaped SVG', () => {
     const { svg } = mods;
     expect(svg.niceTicks(87)).toEqual([0, 20, 40, 60, 80, 100]);
+    const logBars = svg.groupedBarChart({
+      title: 'log',
+      yLabel: 'ms',
+      groups: ['fast', 'slow'],
+      series: ['p50'],
+      values: [[0.4], [1500]],
+      logScale: true,
+    });
+    expect(logBars).toContain('>0.1<');
+    expect(logBars).toContain('>10k<');
     expect(svg.escapeXml('<a & "b">')).toBe('&lt;a &amp; &quot;b&quot;&gt;');
     const bars = svg.groupedBarChart({
       title: 'T <1>',
