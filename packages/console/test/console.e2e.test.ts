@@ -332,12 +332,12 @@ describe.skipIf(!routerReady || !browserReady)(
         // The requests that hit the 401 went through with the key: models and stored context loaded.
         await keyPage.getByLabel('Provider').selectOption('openai');
         await keyPage.locator('#model option[value="gpt-fake"]').waitFor({ state: 'attached' });
+        // In sessionStorage, never in localStorage.
         const stored = await keyPage.evaluate(() => ({
-          session: sessionStorage.length,
+          session: sessionStorage.getItem('ocsai.console.apiKey'),
           local: localStorage.length,
         }));
-        expect(stored).toEqual({ session: 1, local: 0 });
-        expect(await keyPage.evaluate(() => sessionStorage.getItem('ocsai.console.apiKey'))).toBe(API_KEY);
+        expect(stored).toEqual({ session: API_KEY, local: 0 });
       } finally {
         await keyPage.close();
       }
