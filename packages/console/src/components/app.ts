@@ -136,7 +136,8 @@ export function App() {
     dispatch({ type: 'confirmation_answered', id: confirmation.id, approve });
     void runTurn(
       { kind: 'confirm', approve, tool: confirmation.tool, confirmationId: confirmation.id },
-      { user_id: userId, confirm: { id: confirmation.id, approve }, stream: true, ...routing() },
+      // Only the answer: the held conversation already knows its provider and model.
+      { user_id: userId, confirm: { id: confirmation.id, approve }, stream: true },
     );
   };
 
