@@ -511,6 +511,7 @@ function streamingSection(results, chartDir) {
   if (streamRows.length === 0) return [];
   const sc = streamRows[0]?.concurrency ?? 10;
   const direct = findRouter(results.router, 'direct', true, sc);
+  const portkeyStream = findRouter(results.router, 'portkey', true, sc);
   const out = ['## Streaming: time to first and last token', ''];
   out.push(
     `SSE answers at concurrency ${sc}. TTFT = request start to the first content token; last = request start to the end of the stream. A gateway that buffered the stream would show a TTFT close to its last-token time.`,
@@ -519,7 +520,7 @@ function streamingSection(results, chartDir) {
   const rows = ROUTER_PATHS.map((p) => {
     const row = streamRows.find((r) => r.path === p);
     if (!row) return null;
-    if (row.error) return [p, `failed: ${row.error}`, '', '', '', '', '', ''];
+    if (row.error) return [p, `failed: ${row.error}`, '', '', '', '', '', '', ''];
     return [
       `**${p}**`,
       fmt(row.rps, 0),
@@ -529,6 +530,7 @@ function streamingSection(results, chartDir) {
       fmt(row.p99_ms),
       p === 'direct' ? '—' : signed(added(row.ttft_p50_ms, direct?.ttft_p50_ms)),
       p === 'direct' ? '—' : signed(added(row.p50_ms, direct?.p50_ms)),
+      p === 'direct' || p === 'portkey' ? '—' : times(ratio(row.rps, portkeyStream?.rps)),
     ];
   }).filter((r) => r !== null);
   out.push(
@@ -542,11 +544,26 @@ function streamingSection(results, chartDir) {
         'last p99 ms',
         'added TTFT p50 ms',
         'added last p50 ms',
+        '× Portkey streams/s',
       ],
       /** @type {string[][]} */ (rows),
     ),
   );
   out.push('');
+  // The upstream spreads its events over (last - TTFT) of the direct path; a gateway whose spread collapses
+  // delivered the events together: it was behind the upstream (busy) or held them back (buffered).
+  const directSpread = (direct?.p50_ms ?? Number.NaN) - (direct?.ttft_p50_ms ?? Number.NaN);
+  for (const p of ROUTER_PATHS) {
+    const row = findRouter(results.router, p, true, sc);
+    if (!row || p === 'direct' || !Number.isFinite(directSpread) || directSpread <= 0) continue;
+    const spread = row.p50_ms - (row.ttft_p50_ms ?? Number.NaN);
+    if (spread < directSpread * 0.25) {
+      out.push(
+        `- **${p}**: first and last token arrive ${fmt(spread)} ms apart at p50, against ${fmt(directSpread)} ms straight from the upstream: at this load it forwards the events in one burst (it falls behind the upstream's ${String(results.options?.chunk_interval_ms ?? 2)} ms spacing, or buffers), so its TTFT is in effect its full answer time. Rerun with a larger \`--chunk-interval-ms\` to tell the two apart.`,
+      );
+      out.push('');
+    }
+  }
   out.push(`![Streaming TTFT](${chartDir}/router-streaming.svg)`);
   out.push('');
   return out;
