@@ -1,5 +1,4 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: mcp.json ${VAR} references under test
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import type { ProviderAdapter } from '../../src/providers/types.js';
 import { MemoryPendingConfirmationStore } from '../../src/tool-loop/pending-confirmations/memory.js';
 import { ToolLoop } from '../../src/tool-loop/tool-loop.js';
 import { type FakeServer, startFakeOpenAI } from '../fakes/index.js';
+import { buildPackages } from '../resilience/spawned-service.js';
 import { adapterFor, collect } from './loop-harness.js';
 import { type OcsStack, provisionedState, provisioningScript, startOcsStack } from './ocs-stack.js';
 
@@ -71,11 +71,8 @@ let fake: FakeServer;
 let adapter: ProviderAdapter;
 
 beforeAll(async () => {
-  // The stdio test runs the MCP server's real bin.
-  execFileSync('npx', ['tsc', '-b', 'packages/mcp-server/tsconfig.build.json'], {
-    cwd: root,
-    stdio: 'ignore',
-  });
+  // The stdio test runs the MCP server's real bin (tsc -b, under the lock parallel test files share).
+  buildPackages(['mcp-server']);
   stack = await startOcsStack();
   proxy = await startHoldingProxy(stack.emulator.url);
   fake = await startFakeOpenAI();
