@@ -63,6 +63,8 @@ const ROUTER_ENDPOINTS = [
   'GET /v1/models',
   'GET /metrics',
   'GET /openapi.json',
+  'GET /console',
+  'GET /console/{}',
 ];
 
 /** The emulator's routes that describe the API rather than being part of it. */

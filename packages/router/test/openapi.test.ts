@@ -117,7 +117,10 @@ describe('GET /openapi.json', () => {
     const document = routerOpenApiDocument() as { paths: Record<string, JsonObject> };
     const served = app.routes
       .filter((route) => route.method !== 'ALL')
-      .map((route) => `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}')}`);
+      .map(
+        (route) =>
+          `${route.method} ${route.path.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/\/\*$/, '/{file}')}`,
+      );
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),
     );
@@ -188,7 +191,14 @@ describe('the documented security matches admission', () => {
     const open = Object.entries(document.paths)
       .filter(([, item]) => item.get?.security?.length === 0)
       .map(([path]) => path);
-    expect(open.sort()).toEqual(['/health', '/metrics', '/openapi.json', '/ready']);
+    expect(open.sort()).toEqual([
+      '/console',
+      '/console/{file}',
+      '/health',
+      '/metrics',
+      '/openapi.json',
+      '/ready',
+    ]);
     for (const path of open) expect((await app.request(path)).status, path).not.toBe(401);
     for (const path of ['/schema/context.json', '/v1/models', '/context/alice'])
       expect((await app.request(path)).status, path).toBe(401);

@@ -12,6 +12,11 @@ import { meterTokens } from './token-meter.js';
 /** Probes for orchestrators and scrapers: no key needed (they reveal no user data). */
 export const OPEN_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics', '/openapi.json']);
 
+/** The console's static files are public: the page itself asks for an API key before it calls the API. */
+export function isConsoleAsset(path: string): boolean {
+  return path === '/console' || path.startsWith('/console/');
+}
+
 /** Routes whose answers carry LLM token usage that counts against ROUTER_RATE_LIMIT_TPM. */
 const METERED_PATHS = new Set(['/ask', '/v1/chat/completions']);
 
@@ -59,7 +64,7 @@ export function admissionMiddlewares(admission: Admission): MiddlewareHandler<Ro
   }
   const { verifier, limiter, limits } = admission;
   middlewares.push(async (c, next) => {
-    if (OPEN_PATHS.has(c.req.path)) return next();
+    if (OPEN_PATHS.has(c.req.path) || isConsoleAsset(c.req.path)) return next();
     let keyId = ANONYMOUS;
     if (verifier.enabled) {
       const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));

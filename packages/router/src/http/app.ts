@@ -6,6 +6,7 @@ import { RouterError, toRouterError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
 import { registerAskRoutes } from './ask-routes.js';
+import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
 import { errorResponse } from './error-response.js';
 import { registerOpenAiRoutes } from './openai-routes.js';
@@ -75,6 +76,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerAskRoutes(app, services);
   registerContextRoutes(app, services);
   registerOpenAiRoutes(app, services);
+  registerConsoleRoutes(app, deps.consoleDir);
 
   app.notFound((c) =>
     errorResponse(c, new RouterError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)),

@@ -442,6 +442,38 @@ function buildPaths(): JsonObject {
         },
       },
     },
+    '/console': {
+      get: {
+        operationId: 'getConsole',
+        summary: 'Operator console (redirects to /console/)',
+        tags: ['console'],
+        ...OPEN,
+        responses: { 308: { description: 'Redirect to /console/.' } },
+      },
+    },
+    '/console/{file}': {
+      get: {
+        operationId: 'getConsoleFile',
+        summary: 'Operator console page and its static assets',
+        description:
+          'The built web console (index.html for /console/). Public: the page asks for an API key before it calls the API. Hashed assets are cached as immutable.',
+        tags: ['console'],
+        ...OPEN,
+        parameters: [
+          {
+            name: 'file',
+            in: 'path',
+            required: true,
+            schema: { type: 'string' },
+            description: 'File under the console folder.',
+          },
+        ],
+        responses: {
+          200: { description: 'The file.', content: { 'text/html': { schema: { type: 'string' } } } },
+          404: { description: 'No such file (or the console is not built).' },
+        },
+      },
+    },
     '/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',

@@ -15,6 +15,8 @@ export interface RouterDeps {
   metrics: RouterMetrics;
   /** Auth, rate limits and CORS; built from config (memory rate limits) when absent. */
   admission?: Admission;
+  /** Folder of the built operator console served at /console (default: the router's dist/console). */
+  consoleDir?: string;
 }
 
 export interface RouterServices extends RouterDeps {

@@ -29,6 +29,7 @@ export function createTestRouter(
     unconfigured?: ProviderName[];
     store?: ContextStore;
     logger?: Logger;
+    consoleDir?: string;
   } = {},
 ) {
   const config = loadRouterConfig({ LLM_PROVIDER: 'openai', ROUTER_STORE: 'memory', ...options.env });
@@ -47,7 +48,7 @@ export function createTestRouter(
   const store = options.store ?? new MemoryContextStore();
   const metrics = new RouterMetrics();
   const logger = options.logger ?? pino({ level: 'silent' });
-  const app = createRouterApp({ config, providers, store, logger, metrics });
+  const app = createRouterApp({ config, providers, store, logger, metrics, consoleDir: options.consoleDir });
   return { app, adapters, store, providers, metrics, config };
 }
 

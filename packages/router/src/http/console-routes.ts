@@ -1,0 +1,70 @@
+import { readFile } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Hono } from 'hono';
+import type { RouterEnv } from './router-env.js';
+
+/**
+ * Where the operator console's built files live: copied into the router's own dist/console by the
+ * root build, so the published router serves the console without depending on the console package.
+ * Both src/http and dist/http sit two levels under the package root.
+ */
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+};
+
+// Vite names built assets by content hash, so they never change under the same name.
+const HASHED_ASSET = /-[A-Za-z0-9_-]{8,}\.(js|css)$/;
+
+/**
+ * Serves the console at /console (static files, read once and kept in memory: the bundle is small).
+ * Paths are resolved inside the console folder only; anything else is a 404.
+ */
+export function registerConsoleRoutes(app: Hono<RouterEnv>, dir: string = DEFAULT_CONSOLE_DIR): void {
+  const root = resolve(dir);
+  const cache = new Map<string, Promise<Uint8Array | null>>();
+  const load = (file: string) => {
+    let entry = cache.get(file);
+    if (!entry) {
+      entry = readFile(file).then(
+        (bytes) => new Uint8Array(bytes),
+        () => null,
+      );
+      cache.set(file, entry);
+    }
+    return entry;
+  };
+
+  app.get('/console', (c) => c.redirect('/console/', 308));
+  app.get('/console/*', async (c) => {
+    const relative = decodeURIComponent(c.req.path.slice('/console/'.length)) || 'index.html';
+    const file = resolve(root, relative);
+    if (file !== root && !file.startsWith(root + sep)) return c.notFound();
+    const bytes = await load(file);
+    if (!bytes) {
+      if (relative === 'index.html')
+        return c.text('The console is not built: run `npm run build` at the repository root.', 404);
+      return c.notFound();
+    }
+    const headers: Record<string, string> = {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+      'cache-control': HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+    };
+    if (extname(file) === '.html') {
+      headers['content-security-policy'] =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
+    }
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, headers);
+  });
+}
