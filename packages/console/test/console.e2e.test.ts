@@ -24,7 +24,11 @@ const routerExports =
 // CI installs Chromium; elsewhere a missing browser skips instead of failing.
 const browserReady = existsSync(CHROMIUM) || process.env['CI'] !== undefined;
 if (routerExports && browserReady) await buildConsoleIfStale();
-const routerReady = routerExports && (await routerServesConsole());
+// Confirmations: the router accepts an /ask body that only answers a held confirmation.
+const confirmSupported =
+  routerModule?.askRequestSchema?.safeParse({ user_id: 'agent-1', confirm: { id: 'c1', approve: true } })
+    .success === true;
+const routerReady = routerExports && confirmSupported && (await routerServesConsole());
 
 type FakeTurn = import('../../router/test/fakes/index.js').FakeTurn;
 type CapturedRequest = import('../../router/test/fakes/index.js').CapturedRequest;
@@ -365,22 +369,25 @@ async function routerServesConsole(): Promise<boolean> {
   }
 }
 
-/** CI builds the console before the tests; locally, a missing or stale dist is rebuilt. */
+/**
+ * The router serves its own copy of the build (packages/router/dist/console, made by the root
+ * `npm run build:console`). CI builds before testing; locally, a missing or stale copy is rebuilt
+ * with that same script.
+ */
 async function buildConsoleIfStale(): Promise<void> {
-  const builtAt = (() => {
-    try {
-      return statSync(join(consoleDir, 'dist/index.html')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
+  const servedIndex = join(consoleDir, '../router/dist/console/index.html');
+  const builtAt = existsSync(servedIndex) ? statSync(servedIndex).mtimeMs : 0;
   const newestSource = Math.max(
     statSync(join(consoleDir, 'index.html')).mtimeMs,
+    statSync(join(consoleDir, 'vite.config.ts')).mtimeMs,
     ...readdirSync(join(consoleDir, 'src'), { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile())
       .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
   );
   if (builtAt >= newestSource) return;
-  const { build } = await import('vite');
-  await build({ configFile: join(consoleDir, 'vite.config.ts'), logLevel: 'silent' });
+  const { execFileSync } = await import('node:child_process');
+  execFileSync('npm', ['run', 'build:console', '--silent'], {
+    cwd: join(consoleDir, '../..'),
+    stdio: 'ignore',
+  });
 }
