@@ -1,6 +1,7 @@
 // `npm run bench` entry point: runs every scenario in one process tree, writes bench/results/latest.json,
 // renders docs/benchmarks.md and docs/bench/*.svg. `--quick` is the smoke variant (under a minute) and writes
-// bench/results/quick.json only, so it never overwrites the committed full-run figures.
+// bench/results/quick.json only, and `--only=...` writes bench/results/partial.json, so neither overwrites the
+// committed full-run figures (add --docs to render docs from them anyway).
 //
 // Flags: --quick, --only=router,mcp,emulator,footprint, --upstream-delay-ms=N, --chunk-interval-ms=N,
 //        --duration=S (seconds per measured router run), --no-portkey, --docs (render docs for a quick run),
@@ -77,7 +78,9 @@ export function parseArgs(argv) {
     quick,
     only,
     portkey: value('no-portkey') === undefined,
-    docs: !quick || value('docs') !== undefined,
+    // Only a complete, full-length run replaces the committed figures; anything else writes aside.
+    docs: (!quick && only.length === SCENARIOS.length) || value('docs') !== undefined,
+    partial: only.length !== SCENARIOS.length,
     upstreamDelayMs: number('upstream-delay-ms', 0),
     chunkIntervalMs: number('chunk-interval-ms', 2),
     profileRouter:
@@ -242,7 +245,10 @@ async function main() {
 
   const resultsDir = path.join(ROOT, 'bench/results');
   mkdirSync(resultsDir, { recursive: true });
-  const jsonPath = path.join(resultsDir, options.quick ? 'quick.json' : 'latest.json');
+  const jsonPath = path.join(
+    resultsDir,
+    options.quick ? 'quick.json' : options.partial ? 'partial.json' : 'latest.json',
+  );
   writeFileSync(jsonPath, `${JSON.stringify(results, jsonNumbers, 2)}\n`);
   log(`bench: wrote ${path.relative(ROOT, jsonPath)}`);
   if (options.docs) {

@@ -105,7 +105,11 @@ export async function benchMcp(options) {
     cleanups.push(() => mcpHttp.stop());
     await waitForHealthy(`http://127.0.0.1:${mcpPort}/healthz`, { service: mcpHttp });
     const httpClient = new Client({ name: 'ocs-bench', version: '0.1.0' });
-    await httpClient.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${mcpPort}/mcp`)));
+    await httpClient.connect(
+      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${mcpPort}/mcp`), {
+        fetch: fetchWithOwnSignal,
+      }),
+    );
     cleanups.push(() => httpClient.close());
 
     const stdioTransport = new StdioClientTransport({
@@ -240,6 +244,26 @@ export async function benchMcp(options) {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await emulator.stop();
   }
+}
+
+/**
+ * The SDK's HTTP transport hands its one long-lived AbortSignal to every fetch; undici drops the abort
+ * listener it adds only when each Request is garbage-collected, so a fast, long-lived client piles up
+ * listeners (MaxListenersExceededWarning after 1,500 calls). A per-request signal linked to the transport's
+ * keeps the count flat; the link is removed once the response arrives (the harness never aborts mid-body).
+ * @param {string | URL} url
+ * @param {RequestInit} [init]
+ */
+function fetchWithOwnSignal(url, init) {
+  const outer = init?.signal ?? undefined;
+  if (!outer) return fetch(url, init);
+  const own = new AbortController();
+  const forward = () => own.abort(outer.reason);
+  if (outer.aborted) forward();
+  else outer.addEventListener('abort', forward, { once: true });
+  return fetch(url, { ...init, signal: own.signal }).finally(() =>
+    outer.removeEventListener('abort', forward),
+  );
 }
 
 /**
