@@ -230,6 +230,8 @@ describe.skipIf(!routerReady || !browserReady)(
       const body = cards.nth(1).locator('.tool-body');
       expect(await body.textContent()).toContain('"offerId": "1000"');
       expect(await body.textContent()).toContain('Result');
+      await cards.nth(1).locator('summary').press('Enter'); // keyboard closes it again
+      expect(await body.isVisible()).toBe(false);
 
       const panel = page.locator('.subscriber-panel');
       expect(await panel.getByRole('heading', { name: 'Ada Lovelace' }).isVisible()).toBe(true);
