@@ -52,7 +52,58 @@ export const routerEnvSchema = z
     ),
     LOG_LEVEL: optionalEnv(z.enum(LOG_LEVELS).default('info').describe('pino log level.')),
     MCP_CONFIG: optionalEnv(
-      z.string().min(1).optional().describe('Reserved: MCP servers config file for the tool loop.'),
+      z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'MCP servers file (mcpServers format, plus trusted and roles); ./mcp.json when unset and present.',
+        ),
+    ),
+    ROUTER_ROLES: optionalEnv(
+      z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'JSON object of tool roles ({"viewer":{"readOnly":true}}); replaces same-named roles of the MCP config.',
+        ),
+    ),
+    ROUTER_TOOL_TIMEOUT_MS: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(100)
+        .max(600_000)
+        .default(30_000)
+        .describe('Timeout of one MCP call (and connect).'),
+    ),
+    ROUTER_TOOL_RESULT_MAX_CHARS: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(200)
+        .max(1_000_000)
+        .default(16_000)
+        .describe('Longest tool result text given to the model; /ask keeps the full result.'),
+    ),
+    ROUTER_MCP_TOOLS_TTL_MS: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(86_400_000)
+        .default(300_000)
+        .describe('How long an MCP server tool list is cached (list_changed over stdio refreshes sooner).'),
+    ),
+    ROUTER_CONFIRMATION_TTL_MS: optionalEnv(
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(86_400_000)
+        .default(300_000)
+        .describe("Lifetime of a pending tool confirmation, capped by the MCP server's own expires_at."),
     ),
     ROUTER_MAX_TOOL_STEPS: optionalEnv(
       z.coerce
@@ -61,7 +112,7 @@ export const routerEnvSchema = z
         .min(1)
         .max(50)
         .default(8)
-        .describe('Reserved: most model/tool round trips per /ask.'),
+        .describe('Most tool rounds per /ask; after that the answer ends with finish_reason "length".'),
     ),
   })
   .superRefine((config, ctx) => {

@@ -13,6 +13,7 @@ import { createProvider, isProviderConfigured, loadProvidersConfig } from './pro
 import type { ProviderName } from './providers/types.js';
 import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
+import { createRouterTools, type RouterTools } from './tool-loop/router-tools.js';
 
 export {
   type Admission,
@@ -47,10 +48,25 @@ export { RouterError } from './errors.js';
 export { createRouterApp } from './http/app.js';
 export type { RouterDeps } from './http/router-env.js';
 export { createLogger, REDACT_PATHS } from './logger.js';
+export {
+  loadMcpConfig,
+  type McpConfig,
+  McpConfigError,
+  McpServerSet,
+  parseMcpConfig,
+} from './mcp/index.js';
 export { RouterMetrics } from './metrics.js';
 export { ProviderRegistry } from './provider-registry.js';
 export { type AnsweredBy, answeredBy, CircuitBreaker, ResilientProviders } from './resilience/index.js';
 export type { RunningServer } from './server.js';
+export {
+  type ConfirmationView,
+  createRouterTools,
+  type ExecutedToolCall,
+  type PendingConfirmationStore,
+  type RouterTools,
+  ToolLoop,
+} from './tool-loop/index.js';
 
 export interface StartRouterOptions {
   /** Environment to read configuration from; process.env when absent. */
@@ -96,7 +112,20 @@ export async function startRouter(
     : undefined;
   admission.limiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
   const store = options.store ?? createContextStore(config, redis);
+  // MCP servers (mcp.json) connect lazily, on the first /ask that needs their tools.
+  let tools: RouterTools;
+  try {
+    tools = createRouterTools(env, config, {
+      logger: logger.child({ component: 'mcp' }),
+      ...(redis ? { redis } : {}),
+    });
+  } catch (error) {
+    if (!options.store) await store.close();
+    if (redis) redis.disconnect();
+    throw error;
+  }
   const closeOwned = async () => {
+    await tools.close();
     await providers.close();
     await resilience.close();
     if (!options.store) await store.close();
@@ -110,6 +139,7 @@ export async function startRouter(
     logger,
     metrics: new RouterMetrics({ defaultMetrics: true }),
     admission,
+    tools: tools.loop,
   });
   let server: RunningServer;
   try {
@@ -118,7 +148,15 @@ export async function startRouter(
     await closeOwned();
     throw error;
   }
-  logger.info({ url: server.url, provider: config.LLM_PROVIDER, store: store.kind }, 'router listening');
+  logger.info(
+    {
+      url: server.url,
+      provider: config.LLM_PROVIDER,
+      store: store.kind,
+      mcp_servers: tools.servers.serverNames,
+    },
+    'router listening',
+  );
   return {
     url: server.url,
     port: server.port,

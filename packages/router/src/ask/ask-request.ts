@@ -20,11 +20,37 @@ export const askRequestSchema = z
     stream: z.boolean().optional(),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
-    /** Reserved for tool-call confirmations (a later issue); accepted and ignored for now. */
-    confirm: z.unknown().optional(),
+    /** Answer to a pending tool confirmation (see README "Confirmations"). */
+    confirm: z
+      .object({
+        id: z.string().min(1).max(200).describe('confirmation.id from the answer that asked'),
+        approve: z
+          .boolean()
+          .describe('true runs the held tool call, false tells the model the human declined'),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((body, ctx) => {
+    if (body.confirm !== undefined) {
+      // A confirmation answer continues a stored conversation: nothing else to say, but whose it is.
+      if (body.user_id === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['user_id'],
+          message: 'user_id is required to answer a confirmation',
+        });
+      }
+      if (body.message !== undefined || body.messages !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['confirm'],
+          message: 'Give confirm or message/messages, not both',
+        });
+      }
+      return;
+    }
     if (body.message === undefined && body.messages === undefined) {
       ctx.addIssue({ code: 'custom', path: ['message'], message: 'Give either message or messages' });
     } else if (body.message !== undefined && body.messages !== undefined) {

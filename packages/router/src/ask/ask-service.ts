@@ -4,18 +4,29 @@ import { mergeEnvelopes } from '../context/merge.js';
 import { buildPrompt } from '../context/prompt.js';
 import type { ContextStore } from '../context-store/context-store.js';
 import { RouterError } from '../errors.js';
+import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { ProviderRegistry } from '../provider-registry.js';
 import {
   type ChatMessage,
   type ChatRequest,
   type ChatResult,
-  type FinishReason,
   type ProviderAdapter,
   ProviderError,
   type ToolCall,
 } from '../providers/types.js';
 import type { RequestClock } from '../request-clock.js';
 import { answeredBy } from '../resilience/resilient-adapter.js';
+import type { ToolAccessRequest } from '../tool-loop/tool-access.js';
+import type {
+  ConfirmationView,
+  LoopFinishReason,
+  PendingResume,
+  ToolCallView,
+  ToolLoop,
+  ToolLoopEvent,
+  ToolLoopOutcome,
+} from '../tool-loop/tool-loop.js';
+import type { ExecutedToolCall } from '../tool-loop/tool-runner.js';
 import type { AskRequest } from './ask-request.js';
 
 /** The /ask answer; the same shape whichever provider answered. */
@@ -25,8 +36,10 @@ export interface AskAnswer {
   model: string;
   content: string;
   message: { role: 'assistant'; content: string };
-  finish_reason: FinishReason;
-  tool_calls: ToolCall[];
+  /** FinishReason, or `confirmation_required` when a tool call waits for a human. */
+  finish_reason: LoopFinishReason;
+  /** With MCP tools: every call executed for this request. Without: the calls the model asked for. */
+  tool_calls: (ExecutedToolCall | ToolCall)[];
   usage: {
     input_tokens: number | null;
     output_tokens: number | null;
@@ -36,11 +49,15 @@ export interface AskAnswer {
   latency_ms: number;
   /** Upstream calls made for this answer (retries and fallbacks included). */
   attempts: number;
+  /** Present when finish_reason is `confirmation_required`. */
+  confirmation?: ConfirmationView;
 }
 
 export type AskEvent =
   | { type: 'delta'; text: string }
-  | { type: 'tool_call'; call: ToolCall }
+  | { type: 'tool_call'; call: ToolCall | ToolCallView }
+  | { type: 'tool_result'; call: ExecutedToolCall }
+  | { type: 'confirmation'; confirmation: ConfirmationView }
   | { type: 'done'; answer: AskAnswer };
 
 /** A validated /ask resolved to one provider call, ready to run. */
@@ -50,23 +67,30 @@ export interface PreparedAsk {
   userId?: string;
   /** The user turn remembered with the answer in the user's context. */
   userTurn?: string;
+  /** Role and context.tools of this request: which MCP tools it may use. */
+  access?: ToolAccessRequest;
+  /** Set when the request answers a pending confirmation instead of asking something new. */
+  resume?: { pending: PendingResume; approve: boolean };
 }
 
 export interface AskServiceDeps {
   providers: ProviderRegistry;
   store: ContextStore;
   memoryMaxMessages: number;
+  /** The MCP tool loop; absent (or without servers) means no tools. */
+  tools?: ToolLoop;
 }
 
 /**
  * The conversation domain behind POST /ask: picks the provider, assembles the prompt from stored
- * and request context, runs the model and remembers the exchange. The MCP tool loop belongs here,
- * between `prepare` and the answer, without the HTTP layer changing.
+ * and request context, runs the model (through the MCP tool loop when tools are configured) and
+ * remembers the exchange.
  */
 export class AskService {
   constructor(private readonly deps: AskServiceDeps) {}
 
   async prepare(request: AskRequest, signal: AbortSignal): Promise<PreparedAsk> {
+    if (request.confirm !== undefined) return this.#prepareResume(request, request.confirm, signal);
     const { providers } = this.deps;
     const target = providers.resolveModel(request.provider, request.model);
     const adapter = providers.get(target.provider);
@@ -87,7 +111,7 @@ export class AskService {
     const chat: ChatRequest = { model, messages: buildPrompt(envelope, messages), signal };
     if (request.temperature !== undefined) chat.temperature = request.temperature;
     if (request.max_tokens !== undefined) chat.maxTokens = request.max_tokens;
-    const prepared: PreparedAsk = { adapter, chat };
+    const prepared: PreparedAsk = { adapter, chat, access: accessFrom(envelope) };
     if (request.user_id !== undefined) {
       prepared.userId = request.user_id;
       prepared.userTurn = lastUserTurn(messages);
@@ -96,19 +120,29 @@ export class AskService {
   }
 
   async answer(prepared: PreparedAsk, clock: RequestClock): Promise<AskAnswer> {
-    const result = await clock.timeUpstream(prepared.adapter.chat(prepared.chat));
-    await this.#remember(prepared, result);
-    return toAnswer(prepared.adapter.name, result, clock.elapsedMs());
+    if (!this.#usesTools(prepared)) {
+      const result = await clock.timeUpstream(prepared.adapter.chat(prepared.chat));
+      await this.#remember(prepared, result.content);
+      return toAnswer(prepared.adapter.name, result, clock.elapsedMs());
+    }
+    for await (const event of this.#loop(prepared, clock, false)) {
+      if (event.type === 'done') return event.answer;
+    }
+    throw new ProviderError(prepared.adapter.name, 'upstream', 'The tool loop ended without an answer');
   }
 
   async *stream(prepared: PreparedAsk, clock: RequestClock): AsyncGenerator<AskEvent, void, undefined> {
+    if (this.#usesTools(prepared)) {
+      yield* this.#loop(prepared, clock, true);
+      return;
+    }
     for await (const event of clock.timeStream(prepared.adapter.stream(prepared.chat))) {
       if (event.type === 'text') {
         if (event.text) yield { type: 'delta', text: event.text };
       } else if (event.type === 'tool_call') {
         yield { type: 'tool_call', call: event.call };
       } else {
-        await this.#remember(prepared, event.result);
+        await this.#remember(prepared, event.result.content);
         yield { type: 'done', answer: toAnswer(prepared.adapter.name, event.result, clock.elapsedMs()) };
         return;
       }
@@ -120,6 +154,101 @@ export class AskService {
     );
   }
 
+  #usesTools(prepared: PreparedAsk): boolean {
+    return prepared.resume !== undefined || this.deps.tools?.hasServers === true;
+  }
+
+  /** Runs (or resumes) the tool loop and maps its events to /ask events. */
+  async *#loop(
+    prepared: PreparedAsk,
+    clock: RequestClock,
+    stream: boolean,
+  ): AsyncGenerator<AskEvent, void, undefined> {
+    const tools = this.deps.tools as ToolLoop;
+    const events: AsyncIterable<ToolLoopEvent> = prepared.resume
+      ? tools.resume(prepared.resume.pending, {
+          adapter: prepared.adapter,
+          approve: prepared.resume.approve,
+          stream,
+          userId: prepared.userId as string,
+          timer: clock,
+          ...(prepared.chat.signal ? { signal: prepared.chat.signal } : {}),
+        })
+      : tools.run({
+          adapter: prepared.adapter,
+          chat: prepared.chat,
+          stream,
+          access: prepared.access ?? {},
+          timer: clock,
+          ...(prepared.userId !== undefined ? { userId: prepared.userId } : {}),
+          ...(prepared.userTurn !== undefined ? { userTurn: prepared.userTurn } : {}),
+        });
+    try {
+      for await (const event of events) {
+        switch (event.type) {
+          case 'delta':
+            if (event.text) yield event;
+            break;
+          case 'tool_call':
+          case 'tool_result':
+          case 'confirmation':
+            yield event;
+            break;
+          case 'done': {
+            const { outcome } = event;
+            if (outcome.finishReason !== 'confirmation_required') {
+              await this.#remember(
+                { ...prepared, userTurn: outcome.userTurn ?? prepared.userTurn },
+                outcome.content,
+              );
+            }
+            yield { type: 'done', answer: loopAnswer(prepared.adapter.name, outcome, clock.elapsedMs()) };
+            return;
+          }
+        }
+      }
+    } catch (error) {
+      // A cancelled tool call means the client went away: report it like an aborted upstream.
+      if (error instanceof McpCallError && error.kind === 'aborted') {
+        throw new ProviderError(prepared.adapter.name, 'aborted', error.message, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async #prepareResume(
+    request: AskRequest,
+    confirm: { id: string; approve: boolean },
+    signal: AbortSignal,
+  ): Promise<PreparedAsk> {
+    const userId = request.user_id as string; // the schema requires it with confirm
+    const lookup = this.deps.tools
+      ? await this.deps.tools.takePending(confirm.id, userId)
+      : ({ status: 'not_found' } as const);
+    if (lookup.status === 'not_found') {
+      throw new RouterError(
+        404,
+        'confirmation_not_found',
+        `No pending confirmation ${confirm.id.slice(0, 200)} for this user_id: it is unknown, was already answered, or belongs to another user`,
+      );
+    }
+    if (lookup.status === 'expired') {
+      throw new RouterError(
+        409,
+        'confirmation_expired',
+        `Confirmation ${confirm.id.slice(0, 200)} expired at ${lookup.expiredAt}; nothing was done. Ask again to start over.`,
+      );
+    }
+    const { resume } = lookup;
+    const adapter = this.deps.providers.get(resume.provider);
+    return {
+      adapter,
+      chat: { model: resume.model, messages: [], signal },
+      userId,
+      resume: { pending: resume, approve: confirm.approve },
+    };
+  }
+
   async #envelopeFor(request: AskRequest): Promise<ContextEnvelope | undefined> {
     if (request.user_id === undefined) return request.context;
     const stored = await this.deps.store.get(request.user_id);
@@ -128,14 +257,21 @@ export class AskService {
     return merged;
   }
 
-  async #remember(prepared: PreparedAsk, result: ChatResult): Promise<void> {
+  async #remember(prepared: PreparedAsk, content: string): Promise<void> {
     if (prepared.userId === undefined) return;
     const turns: PriorTurn[] = [];
     if (prepared.userTurn !== undefined) turns.push({ role: 'user', content: prepared.userTurn });
     // Stored turns must stay valid envelope content, so a GET can be PUT back unchanged.
-    turns.push({ role: 'assistant', content: result.content.slice(0, MAX_MESSAGE_CHARS) });
+    turns.push({ role: 'assistant', content: content.slice(0, MAX_MESSAGE_CHARS) });
     await this.deps.store.appendMessages(prepared.userId, turns, this.deps.memoryMaxMessages);
   }
+}
+
+function accessFrom(envelope: ContextEnvelope | undefined): ToolAccessRequest {
+  const access: ToolAccessRequest = {};
+  if (envelope?.identity?.role !== undefined) access.role = envelope.identity.role;
+  if (envelope?.tools !== undefined) access.tools = envelope.tools;
+  return access;
 }
 
 function lastUserTurn(messages: ChatMessage[]): string | undefined {
@@ -144,6 +280,25 @@ function lastUserTurn(messages: ChatMessage[]): string | undefined {
     if (message?.role === 'user') return message.content;
   }
   return undefined;
+}
+
+/** The answer after a tool loop: the last model turn, with the loop's content, usage and calls. */
+function loopAnswer(provider: string, outcome: ToolLoopOutcome, latencyMs: number): AskAnswer {
+  // toAnswer on the model's own result keeps the answering provider after a fallback.
+  const answer = toAnswer(provider, outcome.result, latencyMs);
+  const usage = outcome.usage;
+  answer.content = outcome.content;
+  answer.message = { role: 'assistant', content: outcome.content };
+  answer.finish_reason = outcome.finishReason;
+  answer.tool_calls = outcome.toolCalls;
+  answer.usage = {
+    input_tokens: usage?.inputTokens ?? null,
+    output_tokens: usage?.outputTokens ?? null,
+    total_tokens: usage?.totalTokens ?? null,
+  };
+  if (usage?.cachedInputTokens !== undefined) answer.usage.cached_input_tokens = usage.cachedInputTokens;
+  if (outcome.confirmation) answer.confirmation = outcome.confirmation;
+  return answer;
 }
 
 export function toAnswer(provider: string, result: ChatResult, latencyMs: number): AskAnswer {

@@ -28,6 +28,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
       providers: deps.providers,
       store: deps.store,
       memoryMaxMessages: deps.config.ROUTER_MEMORY_MAX_MESSAGES,
+      ...(deps.tools ? { tools: deps.tools } : {}),
     }),
   };
   const { logger, metrics } = deps;

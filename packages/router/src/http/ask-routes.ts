@@ -66,6 +66,10 @@ async function streamAnswer(c: Context<RouterEnv>, services: RouterServices, pre
         return sseFrame('delta', { text: event.text });
       case 'tool_call':
         return sseFrame('tool_call', event.call);
+      case 'tool_result':
+        return sseFrame('tool_result', event.call);
+      case 'confirmation':
+        return sseFrame('confirmation', event.confirmation);
       case 'done':
         return sseFrame('done', { ...event.answer, router_overhead_ms: roundMs(clock.overheadMs()) });
     }

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import type { RouterMetrics } from '../metrics.js';
 import type { ProviderRegistry } from '../provider-registry.js';
 import type { RequestClock } from '../request-clock.js';
+import type { ToolLoop } from '../tool-loop/tool-loop.js';
 
 export interface RouterDeps {
   config: RouterConfig;
@@ -15,6 +16,8 @@ export interface RouterDeps {
   metrics: RouterMetrics;
   /** Auth, rate limits and CORS; built from config (memory rate limits) when absent. */
   admission?: Admission;
+  /** The MCP tool loop (see createRouterTools); absent means /ask runs without tools. */
+  tools?: ToolLoop;
   /** Folder of the built operator console served at /console (default: the router's dist/console). */
   consoleDir?: string;
 }

@@ -202,11 +202,13 @@ export function parseMcpConfig(
 }
 
 /**
- * Reads the file named by MCP_CONFIG, or ./mcp.json when that exists. No file means no tools.
- * A file named explicitly must exist.
+ * Reads the file named by MCP_CONFIG, or ./mcp.json when that exists. No file means no tools, and
+ * so does MCP_CONFIG=none. A file named explicitly must exist.
  */
 export function loadMcpConfig(env: Record<string, string | undefined>, cwd = process.cwd()): McpConfig {
   const explicit = env.MCP_CONFIG !== undefined && env.MCP_CONFIG !== '' ? env.MCP_CONFIG : undefined;
+  // "none" switches tools off even where ./mcp.json exists (tests, a router meant to be tool-less).
+  if (explicit === 'none') return { servers: [], roles: {} };
   const path = resolve(cwd, explicit ?? 'mcp.json');
   if (!existsSync(path)) {
     if (explicit) throw new McpConfigError(`MCP_CONFIG names ${explicit}, which does not exist`);

@@ -113,6 +113,7 @@ describe('mcp.json', () => {
     expect(config.source).toBe(join(dir, 'mcp.json'));
     writeFileSync(join(dir, 'other.json'), '{ nope');
     expect(() => loadMcpConfig({ MCP_CONFIG: 'other.json' }, dir)).toThrow(/other\.json is not valid JSON/);
+    expect(loadMcpConfig({ MCP_CONFIG: 'none' }, dir)).toEqual({ servers: [], roles: {} });
     expect(() => loadMcpConfig({ MCP_CONFIG: 'missing.json' }, dir)).toThrow(
       /MCP_CONFIG names missing\.json, which does not exist/,
     );

@@ -30,7 +30,8 @@ export async function startAllFakes(): Promise<{
     PROVIDER_NAMES.map(async (name) => [name, await starters[name]()] as const),
   );
   const fakes = Object.fromEntries(entries) as Record<ProviderName, FakeServer>;
-  const env: Record<string, string> = { ROUTER_STORE: 'memory' };
+  // MCP_CONFIG=none: these routers have no tools even though the repo root holds an mcp.json.
+  const env: Record<string, string> = { ROUTER_STORE: 'memory', MCP_CONFIG: 'none' };
   for (const name of PROVIDER_NAMES) Object.assign(env, providerEnvFor(name, fakes[name]));
   return {
     fakes,
