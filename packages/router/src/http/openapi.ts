@@ -546,6 +546,10 @@ function buildPaths(): JsonObject {
           },
           400: badRequest,
           401: responseRef('Unauthorized'),
+          404: errorResponse(
+            'confirmation_not_found: confirm.id is unknown, was already answered, or belongs to another user_id.',
+          ),
+          409: errorResponse('confirmation_expired: the pending confirmation expired; nothing was done.'),
           413: responseRef('PayloadTooLarge'),
           422: responseRef('ValidationError'),
           429: responseRef('RateLimited'),
