@@ -367,7 +367,7 @@ export function renderMarkdown(results, options = {}) {
     '- Fake upstream (`bench/fake-upstream.mjs`): node:http, a fixed `chat.completion` body; with `"stream": true` a fixed SSE answer (role chunk, 4 text chunks, finish chunk, usage chunk with `choices: []`, `[DONE]`), one event every `--chunk-interval-ms` (default 2 ms). `--upstream-delay-ms` adds a fixed wait before the first byte (default 0, to expose gateway cost).',
   );
   out.push(
-    '- Router under test: `LLM_PROVIDER=openai`, `OPENAI_BASE_URL` = the fake upstream, `ROUTER_STORE=memory`, `LOG_LEVEL=warn` (no per-request log lines; Portkey writes none either).',
+    '- Router under test: `LLM_PROVIDER=openai`, `OPENAI_BASE_URL` = the fake upstream, `ROUTER_STORE=memory`, `MCP_CONFIG=none` (no MCP tools, so `/ask` is measured without the tool loop), `LOG_LEVEL=warn` (no per-request log lines; Portkey writes none either).',
   );
   out.push(
     "- Portkey: `@portkey-ai/gateway` 1.15.2, called with `x-portkey-provider: openai` and `x-portkey-custom-host`. As installed (its nested `@hono/node-server` 1.19) its streaming path throws `TypeError: immutable` (Portkey issues #1389/#1550); the harness preloads `bench/portkey-headers-shim.mjs`, which skips Portkey's own response-header additions when the headers are immutable (what the proposed fix in Portkey PR #1390 does). Non-streamed responses take the same path with or without the shim.",

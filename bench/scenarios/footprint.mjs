@@ -30,6 +30,8 @@ export function serviceLaunches(root) {
           ROUTER_HOST: '127.0.0.1',
           ROUTER_PORT: String(port),
           ROUTER_STORE: 'memory',
+          // No MCP tools: measure the gateway path itself, and never pick up a ./mcp.json from the work tree.
+          MCP_CONFIG: 'none',
           LLM_PROVIDER: 'openai',
           OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
           OPENAI_API_KEY: 'bench-key',

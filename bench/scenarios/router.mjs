@@ -84,6 +84,8 @@ export async function benchRouter(options) {
         ROUTER_HOST: '127.0.0.1',
         ROUTER_PORT: String(routerPort),
         ROUTER_STORE: 'memory',
+        // No MCP tools: measure the gateway path itself, and never pick up a ./mcp.json from the work tree.
+        MCP_CONFIG: 'none',
         LLM_PROVIDER: 'openai',
         OPENAI_BASE_URL: upstreamUrl,
         OPENAI_API_KEY: 'bench-key',
