@@ -189,6 +189,14 @@ describe('/ask confirmations', () => {
     const again = await ask({ user_id: 'ops-1', confirm: { id, approve: true } });
     expect(again.status).toBe(404);
     expect(again.body.error.type).toBe('confirmation_not_found');
+    // Memory keeps the question with the final answer, not the intermediate confirmation.
+    const stored = (await (await fetch(`${router.url}/context/ops-1`)).json()) as {
+      memory: { messages: { role: string; content: string }[] };
+    };
+    expect(stored.memory.messages.slice(-2)).toEqual([
+      { role: 'user', content: 'delete it' },
+      { role: 'assistant', content: 'Deleted.' },
+    ]);
   });
 
   it('on reject the model hears the human declined, and nothing is deleted (streamed)', async () => {
@@ -230,6 +238,52 @@ describe('/ask confirmations', () => {
     expect(late.status).toBe(409);
     expect(late.body.error.type).toBe('confirmation_expired');
     expect(await provisionedState(stack, '436605300003')).toBeDefined();
+  });
+});
+
+describe('/ask confirmations without tools', () => {
+  it('answers confirm with 404 when the router has no MCP servers, and streams a resumed answer', async () => {
+    const plain = await startRouter({
+      env: { ...upstreams.env, MCP_CONFIG: 'none' },
+      port: 0,
+      logger: false,
+    });
+    try {
+      const response = await ask({ user_id: 'u', confirm: { id: 'cfm_x', approve: true } }, plain.url);
+      expect(response.status).toBe(404);
+      expect(response.body.error.type).toBe('confirmation_not_found');
+      const both = await ask(
+        { user_id: 'u', message: 'hi', confirm: { id: 'cfm_x', approve: true } },
+        plain.url,
+      );
+      expect(both.status).toBe(422);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('a resumed conversation can stream', async () => {
+    const digits = '436605300009';
+    upstreams.fakes.lmstudio.setScript(provisioningScript(`+${digits}`));
+    await ask({ provider: 'lmstudio', message: 'provision', user_id: 'ops-9', context: AGENT });
+    const state = await provisionedState(stack, digits);
+    upstreams.fakes.lmstudio.setScript([
+      { toolCalls: [{ name: 'delete_subscriber', arguments: { subscriberId: state?.subscriberId } }] },
+      { text: 'Gone.' },
+    ]);
+    const first = await ask({ provider: 'lmstudio', message: 'delete', user_id: 'ops-9', context: AGENT });
+    const response = await fetch(
+      `${router.url}/ask`,
+      json({ user_id: 'ops-9', confirm: { id: first.body.confirmation.id, approve: true }, stream: true }),
+    );
+    const events = parseSse(await response.text());
+    const kinds = events.map((event) => event.event);
+    expect(kinds.slice(0, 2)).toEqual(['tool_call', 'tool_result']);
+    expect(kinds.slice(2, -1).every((kind) => kind === 'delta')).toBe(true);
+    expect(kinds.at(-1)).toBe('done');
+    const done = events.at(-1)?.data as AnswerBody | undefined;
+    expect(done?.content).toBe('Gone.');
+    expect(await provisionedState(stack, digits)).toBeUndefined();
   });
 });
 
