@@ -29,7 +29,7 @@ const running = [];
 let client;
 
 /** Calls a tool, prints the call and a short view of the result, returns structuredContent. */
-async function step(title, tool, args, show) {
+async function step(title, tool, args, show, { expectError = false } = {}) {
   out();
   out(bold(title));
   // Long opaque tokens are shortened on screen only; the call sends them whole.
@@ -41,7 +41,7 @@ async function step(title, tool, args, show) {
   const data = result.structuredContent ?? {};
   if (result.isError) {
     const text = result.content?.find((block) => block.type === 'text')?.text ?? 'error';
-    out(`  ${red('✗')} ${text}`);
+    out(expectError ? `  ${green('←')} ${dim(text)}` : `  ${red('✗')} ${text}`);
     return { error: text };
   }
   for (const line of show(data)) out(`  ${green('←')} ${line}`);
@@ -165,7 +165,16 @@ async function main() {
     (data) => [`deleted: ${data.deleted ?? true} (${data.subscriberId ?? subscriberId})`],
   );
 
-  await step('10. Look it up again', 'lookup_subscriber', { msisdn: MSISDN }, () => ['still there?!']);
+  const gone = await step(
+    '10. Look it up again: it must be gone',
+    'lookup_subscriber',
+    { msisdn: MSISDN },
+    () => [],
+    {
+      expectError: true,
+    },
+  );
+  if (!gone.error) throw new Error('the subscriber is still there after the confirmed delete');
   out();
   out(
     green(
