@@ -116,7 +116,7 @@ async function main() {
   const subscribed = await step(
     `4. Subscribe to offer ${OFFER_ID} "Monthly data bundle 25GB", with its balances`,
     'create_subscription',
-    { subscriberId, offerId: OFFER_ID, create_balances: true },
+    { subscriberId, offerId: OFFER_ID, createBalances: true },
     (data) => [
       `subscription ${data.subscription?.subscriptionId} "${data.subscription?.offerName}" (${data.subscription?.state})`,
       `${(data.balances ?? []).length} balance(s) created`,

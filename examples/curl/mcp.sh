@@ -43,7 +43,7 @@ SUBSCRIBER_ID=$(field "$FOUND" subscriberId)
 echo "subscriberId=$SUBSCRIBER_ID"
 
 say "create_subscription from offer 1003 with its balances, activated"
-rpc tools/call "{\"name\":\"create_subscription\",\"arguments\":{\"subscriberId\":\"$SUBSCRIBER_ID\",\"offerId\":\"1003\",\"create_balances\":true,\"activate\":true}}" | cut -c1-300
+rpc tools/call "{\"name\":\"create_subscription\",\"arguments\":{\"subscriberId\":\"$SUBSCRIBER_ID\",\"offerId\":\"1003\",\"createBalances\":true,\"activate\":true}}" | cut -c1-300
 
 say "delete_subscriber: the first call only returns a confirmation token"
 PENDING=$(rpc tools/call "{\"name\":\"delete_subscriber\",\"arguments\":{\"subscriberId\":\"$SUBSCRIBER_ID\"}}")

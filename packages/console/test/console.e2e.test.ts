@@ -84,7 +84,7 @@ function scenario() {
           toolCalls: [
             {
               name: 'create_subscription',
-              arguments: { subscriberId, offerId: '1000', create_balances: true, activate: true },
+              arguments: { subscriberId, offerId: '1000', createBalances: true, activate: true },
             },
           ],
         };

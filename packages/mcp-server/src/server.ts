@@ -92,7 +92,7 @@ function registerPrompts(server: McpServer, runtime: Runtime): void {
                 '1. lookup_subscriber by MSISDN. If it exists, stop and tell me its state and subscriptions.',
                 `2. get_offer ${offerId}; check its type (PREPAID/POSTPAID).`,
                 '3. create_subscriber with that subscriberType and the names, initialState active.',
-                `4. create_subscription with offerId ${offerId}, create_balances=true, activate=true.`,
+                `4. create_subscription with offerId ${offerId}, createBalances=true, activate=true.`,
                 '5. Summarise: subscriberId, subscriptionId, balances, and the transaction ids.',
               ].join('\n'),
             },

@@ -205,7 +205,7 @@ describe('upstream failures (scripted OCS)', () => {
       const r = await call(c, 'create_subscription', {
         subscriberId: 'sub1',
         offerId: '1000',
-        create_balances: true,
+        createBalances: true,
         transaction_id: 'TXN-SUB',
       });
       expect(r.isError).toBe(true);

@@ -158,7 +158,7 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
         const created = await ok(client, 'create_subscription', {
           subscriberId: sid,
           offerId: '1000',
-          create_balances: true,
+          createBalances: true,
           activate: true,
         });
         expect(created.subscription).toMatchObject({

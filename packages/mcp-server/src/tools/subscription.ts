@@ -35,17 +35,17 @@ export const createSubscription = defineTool({
   toolset: 'subscription',
   title: 'Create subscription from offer',
   description:
-    "Subscribe a subscriber to an offer from the catalogue (list_offers): builds the subscription from the offer (name, type, recurring cycle). Convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers POSTPAID offers. With create_balances=true also creates the offer's balances (voice, SMS, data allowances); with activate=true also activates it (otherwise it stays pending). Needs subscriberId (lookup_subscriber) and offerId (list_offers). Returns the subscription and any created balances.",
+    "Subscribe a subscriber to an offer from the catalogue (list_offers): builds the subscription from the offer (name, type, recurring cycle). Convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers POSTPAID offers. With createBalances=true also creates the offer's balances (voice, SMS, data allowances); with activate=true also activates it (otherwise it stays pending). Needs subscriberId (lookup_subscriber) and offerId (list_offers). Returns the subscription and any created balances.",
   input: z.object({
     subscriberId: SubscriberId,
     offerId: z.string().min(1).max(100).describe('Offer id from list_offers, e.g. "1000".'),
-    create_balances: z.boolean().default(false).describe("Also create the offer's balances (default false)."),
+    createBalances: z.boolean().default(false).describe("Also create the offer's balances (default false)."),
     activate: z.boolean().default(false).describe('Also activate the subscription (default false: pending).'),
   }),
   output: subscriptionOut.extend({
     balances: z
       .array(BalanceRecord)
-      .describe('Balances created from the offer (empty unless create_balances).'),
+      .describe('Balances created from the offer (empty unless createBalances).'),
   }),
   annotations: CREATES,
   writes: true,
@@ -63,7 +63,7 @@ export const createSubscription = defineTool({
     });
     const balances = [];
     try {
-      if (args.create_balances) {
+      if (args.createBalances) {
         for (const [i, body] of balancesFromOffer(offer).entries()) {
           balances.push(
             await runtime.api.createBalance(subscription.subscriptionId, body, {

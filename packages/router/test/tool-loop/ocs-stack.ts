@@ -79,7 +79,7 @@ export function provisioningScript(
           toolCalls: [
             {
               name: 'create_subscription',
-              arguments: { subscriberId, offerId: '1003', create_balances: true, activate: true },
+              arguments: { subscriberId, offerId: '1003', createBalances: true, activate: true },
             },
           ],
         };
