@@ -14,8 +14,17 @@ export interface CircuitBreakerOptions {
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
-/** Outcomes kept per breaker, whatever the traffic: bounds memory under a flood. */
-const MAX_OUTCOMES = 1000;
+/**
+ * The window is kept as this many fixed time buckets of running ok/fail counts, so recording an
+ * outcome and deciding are O(1) amortised and memory is fixed whatever the traffic. The bucket
+ * holding an outcome is dropped once it lies wholly outside the window, so an outcome counts for
+ * between (1 - 1/BUCKETS) and 1 window: never longer than the window.
+ */
+const BUCKETS = 10;
+
+function slotOf(bucket: number): number {
+  return ((bucket % BUCKETS) + BUCKETS) % BUCKETS;
+}
 
 export interface BreakerPermit {
   /** Records the call's outcome; a permit counts once. */
@@ -27,12 +36,21 @@ export interface BreakerPermit {
 
 export class CircuitBreaker {
   readonly #options: Required<CircuitBreakerOptions>;
-  #outcomes: { at: number; ok: boolean }[] = [];
+  readonly #bucketMs: number;
+  /** Ring slots: the absolute bucket number each holds, and its counts. */
+  readonly #slotBucket = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
+  readonly #slotOk = new Array<number>(BUCKETS).fill(0);
+  readonly #slotFail = new Array<number>(BUCKETS).fill(0);
+  #okTotal = 0;
+  #failTotal = 0;
+  /** Newest bucket number the ring has been advanced to. */
+  #head = Number.NEGATIVE_INFINITY;
   #openedAt: number | undefined;
   #probeInFlight = false;
 
   constructor(options: CircuitBreakerOptions) {
     this.#options = { now: Date.now, ...options };
+    this.#bucketMs = Math.max(1, options.windowMs / BUCKETS);
   }
 
   get state(): BreakerState {
@@ -77,25 +95,56 @@ export class CircuitBreaker {
   #record(ok: boolean): void {
     // An outcome that lands while the breaker is open (a call admitted before it opened) changes nothing.
     if (this.#openedAt !== undefined) return;
-    const now = this.#options.now();
-    const since = now - this.#options.windowMs;
-    this.#outcomes.push({ at: now, ok });
-    let drop = 0;
-    while (drop < this.#outcomes.length && (this.#outcomes[drop]?.at ?? now) < since) drop++;
-    if (this.#outcomes.length - drop > MAX_OUTCOMES) drop = this.#outcomes.length - MAX_OUTCOMES;
-    if (drop) this.#outcomes = this.#outcomes.slice(drop);
-    if (this.#outcomes.length < this.#options.minRequests) return;
-    const failures = this.#outcomes.reduce((count, outcome) => count + (outcome.ok ? 0 : 1), 0);
-    if (failures / this.#outcomes.length >= this.#options.failureRate) this.#open();
+    // A clock that steps back lands in the newest bucket rather than a recycled slot.
+    const bucket = Math.max(this.#head, Math.floor(this.#options.now() / this.#bucketMs));
+    this.#advance(bucket);
+    const slot = slotOf(bucket);
+    if (ok) {
+      this.#slotOk[slot] = (this.#slotOk[slot] ?? 0) + 1;
+      this.#okTotal++;
+    } else {
+      this.#slotFail[slot] = (this.#slotFail[slot] ?? 0) + 1;
+      this.#failTotal++;
+    }
+    const total = this.#okTotal + this.#failTotal;
+    if (total < this.#options.minRequests) return;
+    if (this.#failTotal / total >= this.#options.failureRate) this.#open();
+  }
+
+  /** Empties the slots of buckets that fell out of the window on the way to `bucket`. */
+  #advance(bucket: number): void {
+    if (bucket <= this.#head) return;
+    // Each slot is emptied at most once per step, and at most BUCKETS slots per call.
+    const from = Math.max(this.#head + 1, bucket - BUCKETS + 1);
+    for (let next = from; next <= bucket; next++) {
+      const slot = slotOf(next);
+      if (this.#slotBucket[slot] !== next) {
+        this.#okTotal -= this.#slotOk[slot] ?? 0;
+        this.#failTotal -= this.#slotFail[slot] ?? 0;
+        this.#slotOk[slot] = 0;
+        this.#slotFail[slot] = 0;
+        this.#slotBucket[slot] = next;
+      }
+    }
+    this.#head = bucket;
+  }
+
+  #reset(): void {
+    this.#slotBucket.fill(Number.NEGATIVE_INFINITY);
+    this.#slotOk.fill(0);
+    this.#slotFail.fill(0);
+    this.#okTotal = 0;
+    this.#failTotal = 0;
+    this.#head = Number.NEGATIVE_INFINITY;
   }
 
   #open(): void {
     this.#openedAt = this.#options.now();
-    this.#outcomes = [];
+    this.#reset();
   }
 
   #close(): void {
     this.#openedAt = undefined;
-    this.#outcomes = [];
+    this.#reset();
   }
 }

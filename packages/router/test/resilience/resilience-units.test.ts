@@ -137,6 +137,28 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  it('counts outcomes for the whole window and drops them once the window has passed', () => {
+    let now = 0;
+    const options = { failureRate: 0.5, minRequests: 2, windowMs: 1000, cooldownMs: 100, now: () => now };
+    const inside = new CircuitBreaker(options);
+    inside.tryAcquire()?.failure();
+    now = 850;
+    inside.tryAcquire()?.failure();
+    expect(inside.state).toBe('open');
+
+    now = 0;
+    const outside = new CircuitBreaker(options);
+    outside.tryAcquire()?.failure();
+    now = 1001;
+    outside.tryAcquire()?.failure();
+    expect(outside.state).toBe('closed');
+    // Many quiet windows later the counts are still empty, not negative.
+    now = 1_000_000;
+    outside.tryAcquire()?.success();
+    outside.tryAcquire()?.failure();
+    expect(outside.state).toBe('open');
+  });
+
   it('a permit counts once', () => {
     const breaker = new CircuitBreaker({ failureRate: 1, minRequests: 2, windowMs: 1000, cooldownMs: 100 });
     const permit = breaker.tryAcquire();
