@@ -33,8 +33,8 @@ check() { # name, command...
 # which a domain server does not have). Untestable checks are listed, not hidden.
 conformance() { # version, scenario
   out="$WORK/res-$1-$2"
-  npx -y -p node@22 -p "@modelcontextprotocol/conformance@$1" -- \
-    conformance server --url "$URL" --scenario "$2" -o "$out" >"$out.log" 2>&1
+  PATH="$WORK/conformance-$1/node_modules/.bin:$PATH" \
+    command conformance server --url "$URL" --scenario "$2" -o "$out" >"$out.log" 2>&1
   node -e '
     const fs = require("fs"), path = require("path");
     const files = [];
@@ -86,6 +86,24 @@ echo "MCP endpoint: $URL"
 export HOME="$WORK/home"
 mkdir -p "$HOME"
 
+# The tools need Node 22 (node@22 from the registry); install each tool set once, all three at the
+# same time, instead of one npx resolution per scenario.
+step "install conformance suites and Inspector (Node 22)"
+tools() { # dir, packages...
+  dir=$1
+  shift
+  mkdir -p "$dir" && npm install --prefix "$dir" --no-audit --no-fund --no-save node@22 "$@" >"$dir.log" 2>&1 \
+    || { echo "FAIL install $*"; tail -n 20 "$dir.log"; return 1; }
+}
+tools "$WORK/conformance-0.1.16" @modelcontextprotocol/conformance@0.1.16 &
+I1=$!
+tools "$WORK/conformance-0.2.0-alpha.12" @modelcontextprotocol/conformance@0.2.0-alpha.12 &
+I2=$!
+tools "$WORK/inspector" @modelcontextprotocol/inspector@2.12.0 &
+I3=$!
+wait $I1 && wait $I2 && wait $I3 || exit 1
+inspector() { PATH="$WORK/inspector/node_modules/.bin:$PATH" mcp-inspector --cli "$URL" "$@"; }
+
 step "conformance 0.1.16 (2025-11-25 generic scenarios)"
 for s in server-initialize ping tools-list dns-rebinding-protection; do
   check "conformance@0.1.16 $s" conformance 0.1.16 "$s"
@@ -97,11 +115,10 @@ for s in server-stateless http-header-validation tools-list dns-rebinding-protec
 done
 
 step "Inspector CLI"
-check "inspector tools/list" sh -c "npx -y -p node@22 -p @modelcontextprotocol/inspector@2.12.0 -- \
-  mcp-inspector --cli '$URL' --method tools/list --format json | grep -q lookup_subscriber"
-check "inspector tools/call get_offer" npx -y -p node@22 -p @modelcontextprotocol/inspector@2.12.0 -- \
-  mcp-inspector --cli "$URL" --method tools/call --tool-name get_offer --tool-args-json '{"offerId":"1000"}'
-check "inspector tools/call lookup_subscriber (isError expected: exit 5)" sh -c "npx -y -p node@22 -p @modelcontextprotocol/inspector@2.12.0 -- \
+check "inspector tools/list" sh -c "PATH='$WORK/inspector/node_modules/.bin':\$PATH mcp-inspector --cli '$URL' \
+  --method tools/list --format json | grep -q lookup_subscriber"
+check "inspector tools/call get_offer" inspector --method tools/call --tool-name get_offer --tool-args-json '{"offerId":"1000"}'
+check "inspector tools/call lookup_subscriber (isError expected: exit 5)" sh -c "PATH='$WORK/inspector/node_modules/.bin':\$PATH \
   mcp-inspector --cli '$URL' --method tools/call --tool-name lookup_subscriber --tool-args-json '{\"msisdn\":\"43600000000001\"}'; test \$? -eq 5"
 
 echo
