@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { admissionEnvShape } from './admission/admission-config.js';
-import { redisEnvShape } from './context-store/redis.js';
+import { redisEnvShape } from './context-store/redis-env.js';
 import { PROVIDER_NAMES } from './providers/types.js';
 import { resilienceEnvShape } from './resilience/resilience-config.js';
 

@@ -1,32 +1,12 @@
 import { Redis } from 'ioredis';
-import { z } from 'zod';
 import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
 import { mergeEnvelopes } from '../context/merge.js';
 import { RouterError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ContextStore } from './context-store.js';
 
-const optionalEnv = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema);
-
-/** Redis settings; spread into the router's env schema. */
-export const redisEnvShape = {
-  REDIS_URL: optionalEnv(
-    z
-      .url('REDIS_URL must be a URL such as redis://127.0.0.1:6379')
-      .optional()
-      .describe('Redis for ROUTER_STORE=redis and for rate limits shared across router instances.'),
-  ),
-  REDIS_COMMAND_TIMEOUT_MS: optionalEnv(
-    z.coerce
-      .number()
-      .int()
-      .min(50)
-      .max(60_000)
-      .default(2000)
-      .describe('A Redis command that takes longer fails (the request gets 503) instead of hanging.'),
-  ),
-};
+/** Kept in its own module so reading the config does not load ioredis. */
+export { redisEnvShape } from './redis-env.js';
 
 /**
  * An ioredis client tuned to fail fast during an outage: it reconnects in the background forever,

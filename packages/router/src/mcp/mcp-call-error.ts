@@ -1,4 +1,4 @@
-import { SdkError, SdkErrorCode, SdkHttpError } from '@modelcontextprotocol/client';
+import { loadedMcpSdk } from './mcp-sdk.js';
 
 export type McpCallErrorKind =
   | 'unavailable' // could not connect; the call was not sent
@@ -22,12 +22,15 @@ export class McpCallError extends Error {
   }
 }
 
-const CONNECTION_CODES = new Set<string>([SdkErrorCode.ConnectionClosed, SdkErrorCode.SendFailed]);
+function connectionCodes(sdk: NonNullable<ReturnType<typeof loadedMcpSdk>>): Set<string> {
+  return new Set<string>([sdk.SdkErrorCode.ConnectionClosed, sdk.SdkErrorCode.SendFailed]);
+}
 
 /** Errors that mean the transport is gone (process died, socket reset, server closed). */
 export function isConnectionFailure(error: unknown): boolean {
   if (isSessionGone(error)) return true;
-  if (error instanceof SdkError) return CONNECTION_CODES.has(error.code);
+  const sdk = loadedMcpSdk();
+  if (sdk && error instanceof sdk.SdkError) return connectionCodes(sdk).has(error.code);
   if (!(error instanceof Error)) return false;
   if (error.message === 'Not connected') return true;
   // undici's fetch: TypeError('fetch failed') with the socket error as cause.
@@ -43,11 +46,13 @@ export function isNotDelivered(error: unknown): boolean {
 
 /** 404 on a 2025-era session: the server restarted and forgot it; the request was not run. */
 function isSessionGone(error: unknown): boolean {
-  return error instanceof SdkHttpError && error.status === 404;
+  const sdk = loadedMcpSdk();
+  return sdk !== undefined && error instanceof sdk.SdkHttpError && error.status === 404;
 }
 
 export function isTimeout(error: unknown): boolean {
-  return error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout;
+  const sdk = loadedMcpSdk();
+  return sdk !== undefined && error instanceof sdk.SdkError && error.code === sdk.SdkErrorCode.RequestTimeout;
 }
 
 export function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {

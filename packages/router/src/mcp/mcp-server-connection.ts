@@ -1,15 +1,12 @@
-import {
-  type CallToolRequestOptions,
-  type CallToolResult,
-  CLIENT_CAPABILITIES_META_KEY,
+import type {
+  CallToolRequestOptions,
+  CallToolResult,
   Client,
-  type PriorDiscovery,
-  ProtocolError,
-  StreamableHTTPClientTransport,
-  type Tool,
-  type Transport,
+  PriorDiscovery,
+  Tool,
+  Transport,
 } from '@modelcontextprotocol/client';
-import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import {
   isAbort,
   isConnectionFailure,
@@ -19,6 +16,7 @@ import {
   shortMessage,
 } from './mcp-call-error.js';
 import type { McpServerConfig } from './mcp-config.js';
+import { loadedMcpSdk, loadMcpSdk } from './mcp-sdk.js';
 
 export interface McpConnectionOptions {
   /** Per call (and per connect) timeout. */
@@ -183,6 +181,8 @@ export class McpServerConnection {
     // inputResponses / requestState are 2026-07-28 retry params the SDK passes through untyped.
     const params: Record<string, unknown> = { name, arguments: args };
     if (client.getProtocolEra() === 'modern') {
+      // A client exists, so the SDK is loaded.
+      const { CLIENT_CAPABILITIES_META_KEY } = await loadMcpSdk();
       params._meta = { [CLIENT_CAPABILITIES_META_KEY]: { elicitation: { form: {} } } };
       if (options.inputResponses) params.inputResponses = options.inputResponses;
       if (options.requestState !== undefined) params.requestState = options.requestState;
@@ -239,7 +239,8 @@ export class McpServerConnection {
         { cause: error },
       );
     }
-    if (error instanceof ProtocolError) {
+    const sdk = loadedMcpSdk();
+    if (sdk && error instanceof sdk.ProtocolError) {
       return new McpCallError(
         'protocol',
         `MCP server "${this.name}" refused ${what}: ${shortMessage(error)}`,
@@ -282,6 +283,7 @@ export class McpServerConnection {
   async #connect(): Promise<Client> {
     const { config } = this;
     const mode = config.protocolVersion;
+    const { Client } = await loadMcpSdk();
     const client = new Client(this.#options.clientInfo ?? { name: 'ocs-ai-router', version: '0.1.0' }, {
       versionNegotiation: { mode: mode === 'auto' || mode === 'legacy' ? mode : { pin: mode } },
       inputRequired: { autoFulfill: false },
@@ -304,7 +306,7 @@ export class McpServerConnection {
     client.onerror = (error) =>
       this.#options.logger?.debug?.({ server: this.name, err: shortMessage(error) }, 'MCP transport error');
     try {
-      await client.connect(this.#transport(), {
+      await client.connect(await this.#transport(), {
         timeout: this.#options.timeoutMs,
         ...(this.#prior ? { prior: this.#prior } : {}),
       });
@@ -325,15 +327,17 @@ export class McpServerConnection {
     return client;
   }
 
-  #transport(): Transport {
+  async #transport(): Promise<Transport> {
     const { config } = this;
     if (config.transport === 'http') {
+      const { StreamableHTTPClientTransport } = await loadMcpSdk();
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: config.headers },
       });
     }
     // The SDK adds only HOME, LOGNAME, PATH, SHELL, TERM and USER; everything else the server
     // needs must be in the config's env (expanded from ours), so our secrets are not inherited.
+    const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
     this.#stdio = new StdioClientTransport({
       command: config.command,
       args: config.args,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { McpCallError, shortMessage } from './mcp-call-error.js';
 import type { McpConfig } from './mcp-config.js';
+import { loadMcpSdk } from './mcp-sdk.js';
 import {
   type McpCallOptions,
   type McpCallOutcome,
@@ -55,6 +56,9 @@ export class McpServerSet {
     for (const server of config.servers)
       this.#connections.set(server.name, new McpServerConnection(server, options));
     this.#namespaced = config.servers.length > 1;
+    // Servers are configured: start loading the SDK now, off the first request's path. A failure
+    // surfaces (as "unavailable") when a connection is first needed.
+    if (config.servers.length > 0) loadMcpSdk().catch(() => {});
   }
 
   get serverNames(): string[] {

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRedis, startRedis } from '../../../../test/support/redis.js';
 import { RedisRateLimiter } from '../../src/admission/index.js';
 import type { ContextEnvelope } from '../../src/context/envelope.js';
-import { connectRedis, RedisContextStore } from '../../src/context-store/index.js';
 import { MemoryContextStore } from '../../src/context-store/memory.js';
+import { connectRedis, RedisContextStore } from '../../src/context-store/redis.js';
 
 let redis: RunningRedis;
 let client: Redis;
