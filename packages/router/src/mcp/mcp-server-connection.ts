@@ -42,6 +42,9 @@ export interface McpCallOptions {
   requestState?: string;
 }
 
+const MIN_CONNECT_BACKOFF_MS = 1_000;
+const MAX_CONNECT_BACKOFF_MS = 30_000;
+
 /**
  * One configured MCP server: a long-lived SDK client, connected lazily on first use and again
  * after the server went away. Stdio servers are spawned once and kept; HTTP servers are reached
@@ -69,6 +72,10 @@ export class McpServerConnection {
   #listing: Promise<Tool[]> | undefined;
   #toolsGeneration = 0;
   #closed = false;
+  /** Negative cache: after a failed connect, no new attempt before this time (ms). */
+  #retryAt = 0;
+  #backoffMs = 0;
+  #lastConnectError = '';
 
   constructor(config: McpServerConfig, options: McpConnectionOptions) {
     this.name = config.name;
@@ -266,9 +273,38 @@ export class McpServerConnection {
   async #connected(what: string): Promise<Client> {
     if (this.#closed) throw new McpCallError('unavailable', `MCP server "${this.name}" is closed`);
     if (this.#client) return this.#client;
-    this.#connecting ??= this.#connect().finally(() => {
-      this.#connecting = undefined;
-    });
+    // A server that refused us recently is not tried again on every request: the caller goes on
+    // without its tools until the backoff (1 s doubling to 30 s) has passed.
+    if (!this.#connecting && this.#now() < this.#retryAt) {
+      throw new McpCallError(
+        'unavailable',
+        `MCP server "${this.name}" is unavailable (could not connect for ${what}): ${this.#lastConnectError}`,
+      );
+    }
+    this.#connecting ??= this.#connect()
+      .then(
+        (client) => {
+          this.#backoffMs = 0;
+          this.#retryAt = 0;
+          return client;
+        },
+        (error: unknown) => {
+          this.#backoffMs = Math.min(
+            MAX_CONNECT_BACKOFF_MS,
+            this.#backoffMs ? this.#backoffMs * 2 : MIN_CONNECT_BACKOFF_MS,
+          );
+          this.#retryAt = this.#now() + this.#backoffMs;
+          this.#lastConnectError = shortMessage(error);
+          this.#options.logger?.warn(
+            { server: this.name, retry_in_ms: this.#backoffMs, err: this.#lastConnectError },
+            'MCP server unreachable; its tools are left out until the next attempt',
+          );
+          throw error;
+        },
+      )
+      .finally(() => {
+        this.#connecting = undefined;
+      });
     try {
       return await this.#connecting;
     } catch (error) {
