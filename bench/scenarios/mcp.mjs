@@ -104,7 +104,7 @@ export async function benchMcp(options) {
     );
     cleanups.push(() => mcpHttp.stop());
     await waitForHealthy(`http://127.0.0.1:${mcpPort}/healthz`, { service: mcpHttp });
-    const httpClient = new Client({ name: 'ocs-bench', version: '0.1.0' });
+    const httpClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
     await httpClient.connect(
       new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${mcpPort}/mcp`), {
         fetch: fetchWithOwnSignal,
@@ -119,7 +119,7 @@ export async function benchMcp(options) {
       env: { PATH: process.env.PATH ?? '', OCS_API_URL: emulator.url, LOG_LEVEL: 'warn' },
       stderr: 'ignore',
     });
-    const stdioClient = new Client({ name: 'ocs-bench', version: '0.1.0' });
+    const stdioClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
     await stdioClient.connect(stdioTransport);
     cleanups.push(() => stdioClient.close());
     const stdioPid = stdioTransport.pid ?? -1;

@@ -7,7 +7,7 @@ import { getRuntime, type Runtime } from './runtime.js';
 import { withCachedJsonSchema } from './tools/cached-json-schema.js';
 import { invokeTool } from './tools/invoke-tool.js';
 
-export const SERVER_INFO = { name: 'ocs-mcp', version: '0.1.0' } as const;
+export const SERVER_INFO = { name: 'ocs-mcp', version: '1.0.0' } as const;
 
 const SUBSCRIBER_TEMPLATE = new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined });
 

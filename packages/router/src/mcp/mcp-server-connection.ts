@@ -320,7 +320,7 @@ export class McpServerConnection {
     const { config } = this;
     const mode = config.protocolVersion;
     const { Client } = await loadMcpSdk();
-    const client = new Client(this.#options.clientInfo ?? { name: 'ocs-ai-router', version: '0.1.0' }, {
+    const client = new Client(this.#options.clientInfo ?? { name: 'ocs-ai-router', version: '1.0.0' }, {
       versionNegotiation: { mode: mode === 'auto' || mode === 'legacy' ? mode : { pin: mode } },
       inputRequired: { autoFulfill: false },
       // Over stdio, notifications share the pipe; over HTTP we rely on the TTL instead of
