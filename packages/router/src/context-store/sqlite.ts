@@ -1,8 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
 import { mergeEnvelopes } from '../context/merge.js';
+import { openDurableSqlite } from '../durable-sqlite.js';
 import { type ContextStore, withAppendedMessages } from './context-store.js';
 
 /**
@@ -20,11 +19,7 @@ export class SqliteContextStore implements ContextStore {
   readonly #append: (userId: string, messages: PriorTurn[], max: number) => void;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    this.#db.pragma('busy_timeout = 5000');
+    this.#db = openDurableSqlite(file);
     this.#db.exec(`CREATE TABLE IF NOT EXISTS user_context (
       user_id TEXT PRIMARY KEY,
       envelope TEXT NOT NULL,

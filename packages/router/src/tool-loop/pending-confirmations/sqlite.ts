@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDurableSqlite } from '../../durable-sqlite.js';
 import {
   EXPIRED_GRACE_MS,
   type PendingConfirmation,
@@ -28,11 +27,7 @@ export class SqlitePendingConfirmationStore implements PendingConfirmationStore 
   readonly #purge: Database.Statement<[number]>;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.#db = new Database(file);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    this.#db.pragma('busy_timeout = 5000');
+    this.#db = openDurableSqlite(file);
     this.#db.exec(`CREATE TABLE IF NOT EXISTS pending_confirmation (
       id TEXT PRIMARY KEY,
       user_id TEXT NOT NULL,

@@ -1,0 +1,17 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Opens a SQLite file for writes that must survive kill -9 once acknowledged: WAL for concurrent
+ * readers, synchronous=FULL, and a busy timeout because the router's stores may hold separate
+ * connections to the same file.
+ */
+export function openDurableSqlite(file: string): Database.Database {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
