@@ -1,16 +1,34 @@
 /** Fake LLM upstreams for tests, one per provider, all driven by the script model in script.ts. */
 import type { ProviderName } from '../../src/providers/index.js';
-import type { FakeServer } from './script.js';
-
-export { startFakeAnthropic } from './anthropic.js';
-export { startFakeOllama } from './ollama.js';
-export {
+import { startFakeAnthropic } from './anthropic.js';
+import { startFakeOllama } from './ollama.js';
+import {
   startFakeAzure,
   startFakeLmStudio,
   startFakeOpenAI,
   startFakeOpenRouter,
 } from './openai-compatible.js';
+import type { FakeScript, FakeServer } from './script.js';
+
 export * from './script.js';
+export {
+  startFakeAnthropic,
+  startFakeAzure,
+  startFakeLmStudio,
+  startFakeOllama,
+  startFakeOpenAI,
+  startFakeOpenRouter,
+};
+
+/** The fake upstream of each provider, for tests that loop over all six. */
+export const startFakeFor: Record<ProviderName, (script?: FakeScript) => Promise<FakeServer>> = {
+  openai: startFakeOpenAI,
+  anthropic: startFakeAnthropic,
+  azure: startFakeAzure,
+  openrouter: startFakeOpenRouter,
+  ollama: startFakeOllama,
+  lmstudio: startFakeLmStudio,
+};
 
 /** Keys the fakes are configured with; tests assert none of them leaks into an error. */
 export const FAKE_KEYS = {

@@ -6,27 +6,9 @@ import {
   type ProviderName,
   type StreamEvent,
 } from '../../src/providers/index.js';
-import {
-  type FakeEnvOptions,
-  type FakeScript,
-  type FakeServer,
-  providerEnvFor,
-  startFakeAnthropic,
-  startFakeAzure,
-  startFakeLmStudio,
-  startFakeOllama,
-  startFakeOpenAI,
-  startFakeOpenRouter,
-} from '../fakes/index.js';
+import { type FakeEnvOptions, type FakeServer, providerEnvFor, startFakeFor } from '../fakes/index.js';
 
-export const startFake: Record<ProviderName, (script?: FakeScript) => Promise<FakeServer>> = {
-  openai: startFakeOpenAI,
-  anthropic: startFakeAnthropic,
-  azure: startFakeAzure,
-  openrouter: startFakeOpenRouter,
-  ollama: startFakeOllama,
-  lmstudio: startFakeLmStudio,
-};
+export const startFake = startFakeFor;
 
 export interface Rig {
   fake: FakeServer;

@@ -1,24 +1,5 @@
 import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/types.js';
-import {
-  type FakeScript,
-  type FakeServer,
-  providerEnvFor,
-  startFakeAnthropic,
-  startFakeAzure,
-  startFakeLmStudio,
-  startFakeOllama,
-  startFakeOpenAI,
-  startFakeOpenRouter,
-} from '../fakes/index.js';
-
-const starters: Record<ProviderName, (script?: FakeScript) => Promise<FakeServer>> = {
-  openai: startFakeOpenAI,
-  anthropic: startFakeAnthropic,
-  azure: startFakeAzure,
-  openrouter: startFakeOpenRouter,
-  ollama: startFakeOllama,
-  lmstudio: startFakeLmStudio,
-};
+import { type FakeServer, providerEnvFor, startFakeFor } from '../fakes/index.js';
 
 /** One fake upstream per provider and the env that points every provider of a router at them. */
 export async function startAllFakes(): Promise<{
@@ -27,7 +8,7 @@ export async function startAllFakes(): Promise<{
   close(): Promise<void>;
 }> {
   const entries = await Promise.all(
-    PROVIDER_NAMES.map(async (name) => [name, await starters[name]()] as const),
+    PROVIDER_NAMES.map(async (name) => [name, await startFakeFor[name]()] as const),
   );
   const fakes = Object.fromEntries(entries) as Record<ProviderName, FakeServer>;
   // MCP_CONFIG=none: these routers have no tools even though the repo root holds an mcp.json.
