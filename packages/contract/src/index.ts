@@ -1,4 +1,5 @@
 export * from './account-history.js';
+export * from './audit/index.js';
 export * from './balance.js';
 export * from './enums.js';
 export * from './error.js';
