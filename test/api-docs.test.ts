@@ -58,6 +58,7 @@ const ROUTER_ENDPOINTS = [
   'POST /context/{}',
   'PATCH /context/{}',
   'DELETE /context/{}',
+  'GET /whoami',
   'GET /schema/context.json',
   'POST /v1/chat/completions',
   'GET /v1/models',

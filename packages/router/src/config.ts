@@ -105,6 +105,22 @@ export const routerEnvSchema = z
         .default(300_000)
         .describe("Lifetime of a pending tool confirmation, capped by the MCP server's own expires_at."),
     ),
+    ROUTER_AUDIT_FILE: optionalEnv(
+      z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          'Append-only, hash-chained JSON-lines audit file of tool calls and confirmation decisions (check it with `ocs-router audit verify FILE`). One file per instance.',
+        ),
+    ),
+    ROUTER_AUDIT_LOG: optionalEnv(
+      z
+        .enum(['true', 'false'])
+        .default('false')
+        .transform((value) => value === 'true')
+        .describe('true also writes every audit record to the log stream (pino, msg "audit").'),
+    ),
     ROUTER_MAX_TOOL_STEPS: optionalEnv(
       z.coerce
         .number()
@@ -118,6 +134,21 @@ export const routerEnvSchema = z
   .superRefine((config, ctx) => {
     if (config.ROUTER_STORE === 'redis' && !config.REDIS_URL)
       ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'required when ROUTER_STORE=redis' });
+    if (config.ROUTER_KEYS_FILE && (config.ROUTER_API_KEYS.length || config.ROUTER_API_KEY_HASHES.length)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROUTER_KEYS_FILE'],
+        message:
+          'cannot be combined with ROUTER_API_KEYS / ROUTER_API_KEY_HASHES (their principal acts for every user): put every key in the file',
+      });
+    }
+    if (config.ROUTER_OIDC_ISSUER && !config.ROUTER_OIDC_AUDIENCE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ROUTER_OIDC_AUDIENCE'],
+        message: 'required with ROUTER_OIDC_ISSUER (tokens for other audiences must not be accepted)',
+      });
+    }
   });
 
 export type RouterConfig = z.infer<typeof routerEnvSchema>;

@@ -1,7 +1,8 @@
-import { createAdmission } from './admission/admission.js';
+import { createAdmission, LOCAL_PRINCIPAL } from './admission/admission.js';
 import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
 import { RedisRateLimiter } from './admission/redis-rate-limiter.js';
+import { AuditTrail, SecretRedactor, secretsFromEnv } from './audit/audit-trail.js';
 import { loadRouterConfig, type RouterConfig } from './config.js';
 import type { ContextStore } from './context-store/context-store.js';
 import { createContextStore } from './context-store/index.js';
@@ -9,7 +10,12 @@ import { createRouterApp } from './http/app.js';
 import { createLogger, type Logger, silentLogger } from './logger.js';
 import { RouterMetrics } from './metrics.js';
 import { ProviderRegistry } from './provider-registry.js';
-import { createProvider, isProviderConfigured, loadProvidersConfig } from './providers/index.js';
+import {
+  createProvider,
+  enabledProviders,
+  isProviderConfigured,
+  loadProvidersConfig,
+} from './providers/index.js';
 import type { ProviderName } from './providers/types.js';
 import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
@@ -88,10 +94,28 @@ export async function startRouter(
   const config = loadRouterConfig(env);
   const providersConfig = loadProvidersConfig(env);
   const host = options.host ?? config.ROUTER_HOST;
-  const admission = createAdmission(config);
-  assertAuthForHost(host, admission.verifier);
+  const admission = createAdmission(config, {
+    providers: enabledProviders(env, providersConfig, [
+      config.LLM_PROVIDER,
+      ...config.LLM_FALLBACKS.map((target) => target.provider),
+    ]),
+  });
+  assertAuthForHost(host, admission.credentials);
   const logger =
     options.logger === false ? silentLogger() : (options.logger ?? createLogger(config.LOG_LEVEL));
+  if (admission.credentials.local) {
+    logger.warn(
+      { principal: LOCAL_PRINCIPAL, roles: config.ROUTER_DEFAULT_ROLES },
+      'no credentials configured (ROUTER_KEYS_FILE, ROUTER_API_KEYS, ROUTER_OIDC_ISSUER): every caller on this loopback address acts as principal "local" for every user id',
+    );
+  }
+  const audit = new AuditTrail({
+    redactor: new SecretRedactor(secretsFromEnv(env)),
+    ...(config.ROUTER_AUDIT_FILE ? { file: config.ROUTER_AUDIT_FILE } : {}),
+    ...(config.ROUTER_AUDIT_LOG
+      ? { sink: (line: string) => logger.info({ audit: JSON.parse(line) as unknown }, 'audit') }
+      : {}),
+  });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
   // Retries, fallbacks and breakers sit between the registry and the plain adapters.
   const resilience = new ResilientProviders({
@@ -120,9 +144,11 @@ export async function startRouter(
   try {
     tools = createRouterTools(env, config, {
       logger: logger.child({ component: 'mcp' }),
+      audit,
       ...(redis ? { redis } : {}),
     });
   } catch (error) {
+    audit.close();
     if (!options.store) await store.close();
     if (redis) redis.disconnect();
     throw error;
@@ -134,6 +160,7 @@ export async function startRouter(
     if (!options.store) await store.close();
     await admission.limiter.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
+    audit.close();
   };
   const app = createRouterApp({
     config,
@@ -142,6 +169,7 @@ export async function startRouter(
     logger,
     metrics: new RouterMetrics({ defaultMetrics: true }),
     admission,
+    audit,
     tools: tools.loop,
   });
   let server: RunningServer;

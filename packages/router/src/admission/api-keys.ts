@@ -29,6 +29,34 @@ export class ApiKeyVerifier {
   }
 }
 
+/** Maps a presented key to the principal owning its hash; same constant-time comparison as ApiKeyVerifier. */
+export class PrincipalKeys<P> {
+  readonly #entries: { hash: Buffer; principal: P }[] = [];
+
+  constructor(entries: readonly { hashes: readonly string[]; principal: P }[]) {
+    for (const entry of entries)
+      for (const hash of entry.hashes)
+        this.#entries.push({ hash: Buffer.from(hash.toLowerCase(), 'hex'), principal: entry.principal });
+  }
+
+  get enabled(): boolean {
+    return this.#entries.length > 0;
+  }
+
+  /** Whether a principal with this id owns any key. */
+  has(id: string): boolean {
+    return this.#entries.some((entry) => (entry.principal as { id?: string }).id === id);
+  }
+
+  verify(presented: string): P | undefined {
+    const digest = createHash('sha256').update(presented, 'utf8').digest();
+    let match: P | undefined;
+    // Every hash is compared, so the time taken does not reveal which entry matched.
+    for (const entry of this.#entries) if (timingSafeEqual(digest, entry.hash)) match = entry.principal;
+    return match;
+  }
+}
+
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost', '[::1]']);
 
 export function isLoopbackHost(host: string): boolean {
@@ -36,9 +64,9 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /** Refuses to expose an unauthenticated router beyond this machine. */
-export function assertAuthForHost(host: string, verifier: ApiKeyVerifier): void {
+export function assertAuthForHost(host: string, verifier: { enabled: boolean }): void {
   if (verifier.enabled || isLoopbackHost(host)) return;
   throw new Error(
-    `ROUTER_HOST=${host} is not a loopback address, so API keys are required: set ROUTER_API_KEYS or ROUTER_API_KEY_HASHES (or listen on 127.0.0.1)`,
+    `ROUTER_HOST=${host} is not a loopback address, so credentials are required: set ROUTER_KEYS_FILE, ROUTER_API_KEYS, ROUTER_API_KEY_HASHES or ROUTER_OIDC_ISSUER (or listen on 127.0.0.1)`,
   );
 }

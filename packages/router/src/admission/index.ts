@@ -1,7 +1,26 @@
-export { type Admission, admissionMiddlewares, createAdmission, OPEN_PATHS } from './admission.js';
+export {
+  type Admission,
+  admissionMiddlewares,
+  Credentials,
+  createAdmission,
+  createCredentials,
+  ENV_KEYS_PRINCIPAL,
+  LOCAL_PRINCIPAL,
+  OPEN_PATHS,
+} from './admission.js';
 export { type AdmissionConfig, admissionEnvShape } from './admission-config.js';
-export { ApiKeyVerifier, assertAuthForHost, hashApiKey, isLoopbackHost } from './api-keys.js';
+export { ApiKeyVerifier, assertAuthForHost, hashApiKey, isLoopbackHost, PrincipalKeys } from './api-keys.js';
 export { MemoryRateLimiter } from './memory-rate-limiter.js';
+export { OidcVerifier } from './oidc.js';
+export {
+  APPROVER_ROLE,
+  assertMayActFor,
+  assertMayUse,
+  loadKeysFile,
+  mayActFor,
+  type Principal,
+  principalView,
+} from './principal.js';
 export type { Admit, RateLimiter, RateLimits } from './rate-limiter.js';
 export { RedisRateLimiter } from './redis-rate-limiter.js';
 export { meterTokens } from './token-meter.js';

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { assertMayActFor, assertMayUse, type Principal } from '../admission/principal.js';
 import { type ContextEnvelope, MAX_MESSAGE_CHARS, type PriorTurn } from '../context/envelope.js';
 import { mergeEnvelopes } from '../context/merge.js';
 import { buildPrompt } from '../context/prompt.js';
 import type { ContextStore } from '../context-store/context-store.js';
 import { RouterError } from '../errors.js';
 import { McpCallError } from '../mcp/mcp-call-error.js';
-import type { ProviderRegistry } from '../provider-registry.js';
+import { isProviderName, type ProviderRegistry } from '../provider-registry.js';
 import {
   type ChatMessage,
   type ChatRequest,
@@ -64,10 +65,12 @@ export type AskEvent =
 export interface PreparedAsk {
   adapter: ProviderAdapter;
   chat: ChatRequest;
+  /** Id of the principal the credential maps to. */
+  principal: string;
   userId?: string;
   /** The user turn remembered with the answer in the user's context. */
   userTurn?: string;
-  /** Role and context.tools of this request: which MCP tools it may use. */
+  /** The principal's roles and the request's context.tools: which MCP tools it may use. */
   access?: ToolAccessRequest;
   /** Set when the request answers a pending confirmation instead of asking something new. */
   resume?: { pending: PendingResume; approve: boolean };
@@ -89,10 +92,16 @@ export interface AskServiceDeps {
 export class AskService {
   constructor(private readonly deps: AskServiceDeps) {}
 
-  async prepare(request: AskRequest, signal: AbortSignal): Promise<PreparedAsk> {
-    if (request.confirm !== undefined) return this.#prepareResume(request, request.confirm, signal);
+  async prepare(request: AskRequest, principal: Principal, signal: AbortSignal): Promise<PreparedAsk> {
+    if (request.user_id !== undefined)
+      assertMayActFor(principal, request.user_id, unknownUser(request.user_id));
+    if (request.confirm !== undefined)
+      return this.#prepareResume(request, request.confirm, principal, signal);
     const { providers } = this.deps;
     const target = providers.resolveModel(request.provider, request.model);
+    const providerName = target.provider ?? providers.defaultProvider;
+    // Checked before the adapter exists: a refused provider is never contacted.
+    if (isProviderName(providerName)) assertMayUse(principal, providerName, target.model);
     const adapter = providers.get(target.provider);
     const model = target.model ?? adapter.defaultModel;
     if (!model) {
@@ -111,7 +120,13 @@ export class AskService {
     const chat: ChatRequest = { model, messages: buildPrompt(envelope, messages), signal };
     if (request.temperature !== undefined) chat.temperature = request.temperature;
     if (request.max_tokens !== undefined) chat.maxTokens = request.max_tokens;
-    const prepared: PreparedAsk = { adapter, chat, access: accessFrom(envelope) };
+    if (target.model === undefined) assertMayUse(principal, adapter.name, model);
+    const prepared: PreparedAsk = {
+      adapter,
+      chat,
+      principal: principal.id,
+      access: accessFrom(principal, envelope),
+    };
     if (request.user_id !== undefined) {
       prepared.userId = request.user_id;
       prepared.userTurn = lastUserTurn(messages);
@@ -179,6 +194,7 @@ export class AskService {
           chat: prepared.chat,
           stream,
           access: prepared.access ?? {},
+          principal: prepared.principal,
           timer: clock,
           ...(prepared.userId !== undefined ? { userId: prepared.userId } : {}),
           ...(prepared.userTurn !== undefined ? { userTurn: prepared.userTurn } : {}),
@@ -200,6 +216,7 @@ export class AskService {
               await this.#remember(
                 { ...prepared, userTurn: outcome.userTurn ?? prepared.userTurn },
                 outcome.content,
+                outcome.toolDerived,
               );
             }
             yield { type: 'done', answer: loopAnswer(prepared.adapter.name, outcome, clock.elapsedMs()) };
@@ -219,12 +236,14 @@ export class AskService {
   async #prepareResume(
     request: AskRequest,
     confirm: { id: string; approve: boolean },
+    principal: Principal,
     signal: AbortSignal,
   ): Promise<PreparedAsk> {
     const userId = request.user_id as string; // the schema requires it with confirm
     const lookup = this.deps.tools
-      ? await this.deps.tools.takePending(confirm.id, userId)
+      ? await this.deps.tools.takePending(confirm.id, { userId, principal, approve: confirm.approve })
       : ({ status: 'not_found' } as const);
+    if (lookup.status === 'forbidden') throw new RouterError(403, 'approval_forbidden', lookup.message);
     if (lookup.status === 'not_found') {
       throw new RouterError(
         404,
@@ -244,6 +263,7 @@ export class AskService {
     return {
       adapter,
       chat: { model: resume.model, messages: [], signal },
+      principal: resume.snapshot.principal,
       userId,
       resume: { pending: resume, approve: confirm.approve },
     };
@@ -257,22 +277,28 @@ export class AskService {
     return merged;
   }
 
-  async #remember(prepared: PreparedAsk, content: string): Promise<void> {
+  async #remember(prepared: PreparedAsk, content: string, toolDerived = false): Promise<void> {
     if (prepared.userId === undefined) return;
     const turns: PriorTurn[] = [];
     if (prepared.userTurn !== undefined) turns.push({ role: 'user', content: prepared.userTurn });
     // Stored turns must stay valid envelope content, so a GET can be PUT back unchanged.
-    turns.push({ role: 'assistant', content: content.slice(0, MAX_MESSAGE_CHARS) });
+    const answer: PriorTurn = { role: 'assistant', content: content.slice(0, MAX_MESSAGE_CHARS) };
+    // An answer written after tool results may repeat their text: it is replayed as data, fenced.
+    if (toolDerived) answer.provenance = 'tool_derived';
+    turns.push(answer);
     await this.deps.store.appendMessages(prepared.userId, turns, this.deps.memoryMaxMessages);
   }
 }
 
-function accessFrom(envelope: ContextEnvelope | undefined): ToolAccessRequest {
-  const access: ToolAccessRequest = {};
-  if (envelope?.identity?.role !== undefined) access.role = envelope.identity.role;
+/** Roles from the credential only; context.identity.role is prompt text and never grants a tool. */
+function accessFrom(principal: Principal, envelope: ContextEnvelope | undefined): ToolAccessRequest {
+  const access: ToolAccessRequest = { roles: principal.roles };
   if (envelope?.tools !== undefined) access.tools = envelope.tools;
   return access;
 }
+
+/** The same answer for a user id the principal may not act for as for one that has no data. */
+export const unknownUser = (userId: string) => `No such user_id ${userId} for this principal`;
 
 function lastUserTurn(messages: ChatMessage[]): string | undefined {
   for (let index = messages.length - 1; index >= 0; index--) {

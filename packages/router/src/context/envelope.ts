@@ -8,10 +8,16 @@ import { z } from 'zod';
 
 export const USER_ID_PATTERN = /^[A-Za-z0-9._@:-]{1,128}$/;
 
+/**
+ * User ids: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not made of dots only (`.` and `..` would
+ * be path segments in /context/{user_id} URLs and could never be read back). A principal's own
+ * namespace is `<principal id>:<anything>`.
+ */
 export const userIdSchema = z
   .string()
   .regex(USER_ID_PATTERN, '1-128 characters from A-Z a-z 0-9 . _ @ : -')
-  .describe('Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -');
+  .refine((id) => !/^\.+$/.test(id), 'must not consist of dots only (. and .. are path segments)')
+  .describe('Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots');
 
 const label = (max: number) => z.string().min(1).max(max);
 
@@ -21,6 +27,12 @@ export const priorTurnSchema = z
   .object({
     role: z.enum(['user', 'assistant']),
     content: z.string().max(MAX_MESSAGE_CHARS),
+    provenance: z
+      .enum(['tool_derived'])
+      .optional()
+      .describe(
+        'Set by the router on answers written after tool results: replayed inside an <untrusted-tool-result> fence, as data.',
+      ),
   })
   .strict()
   .describe('One earlier turn of the conversation.');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
 import { admissionMiddlewares, createAdmission } from '../admission/admission.js';
+import { principalView } from '../admission/principal.js';
 import { AskService } from '../ask/ask-service.js';
 import { RouterError, toRouterError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
@@ -70,8 +71,24 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     }
   });
 
+  // A path that cannot be decoded names nothing: 400 here, before any route tries to decode it.
+  app.use(async (c, next) => {
+    try {
+      decodeURIComponent(new URL(c.req.url).pathname);
+    } catch {
+      return errorResponse(
+        c,
+        new RouterError(400, 'invalid_path', 'Malformed percent-encoding in the URL path'),
+      );
+    }
+    return next();
+  });
+
   for (const middleware of admissionMiddlewares(deps.admission ?? createAdmission(deps.config)))
     app.use(middleware);
+
+  // Which principal the presented credential is (the console shows it); never keys or hashes.
+  app.get('/whoami', (c) => c.json(principalView(c.get('principal'))));
 
   registerSystemRoutes(app, services);
   registerAskRoutes(app, services);

@@ -15,7 +15,7 @@ export function registerAskRoutes(app: Hono<RouterEnv>, services: RouterServices
     const parsed = askRequestSchema.safeParse(await readJsonBody(c.req.raw, config.ROUTER_MAX_BODY_BYTES));
     if (!parsed.success) throw validationError(parsed.error);
     const clock = c.get('clock');
-    const prepared = await ask.prepare(parsed.data, c.req.raw.signal);
+    const prepared = await ask.prepare(parsed.data, c.get('principal'), c.req.raw.signal);
     c.set('provider', prepared.adapter.name);
     c.set('model', prepared.chat.model);
 

@@ -47,7 +47,15 @@ export function registerConsoleRoutes(app: Hono<RouterEnv>, dir: string = DEFAUL
 
   app.get('/console', (c) => c.redirect('/console/', 308));
   app.get('/console/*', async (c) => {
-    const relative = decodeURIComponent(c.req.path.slice('/console/'.length)) || 'index.html';
+    let relative: string;
+    try {
+      relative = decodeURIComponent(c.req.path.slice('/console/'.length)) || 'index.html';
+    } catch {
+      return c.json(
+        { error: { type: 'invalid_path', message: 'Malformed percent-encoding in the URL path' } },
+        400,
+      );
+    }
     const file = resolve(root, relative);
     if (file !== root && !file.startsWith(root + sep)) return c.notFound();
     const bytes = await load(file);

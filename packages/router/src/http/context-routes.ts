@@ -1,4 +1,5 @@
 import type { Context, Hono } from 'hono';
+import { mayActFor } from '../admission/principal.js';
 import { contextEnvelopeSchema, userIdSchema } from '../context/envelope.js';
 import { RouterError, validationError } from '../errors.js';
 import { readJsonBody } from './json-body.js';
@@ -15,6 +16,8 @@ export function registerContextRoutes(app: Hono<RouterEnv>, services: RouterServ
         issues: [{ path: 'user_id', message: parsed.error.issues[0]?.message ?? 'invalid' }],
       });
     }
+    // Another principal's user reads exactly like a user without context: 404, whatever the method.
+    if (!mayActFor(c.get('principal'), parsed.data)) throw noContext(parsed.data);
     return parsed.data;
   };
 
@@ -29,7 +32,7 @@ export function registerContextRoutes(app: Hono<RouterEnv>, services: RouterServ
   app.get('/context/:user_id', async (c) => {
     const userId = userIdOf(c);
     const envelope = await store.get(userId);
-    if (!envelope) throw new RouterError(404, 'not_found', `No context stored for user ${userId}`);
+    if (!envelope) throw noContext(userId);
     return c.json(envelope);
   });
 
@@ -47,8 +50,10 @@ export function registerContextRoutes(app: Hono<RouterEnv>, services: RouterServ
 
   app.delete('/context/:user_id', async (c) => {
     const userId = userIdOf(c);
-    if (!(await store.delete(userId)))
-      throw new RouterError(404, 'not_found', `No context stored for user ${userId}`);
+    if (!(await store.delete(userId))) throw noContext(userId);
     return c.body(null, 204);
   });
 }
+
+const noContext = (userId: string) =>
+  new RouterError(404, 'not_found', `No context stored for user ${userId}`);

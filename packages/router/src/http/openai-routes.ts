@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
+import { assertMayUse } from '../admission/principal.js';
 import { RouterError, toRouterError, validationError } from '../errors.js';
 import {
   type ChatCompletionsRequest,
@@ -8,6 +9,7 @@ import {
   toChatRequest,
 } from '../openai-compat/chat-completions-request.js';
 import { ChunkWriter, chatCompletion } from '../openai-compat/chat-completions-response.js';
+import { isProviderName } from '../provider-registry.js';
 import type { ChatRequest, ProviderAdapter } from '../providers/types.js';
 import { roundMs } from '../request-clock.js';
 import { SSE_HEADERS, startEventStream } from './event-stream.js';
@@ -28,9 +30,14 @@ export function registerOpenAiRoutes(app: Hono<RouterEnv>, services: RouterServi
     if (!parsed.success) throw validationError(parsed.error);
     const body = parsed.data;
     const target = providers.resolveModel(body.provider, body.model);
+    const principal = c.get('principal');
+    const providerName = target.provider ?? providers.defaultProvider;
+    // Checked before the adapter exists: a refused provider is never contacted.
+    if (isProviderName(providerName)) assertMayUse(principal, providerName, target.model);
     const adapter = providers.get(target.provider);
     const model = target.model ?? adapter.defaultModel;
     if (!model) throw new RouterError(400, 'model_required', `No model given for provider ${adapter.name}`);
+    assertMayUse(principal, adapter.name, model);
     let chat: ChatRequest;
     try {
       chat = { ...toChatRequest(body), model, signal: c.req.raw.signal };
@@ -59,7 +66,8 @@ export function registerOpenAiRoutes(app: Hono<RouterEnv>, services: RouterServi
 
   app.get('/v1/models', (c) => {
     const data = [];
-    for (const name of providers.configured()) {
+    const allowed = c.get('principal').providers;
+    for (const name of providers.configured().filter((name) => allowed.includes(name))) {
       let defaultModel: string | undefined;
       try {
         defaultModel = providers.get(name).defaultModel;

@@ -488,6 +488,38 @@ function buildPaths(): JsonObject {
         },
       },
     },
+    '/whoami': {
+      get: {
+        operationId: 'whoami',
+        summary: 'The principal the presented credential maps to',
+        description:
+          'Roles, user id patterns, providers and models come from the credential (ROUTER_KEYS_FILE, ROUTER_API_KEYS as principal `default`, an OIDC token, or the keyless loopback principal `local`); never keys or hashes.',
+        tags: ['system'],
+        responses: {
+          200: {
+            description: 'The principal.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['id', 'name', 'roles', 'users', 'providers', 'models', 'source'],
+                  properties: {
+                    id: { type: 'string' },
+                    name: { type: 'string' },
+                    roles: { type: 'array', items: { type: 'string' } },
+                    users: { type: 'array', items: { type: 'string' } },
+                    providers: { type: 'array', items: { type: 'string' } },
+                    models: { type: 'array', items: { type: 'string' } },
+                    source: { type: 'string', enum: ['keys_file', 'env_keys', 'oidc', 'local'] },
+                  },
+                },
+              },
+            },
+          },
+          401: responseRef('Unauthorized'),
+        },
+      },
+    },
     '/schema/context.json': {
       get: {
         operationId: 'getContextSchema',
@@ -681,7 +713,7 @@ function buildDocument(): JsonObject {
       title: 'OCS AI router',
       version: ROUTER_VERSION,
       description:
-        'One POST /ask over six LLM providers with MCP tools, per-user context, and an OpenAI-compatible surface. Every response carries x-request-id (a valid incoming one is kept) and x-router-overhead-ms (time spent in the router, not counting the upstream). API keys are enforced only when ROUTER_API_KEYS or ROUTER_API_KEY_HASHES is set.',
+        'One POST /ask over six LLM providers with MCP tools, per-user context, and an OpenAI-compatible surface. Every response carries x-request-id (a valid incoming one is kept) and x-router-overhead-ms (time spent in the router, not counting the upstream). Who calls is decided by the credential alone: an API key of ROUTER_KEYS_FILE (or ROUTER_API_KEYS / ROUTER_API_KEY_HASHES) or an OIDC bearer token (ROUTER_OIDC_ISSUER); without any, only loopback callers are served, as principal `local`. A user_id the principal may not act for answers 404, a provider or model outside its list 403.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: 'http://127.0.0.1:8000', description: 'Default ROUTER_HOST and ROUTER_PORT' }],

@@ -1,5 +1,7 @@
 import type { Admission } from '../admission/admission.js';
+import type { Principal } from '../admission/principal.js';
 import type { AskService } from '../ask/ask-service.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RouterConfig } from '../config.js';
 import type { ContextStore } from '../context-store/context-store.js';
 import type { Logger } from '../logger.js';
@@ -18,6 +20,8 @@ export interface RouterDeps {
   admission?: Admission;
   /** The MCP tool loop (see createRouterTools); absent means /ask runs without tools. */
   tools?: ToolLoop;
+  /** Where tool calls and confirmation decisions are recorded; none when absent. */
+  audit?: AuditTrail;
   /** Folder of the built operator console served at /console (default: the router's dist/console). */
   consoleDir?: string;
 }
@@ -32,6 +36,8 @@ export type RouterEnv = {
   Variables: {
     requestId: string;
     clock: RequestClock;
+    /** Who is calling, from the credential (set by admission on every route except the open ones). */
+    principal: Principal;
     provider?: string;
     model?: string;
     /** Set by streaming handlers: they record overhead and upstream metrics when the stream ends. */

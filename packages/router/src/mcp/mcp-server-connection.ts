@@ -40,6 +40,8 @@ export interface McpCallOptions {
   /** Answers to a previous input_required result, with its requestState echoed. */
   inputResponses?: Record<string, unknown>;
   requestState?: string;
+  /** Sent as the tools/call request's `_meta`: who acts and for whom (`ocs-ai/principal`, `ocs-ai/user_id`). */
+  meta?: Record<string, unknown>;
 }
 
 const MIN_CONNECT_BACKOFF_MS = 1_000;
@@ -187,10 +189,14 @@ export class McpServerConnection {
   ): Promise<McpCallOutcome> {
     // inputResponses / requestState are 2026-07-28 retry params the SDK passes through untyped.
     const params: Record<string, unknown> = { name, arguments: args };
+    if (options.meta) params._meta = { ...options.meta };
     if (client.getProtocolEra() === 'modern') {
       // A client exists, so the SDK is loaded.
       const { CLIENT_CAPABILITIES_META_KEY } = await loadMcpSdk();
-      params._meta = { [CLIENT_CAPABILITIES_META_KEY]: { elicitation: { form: {} } } };
+      params._meta = {
+        ...(params._meta as Record<string, unknown> | undefined),
+        [CLIENT_CAPABILITIES_META_KEY]: { elicitation: { form: {} } },
+      };
       if (options.inputResponses) params.inputResponses = options.inputResponses;
       if (options.requestState !== undefined) params.requestState = options.requestState;
     }

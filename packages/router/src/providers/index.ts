@@ -9,7 +9,7 @@ import { createLmStudioAdapter } from './lmstudio.js';
 import { OllamaAdapter } from './ollama.js';
 import { createOpenAIAdapter } from './openai.js';
 import { createOpenRouterAdapter } from './openrouter.js';
-import type { ProviderAdapter, ProviderName } from './types.js';
+import { PROVIDER_NAMES, type ProviderAdapter, type ProviderName } from './types.js';
 
 export {
   loadProvidersConfig,
@@ -48,6 +48,36 @@ export function createProvider(name: ProviderName, config: ProvidersConfig): Pro
   const missing = requiredVariables[name].filter((key) => !config[key]);
   if (missing.length > 0) throw new Error(`Provider ${name} needs ${missing.join(', ')}`);
   return factory(config);
+}
+
+/** Variables that show an operator chose a local provider that needs none (it has defaults). */
+const localVariables: Record<ProviderName, string[]> = {
+  openai: [],
+  anthropic: [],
+  azure: [],
+  openrouter: [],
+  ollama: ['OLLAMA_HOST', 'OLLAMA_MODEL'],
+  lmstudio: ['LMSTUDIO_BASE_URL', 'LMSTUDIO_MODEL', 'LMSTUDIO_API_KEY'],
+};
+
+/**
+ * The providers requests may pick: the default provider, fallback targets, and every provider whose
+ * variables the operator set. A local provider (ollama, lmstudio) counts only when one of its
+ * variables is set, so `"provider":"ollama"` never makes the router connect to localhost:11434
+ * unless the operator asked for Ollama.
+ */
+export function enabledProviders(
+  env: Record<string, string | undefined>,
+  config: ProvidersConfig,
+  chosen: readonly ProviderName[],
+): ProviderName[] {
+  return PROVIDER_NAMES.filter(
+    (name) =>
+      chosen.includes(name) ||
+      (requiredVariables[name].length > 0
+        ? isProviderConfigured(name, config)
+        : localVariables[name].some((variable) => Boolean(env[variable]?.trim()))),
+  );
 }
 
 /** Whether every variable the provider requires is set (local providers always count as configured). */

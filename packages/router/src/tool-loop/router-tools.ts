@@ -1,11 +1,12 @@
 import type { Redis } from 'ioredis';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import { loadMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
 import type { McpConnectionOptions } from '../mcp/mcp-server-connection.js';
 import { McpServerSet } from '../mcp/mcp-server-set.js';
 import { parseRolesEnv, type Roles } from '../mcp/roles.js';
 import { createPendingConfirmationStore } from './pending-confirmations/index.js';
 import type { PendingConfirmationStore } from './pending-confirmations/pending-confirmation-store.js';
-import { ToolLoop, type ToolLoopSettings } from './tool-loop.js';
+import { type ApprovalPolicy, ToolLoop, type ToolLoopSettings } from './tool-loop.js';
 
 /** The router settings the tool side reads (validated by the router's env schema). */
 export interface RouterToolsSettings {
@@ -16,6 +17,7 @@ export interface RouterToolsSettings {
   ROUTER_TOOL_RESULT_MAX_CHARS: number;
   ROUTER_MCP_TOOLS_TTL_MS: number;
   ROUTER_CONFIRMATION_TTL_MS: number;
+  ROUTER_APPROVAL?: ApprovalPolicy;
 }
 
 export interface RouterTools {
@@ -42,6 +44,7 @@ export function createRouterTools(
     pending?: PendingConfirmationStore;
     /** The router's shared Redis client, for ROUTER_STORE=redis. */
     redis?: Redis;
+    audit?: AuditTrail;
   } = {},
 ): RouterTools {
   const mcpConfig = loadMcpConfig(env, options.cwd);
@@ -62,7 +65,9 @@ export function createRouterTools(
     roles,
     pending,
     settings: loopSettings,
+    approval: settings.ROUTER_APPROVAL ?? 'self',
     ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.audit ? { audit: options.audit } : {}),
   });
   return {
     loop,

@@ -1,9 +1,12 @@
 import type { McpTool } from '../mcp/mcp-server-set.js';
 import type { Role, Roles } from '../mcp/roles.js';
 
-/** The request's say in tool selection: context.tools plus the caller's role. */
+/**
+ * What decides tool selection: the principal's roles (from the credential, never from the request)
+ * and the request's context.tools, which can only narrow what the roles allow.
+ */
 export interface ToolAccessRequest {
-  role?: string | undefined;
+  roles?: readonly string[] | undefined;
   tools?:
     | { servers?: string[] | undefined; allow?: string[] | undefined; deny?: string[] | undefined }
     | undefined;
@@ -32,59 +35,59 @@ function matchesAny(patterns: readonly string[], tool: McpTool): boolean {
 /**
  * Who may use which tool, decided per request. Roles are opt-in: with no roles configured every
  * tool is offered (destructive ones still need a human's confirmation). Once roles exist, the
- * request's role applies, else the `default` role, else FALLBACK_ROLE (read-only). context.tools
- * can only narrow what the role allows. Read-only means "a trusted server annotated it
- * readOnlyHint: true"; untrusted servers' tools never count as read-only.
+ * principal's configured roles apply (a tool any of them allows is allowed), else the `default`
+ * role, else FALLBACK_ROLE (read-only). context.identity.role is descriptive text for the prompt
+ * and plays no part here; context.tools can only narrow. Read-only means "a trusted server
+ * annotated it readOnlyHint: true"; untrusted servers' tools never count as read-only.
  */
 export class ToolAccess {
   readonly roleName: string | undefined;
-  readonly #role: Role | undefined;
+  /** undefined: no roles configured, nothing restricted by role. */
+  readonly #roles: { name: string | undefined; role: Role }[] | undefined;
   readonly #request: ToolAccessRequest;
 
   constructor(roles: Roles, request: ToolAccessRequest) {
     this.#request = request;
+    const held = (request.roles ?? []).filter((name) => Object.hasOwn(roles, name));
     if (Object.keys(roles).length === 0) {
-      this.#role = undefined;
-      this.roleName = request.role;
-    } else if (request.role !== undefined && Object.hasOwn(roles, request.role)) {
-      this.#role = roles[request.role];
-      this.roleName = request.role;
+      this.#roles = undefined;
+      this.roleName = request.roles?.join(', ') || undefined;
+    } else if (held.length > 0) {
+      this.#roles = held.map((name) => ({ name, role: roles[name] as Role }));
+      this.roleName = held.join(', ');
     } else if (Object.hasOwn(roles, 'default')) {
-      this.#role = roles.default;
+      this.#roles = [{ name: 'default', role: roles.default as Role }];
       this.roleName = 'default';
     } else {
-      this.#role = FALLBACK_ROLE;
+      this.#roles = [{ name: undefined, role: FALLBACK_ROLE }];
       this.roleName = undefined;
     }
   }
 
   /** The servers worth listing for this request (undefined: all). */
   get servers(): string[] | undefined {
-    const fromRole = this.#role?.servers;
+    const roles = this.#roles;
+    let fromRoles: string[] | undefined;
+    if (roles?.every(({ role }) => role.servers)) {
+      fromRoles = [...new Set(roles.flatMap(({ role }) => role.servers ?? []))];
+    }
     const fromRequest = this.#request.tools?.servers;
-    if (fromRole && fromRequest) return fromRole.filter((server) => fromRequest.includes(server));
-    return fromRequest ?? fromRole;
+    if (fromRoles && fromRequest) return fromRoles.filter((server) => fromRequest.includes(server));
+    return fromRequest ?? fromRoles;
   }
 
   decide(tool: McpTool): AccessDecision {
-    const role = this.#role;
-    const who = this.roleName === undefined ? 'a request without a known role' : `role "${this.roleName}"`;
-    if (role) {
-      if (role.servers && !role.servers.includes(tool.server)) {
-        return { allowed: false, reason: `${who} may not use MCP server "${tool.server}"` };
+    if (this.#roles) {
+      let refusal: string | undefined;
+      for (const { name, role } of this.#roles) {
+        const reason = roleRefusal(role, name, tool);
+        if (reason === undefined) {
+          refusal = undefined;
+          break;
+        }
+        refusal ??= reason;
       }
-      if (role.readOnly && !tool.traits.readOnly) {
-        return {
-          allowed: false,
-          reason: `${who} is read-only and ${tool.exposedName} is not a read-only tool of a trusted server`,
-        };
-      }
-      if (role.allow && !matchesAny(role.allow, tool)) {
-        return { allowed: false, reason: `${tool.exposedName} is not in the allow list of ${who}` };
-      }
-      if (role.deny && matchesAny(role.deny, tool)) {
-        return { allowed: false, reason: `${tool.exposedName} is denied to ${who}` };
-      }
+      if (refusal !== undefined) return { allowed: false, reason: refusal };
     }
     const request = this.#request.tools;
     if (request?.servers && !request.servers.includes(tool.server)) {
@@ -101,4 +104,17 @@ export class ToolAccess {
     }
     return { allowed: true };
   }
+}
+
+/** Why one role refuses a tool, or undefined when it allows it. */
+function roleRefusal(role: Role, name: string | undefined, tool: McpTool): string | undefined {
+  const who = name === undefined ? 'a principal without a configured role' : `role "${name}"`;
+  if (role.servers && !role.servers.includes(tool.server))
+    return `${who} may not use MCP server "${tool.server}"`;
+  if (role.readOnly && !tool.traits.readOnly)
+    return `${who} is read-only and ${tool.exposedName} is not a read-only tool of a trusted server`;
+  if (role.allow && !matchesAny(role.allow, tool))
+    return `${tool.exposedName} is not in the allow list of ${who}`;
+  if (role.deny && matchesAny(role.deny, tool)) return `${tool.exposedName} is denied to ${who}`;
+  return undefined;
 }

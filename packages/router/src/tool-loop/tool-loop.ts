@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { APPROVER_ROLE, mayActFor, type Principal } from '../admission/principal.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import type { Roles } from '../mcp/roles.js';
 import type {
@@ -71,6 +73,8 @@ export interface ToolLoopOutcome {
   stepLimitReached: boolean;
   /** The user turn to remember with the answer (carried across a confirmation). */
   userTurn?: string;
+  /** Whether any tool result reached the model in this conversation: its answer may echo tool data. */
+  toolDerived: boolean;
 }
 
 /** One call of the turn being executed, as kept while a confirmation is pending. */
@@ -99,6 +103,9 @@ interface LoopSnapshot {
   steps: number;
   usage: Usage | null;
   access: ToolAccessRequest;
+  /** The principal that asked: confirmations are bound to it and to the user. */
+  principal: string;
+  userId?: string;
   userTurn?: string;
   lastResult: ChatResult;
 }
@@ -123,6 +130,8 @@ export interface ToolLoopStart {
   chat: ChatRequest;
   stream: boolean;
   access: ToolAccessRequest;
+  /** Id of the principal the credential maps to. */
+  principal: string;
   /** Needed to hold a confirmation; without it a confirmation ends the request with an explanation. */
   userId?: string;
   userTurn?: string;
@@ -132,7 +141,15 @@ export interface ToolLoopStart {
 export type ResumeLookup =
   | { status: 'ok'; resume: PendingResume }
   | { status: 'not_found' }
+  | { status: 'forbidden'; message: string }
   | { status: 'expired'; expiredAt: string };
+
+/**
+ * Who may answer a held call. `self`: the principal that asked, for the same user.
+ * `other-approver`: a destructive call is approved by a different principal holding the
+ * `approver` role (the asker may still decline its own).
+ */
+export type ApprovalPolicy = 'self' | 'other-approver';
 
 /** A pending confirmation taken from the store (it can no longer be answered twice). */
 export interface PendingResume {
@@ -150,6 +167,9 @@ export interface ToolLoopDeps {
   now?: () => number;
   /** One line per executed call: server, tool, outcome, duration. Never arguments or results (PII). */
   logger?: { info(object: object, message: string): void };
+  /** Records every tool call the model asks for and every confirmation decision. */
+  audit?: AuditTrail;
+  approval?: ApprovalPolicy;
 }
 
 class LoopState {
@@ -215,14 +235,56 @@ export class ToolLoop {
     yield* this.#drive(state, start.adapter, start.chat, runner, start.stream, start.userId, undefined);
   }
 
-  /** Takes a pending confirmation for this user (atomically: a second answer finds nothing). */
-  async takePending(id: string, userId: string): Promise<ResumeLookup> {
+  /**
+   * Takes a pending confirmation (atomically: a second answer finds nothing) when `principal` may
+   * answer it for `userId` under the approval policy. A confirmation of another user, or of another
+   * principal under `self`, is "not found"; a refused self-approval under `other-approver` is
+   * "forbidden" and leaves the confirmation in place for the approver.
+   */
+  async takePending(
+    id: string,
+    answer: { userId: string; principal: Principal; approve: boolean },
+  ): Promise<ResumeLookup> {
+    const { userId, principal, approve } = answer;
+    const peeked = await this.#deps.pending.peek<LoopSnapshot>(id);
+    if (!peeked || peeked.userId !== userId || !mayActFor(principal, userId)) return { status: 'not_found' };
+    const owner = peeked.state.principal;
+    if ((this.#deps.approval ?? 'self') === 'self') {
+      if (owner !== principal.id) return { status: 'not_found' };
+    } else if (approve) {
+      if (owner === principal.id) {
+        return {
+          status: 'forbidden',
+          message: `ROUTER_APPROVAL=other-approver: principal ${principal.id} asked for this action and cannot approve it; a different principal with the "${APPROVER_ROLE}" role must approve it (the asker may decline it)`,
+        };
+      }
+      if (!principal.roles.includes(APPROVER_ROLE)) {
+        return {
+          status: 'forbidden',
+          message: `ROUTER_APPROVAL=other-approver: principal ${principal.id} lacks the "${APPROVER_ROLE}" role needed to approve this action`,
+        };
+      }
+    } else if (owner !== principal.id && !principal.roles.includes(APPROVER_ROLE)) {
+      return { status: 'not_found' };
+    }
     const taken = await this.#deps.pending.take<LoopSnapshot>(id, userId, this.#now());
     if (taken.status === 'not_found') return { status: 'not_found' };
+    const snapshot = taken.entry.state;
+    const held = snapshot.slots[snapshot.heldIndex]?.held;
+    this.#deps.audit?.decision({
+      principal: snapshot.principal,
+      userId,
+      provider: snapshot.provider,
+      model: snapshot.model,
+      tool: held ? qualified(held.server, held.name) : 'unknown',
+      args: held?.arguments ?? {},
+      confirmationId: id,
+      outcome: taken.status === 'expired' ? 'expired' : approve ? 'approved' : 'rejected',
+      decidedBy: principal.id,
+    });
     if (taken.status === 'expired') {
       return { status: 'expired', expiredAt: new Date(taken.entry.expiresAt).toISOString() };
     }
-    const snapshot = taken.entry.state;
     return { status: 'ok', resume: { id, provider: snapshot.provider, model: snapshot.model, snapshot } };
   }
 
@@ -263,6 +325,7 @@ export class ToolLoop {
       execution = await state.timer.timeUpstream(
         runner.execute(slot.call, {
           approval: held.confirmation,
+          meta: mcpMeta(state.snapshotBase),
           ...(options.signal ? { signal: options.signal } : {}),
         }),
       );
@@ -301,7 +364,30 @@ export class ToolLoop {
     state.executed.push(execution.record);
     const { server, name, is_error, duration_ms } = execution.record;
     this.#deps.logger?.info({ server, tool: name, is_error, duration_ms }, 'tool call');
+    this.#audit(state, execution);
     yield { type: 'tool_result', call: execution.record };
+  }
+
+  #audit(state: LoopState, execution: ToolExecution, confirmationId?: string): void {
+    const audit = this.#deps.audit;
+    if (!audit?.enabled) return;
+    const { record } = execution;
+    const base = state.snapshotBase;
+    audit.toolCall({
+      principal: base.principal,
+      userId: base.userId ?? null,
+      provider: base.provider,
+      model: base.model,
+      tool: qualified(record.server, record.name),
+      args: record.arguments,
+      outcome: execution.outcome,
+      latencyMs: record.duration_ms,
+      ...(execution.transactionId !== undefined ? { transactionId: execution.transactionId } : {}),
+      ...(execution.outcome === 'denied' || execution.outcome === 'failed'
+        ? { detail: resultText(record.result) }
+        : {}),
+      ...(confirmationId !== undefined ? { confirmationId } : {}),
+    });
   }
 
   async *#drive(
@@ -379,8 +465,9 @@ export class ToolLoop {
   ): AsyncGenerator<ToolLoopEvent, void, undefined> {
     const pending = new Map<number, Promise<{ index: number; execution: ToolExecution }>>();
     slots.forEach((slot, index) => {
+      const meta = mcpMeta(state.snapshotBase);
       const run = runner
-        ? runner.execute(slot.call, signal ? { signal } : {})
+        ? runner.execute(slot.call, signal ? { signal, meta } : { meta })
         : Promise.resolve(noTools(slot.call));
       pending.set(
         index,
@@ -461,6 +548,23 @@ export class ToolLoop {
     if (chat.temperature !== undefined) snapshot.temperature = chat.temperature;
     if (chat.maxTokens !== undefined) snapshot.maxTokens = chat.maxTokens;
     await this.#deps.pending.put({ id, userId, createdAt: now, expiresAt, state: snapshot });
+    this.#audit(
+      state,
+      {
+        outcome: 'held',
+        exposedName: held.exposedName,
+        record: {
+          id: slot.call.id,
+          server: held.server,
+          name: held.name,
+          arguments: held.arguments,
+          result: { content: [] },
+          is_error: false,
+          duration_ms: 0,
+        },
+      },
+      id,
+    );
     const confirmation: ConfirmationView = {
       id,
       tool: held.exposedName,
@@ -490,6 +594,7 @@ export class ToolLoop {
       toolCalls: state.executed,
       usage: state.usage,
       stepLimitReached,
+      toolDerived: state.messages.some((message) => message.role === 'tool'),
     };
     if (state.snapshotBase.userTurn !== undefined) outcome.userTurn = state.snapshotBase.userTurn;
     return { type: 'done', outcome };
@@ -505,9 +610,24 @@ function snapshotBase(start: ToolLoopStart): LoopState['snapshotBase'] {
     provider: start.adapter.name,
     model: start.chat.model,
     access: start.access,
+    principal: start.principal,
   };
+  if (start.userId !== undefined) base.userId = start.userId;
   if (start.userTurn !== undefined) base.userTurn = start.userTurn;
   return base;
+}
+
+/** `server/tool` as the audit trail names tools; the bare name when no server has it. */
+function qualified(server: string | null, name: string): string {
+  return server === null ? name : `${server}/${name}`;
+}
+
+/**
+ * Who acts and for whom, in the tools/call request's `_meta`, so an MCP server can record and
+ * enforce it (the keys are shared with the OCS MCP server).
+ */
+function mcpMeta(base: LoopState['snapshotBase']): Record<string, unknown> {
+  return { 'ocs-ai/principal': base.principal, 'ocs-ai/user_id': base.userId ?? null };
 }
 
 /** Adds the tool rules to the first system message (or a new one), keeping one system prompt. */
@@ -533,6 +653,7 @@ const NEEDS_USER_ID =
 /** The result the model gets for a held call that will not run (declined, or nobody to ask). */
 function heldCallResult(call: ToolCall, held: NonNullable<Slot['held']>, text: string): ToolExecution {
   return {
+    outcome: 'denied',
     exposedName: held.exposedName,
     record: {
       id: call.id,
@@ -548,6 +669,7 @@ function heldCallResult(call: ToolCall, held: NonNullable<Slot['held']>, text: s
 
 function noTools(call: ToolCall): ToolExecution {
   return {
+    outcome: 'denied',
     exposedName: call.name,
     record: {
       id: call.id,

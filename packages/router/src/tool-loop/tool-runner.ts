@@ -32,6 +32,10 @@ export interface ToolExecution {
   exposedName: string;
   /** Set when the server held the call for a human's confirmation: nothing happened yet. */
   confirmation?: ConfirmationRequest;
+  /** For the audit trail: ran (`ok`/`failed`), refused before it ran (`denied`), or `held`. */
+  outcome: 'ok' | 'failed' | 'denied' | 'held';
+  /** The OCS transaction id the MCP server reports in its result, when it does. */
+  transactionId?: string;
 }
 
 /** A human's approval of an earlier confirmation request, replayed to the server. */
@@ -89,7 +93,7 @@ export class ToolRunner {
 
   async execute(
     call: ToolCall,
-    options: { signal?: AbortSignal; approval?: Approval } = {},
+    options: { signal?: AbortSignal; approval?: Approval; meta?: Record<string, unknown> } = {},
   ): Promise<ToolExecution> {
     const started = performance.now();
     const args = withoutConfirmationToken(call.arguments);
@@ -98,8 +102,10 @@ export class ToolRunner {
       result: ExecutedToolCall['result'],
       isError: boolean,
       confirmation?: ConfirmationRequest,
+      denied = false,
     ): ToolExecution => {
       const execution: ToolExecution = {
+        outcome: denied ? 'denied' : confirmation ? 'held' : isError ? 'failed' : 'ok',
         exposedName: tool?.exposedName ?? call.name,
         record: {
           id: call.id,
@@ -112,16 +118,29 @@ export class ToolRunner {
         },
       };
       if (confirmation) execution.confirmation = confirmation;
+      const transactionId = (result.structuredContent as { transaction_id?: unknown } | undefined)
+        ?.transaction_id;
+      if (typeof transactionId === 'string') execution.transactionId = transactionId;
       return execution;
     };
 
     if (!tool) {
       const offered = this.definitions.map((definition) => definition.name).join(', ') || 'none';
-      return finish(textContent(`Unknown tool "${call.name}". Tools you can call: ${offered}.`), true);
+      return finish(
+        textContent(`Unknown tool "${call.name}". Tools you can call: ${offered}.`),
+        true,
+        undefined,
+        true,
+      );
     }
     const decision = this.#access.decide(tool);
     if (!decision.allowed) {
-      return finish(textContent(`Refused: you may not call ${tool.exposedName} (${decision.reason}).`), true);
+      return finish(
+        textContent(`Refused: you may not call ${tool.exposedName} (${decision.reason}).`),
+        true,
+        undefined,
+        true,
+      );
     }
 
     const approval = options.approval;
@@ -130,6 +149,7 @@ export class ToolRunner {
       const outcome = await this.#servers.callTool(tool, sentArgs, {
         retryable: tool.traits.readOnly || tool.traits.idempotent,
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.meta ? { meta: options.meta } : {}),
         ...(approval?.kind === 'input_required'
           ? {
               inputResponses: approval.approveResponses,

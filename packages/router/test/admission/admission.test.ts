@@ -7,6 +7,7 @@ import {
   MemoryRateLimiter,
 } from '../../src/admission/index.js';
 import { startRouter } from '../../src/index.js';
+import { writeKeysFile } from '../support/principals.js';
 import { captureLogs, createTestRouter, json, parseSse } from '../support/test-router.js';
 
 const KEY = 'rk-live-0123456789abcdefSECRET';
@@ -101,10 +102,14 @@ describe('loopback default', () => {
 });
 
 describe('rate limits', () => {
-  it('limits requests per minute per key with 429 and Retry-After', async () => {
+  it('limits requests per minute per principal with 429 and Retry-After', async () => {
     await awayFromMinuteEdge();
+    const keysFile = writeKeysFile([
+      { id: 'a', keys: [KEY] },
+      { id: 'b', keys: [OTHER_KEY] },
+    ]);
     const { app } = createTestRouter({
-      env: { ROUTER_API_KEYS: `${KEY},${OTHER_KEY}`, ROUTER_RATE_LIMIT_RPM: '2' },
+      env: { ROUTER_KEYS_FILE: keysFile, ROUTER_RATE_LIMIT_RPM: '2' },
     });
     const as = (key: string) => app.request('/ask', json({ message: 'hi' }, { 'x-api-key': key }));
     expect((await as(KEY)).status).toBe(200);

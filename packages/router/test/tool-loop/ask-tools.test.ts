@@ -19,6 +19,7 @@ let stack: OcsStack;
 let upstreams: Awaited<ReturnType<typeof startAllFakes>>;
 let router: Awaited<ReturnType<typeof startRouter>>;
 let strict: Awaited<ReturnType<typeof startRouter>>;
+let viewer: Awaited<ReturnType<typeof startRouter>>;
 
 beforeAll(async () => {
   stack = await startOcsStack();
@@ -36,6 +37,8 @@ beforeAll(async () => {
     MCP_CONFIG: join(dir, 'mcp.json'),
     TEST_MCP_URL: stack.mcp.url,
     ROUTER_STORE: 'memory',
+    // Keyless loopback: the `local` principal's roles come from here, never from the request.
+    ROUTER_DEFAULT_ROLES: 'agent',
   };
   router = await startRouter({ env, port: 0, logger: false });
   strict = await startRouter({
@@ -43,10 +46,12 @@ beforeAll(async () => {
     port: 0,
     logger: false,
   });
+  viewer = await startRouter({ env: { ...env, ROUTER_DEFAULT_ROLES: 'viewer' }, port: 0, logger: false });
 });
 afterAll(async () => {
   await router?.close();
   await strict?.close();
+  await viewer?.close();
   await upstreams?.close();
   await stack?.close();
   rmSync(dir, { recursive: true, force: true });
@@ -77,7 +82,7 @@ interface AnswerBody {
   error: { type: string; message: string };
 }
 
-/** The role that may write; requests without a role are read-only once roles are configured. */
+/** Descriptive only: the role that decides is the principal's (ROUTER_DEFAULT_ROLES). */
 const AGENT = { identity: { role: 'agent' } };
 
 async function ask(body: unknown, base = router.url) {
@@ -195,7 +200,7 @@ describe('/ask confirmations', () => {
     };
     expect(stored.memory.messages.slice(-2)).toEqual([
       { role: 'user', content: 'delete it' },
-      { role: 'assistant', content: 'Deleted.' },
+      { role: 'assistant', content: 'Deleted.', provenance: 'tool_derived' },
     ]);
   });
 
@@ -294,11 +299,10 @@ describe('/ask tool policy', () => {
       { text: 'I am not allowed to do that.' },
     ]);
     const before = upstreams.fakes.anthropic.requests.length;
-    const { body } = await ask({
-      provider: 'anthropic',
-      message: 'create one',
-      context: { identity: { role: 'viewer' } },
-    });
+    const { body } = await ask(
+      { provider: 'anthropic', message: 'create one', context: { identity: { role: 'viewer' } } },
+      viewer.url,
+    );
     const upstreamBody = upstreams.fakes.anthropic.requests[before]?.body as
       | { tools: { name: string }[] }
       | undefined;

@@ -96,6 +96,7 @@ const ask = (loop: ToolLoop, text: string) =>
       chat: { model: 'gpt-fake', messages: [{ role: 'user', content: text }] },
       stream: false,
       access: {},
+      principal: 'local',
       userId: 'ops',
     }),
   );

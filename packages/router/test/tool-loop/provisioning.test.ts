@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDER_NAMES, type ProviderAdapter, type ProviderName } from '../../src/providers/types.js';
 import { type FakeServer, startFakeAnthropic } from '../fakes/index.js';
 import { startAllFakes } from '../support/fake-upstreams.js';
+import { answerFor } from '../support/principals.js';
 import { adapterFor, collect, createLoop, httpServer } from './loop-harness.js';
 import { type OcsStack, provisionedState, provisioningScript, startOcsStack } from './ocs-stack.js';
 
@@ -49,6 +50,7 @@ describe.each(PROVIDER_NAMES.map((name, index) => [name, index] as const))(
           },
           stream,
           access: {},
+          principal: 'local',
           userId: 'agent-1',
         }),
       );
@@ -96,6 +98,7 @@ describe('deleting through the model needs a human', () => {
           chat: { model: 'claude-fake', messages: [{ role: 'user', content: 'go' }] },
           stream,
           access: {},
+          principal: 'local',
           userId: 'agent-2',
         }),
       );
@@ -118,7 +121,7 @@ describe('deleting through the model needs a human', () => {
     // Nothing happened yet.
     expect(await provisionedState(stack, digits)).toBeDefined();
 
-    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, 'agent-2');
+    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, answerFor('agent-2'));
     if (taken.status !== 'ok') throw new Error('pending confirmation missing');
     const second = await collect(
       harness.loop.resume(taken.resume, { adapter, approve, stream: false, userId: 'agent-2' }),

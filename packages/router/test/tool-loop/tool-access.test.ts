@@ -47,22 +47,22 @@ describe('ToolAccess', () => {
       agent: { allow: ['*'], deny: ['ocs__delete_subscriber'] },
       web: { servers: ['web'] },
     };
-    expect(allowed(new ToolAccess(roles, { role: 'viewer' }))).toEqual(['ocs__lookup_subscriber']);
-    expect(allowed(new ToolAccess(roles, { role: 'agent' }))).toEqual([
+    expect(allowed(new ToolAccess(roles, { roles: ['viewer'] }))).toEqual(['ocs__lookup_subscriber']);
+    expect(allowed(new ToolAccess(roles, { roles: ['agent'] }))).toEqual([
       'ocs__lookup_subscriber',
       'ocs__create_subscriber',
       'web__fetch_page',
     ]);
-    expect(allowed(new ToolAccess(roles, { role: 'web' }))).toEqual(['web__fetch_page']);
-    expect(new ToolAccess(roles, { role: 'web' }).servers).toEqual(['web']);
+    expect(allowed(new ToolAccess(roles, { roles: ['web'] }))).toEqual(['web__fetch_page']);
+    expect(new ToolAccess(roles, { roles: ['web'] }).servers).toEqual(['web']);
     // Unknown role and no role: read-only fallback (untrusted tools are never read-only).
-    const stranger = new ToolAccess(roles, { role: 'stranger' });
+    const stranger = new ToolAccess(roles, { roles: ['stranger'] });
     expect(allowed(stranger)).toEqual(['ocs__lookup_subscriber']);
     expect(stranger.roleName).toBeUndefined();
     expect(stranger.decide(create)).toEqual({
       allowed: false,
       reason:
-        'a request without a known role is read-only and ocs__create_subscriber is not a read-only tool of a trusted server',
+        'a principal without a configured role is read-only and ocs__create_subscriber is not a read-only tool of a trusted server',
     });
     const withDefault = new ToolAccess({ ...roles, default: { deny: ['*delete*'] } }, {});
     expect(withDefault.roleName).toBe('default');
@@ -71,18 +71,18 @@ describe('ToolAccess', () => {
       'ocs__create_subscriber',
       'web__fetch_page',
     ]);
-    expect(new ToolAccess(roles, { role: 'agent' }).decide(remove)).toEqual({
+    expect(new ToolAccess(roles, { roles: ['agent'] }).decide(remove)).toEqual({
       allowed: false,
       reason: 'ocs__delete_subscriber is denied to role "agent"',
     });
-    expect(new ToolAccess({ r: { allow: ['lookup_*'] } }, { role: 'r' }).decide(create)).toEqual({
+    expect(new ToolAccess({ r: { allow: ['lookup_*'] } }, { roles: ['r'] }).decide(create)).toEqual({
       allowed: false,
       reason: 'ocs__create_subscriber is not in the allow list of role "r"',
     });
     // context.tools cannot widen a role.
     const both = new ToolAccess(
       { r: { servers: ['ocs'] } },
-      { role: 'r', tools: { servers: ['ocs', 'web'] } },
+      { roles: ['r'], tools: { servers: ['ocs', 'web'] } },
     );
     expect(both.servers).toEqual(['ocs']);
   });

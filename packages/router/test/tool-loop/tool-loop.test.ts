@@ -8,6 +8,7 @@ import {
   startScriptedMcpServer,
   text,
 } from '../mcp/fixtures/scripted-mcp-server.js';
+import { answerFor } from '../support/principals.js';
 import { adapterFor, collect, createLoop, httpServer } from './loop-harness.js';
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
@@ -126,6 +127,7 @@ const start = (overrides: Partial<ToolLoopStart> = {}): ToolLoopStart => ({
   chat: { model: 'gpt-fake', messages: [{ role: 'user', content: 'Do the thing' }] },
   stream: false,
   access: {},
+  principal: 'local',
   userId: 'u1',
   userTurn: 'Do the thing',
   ...overrides,
@@ -264,7 +266,7 @@ describe('tool loop', () => {
     ]);
     const before = fake.requests.length;
     const callsBefore = mcp.calls.length;
-    const { outcome } = await collect(harness.loop.run(start({ access: { role: 'viewer' } })));
+    const { outcome } = await collect(harness.loop.run(start({ access: { roles: ['viewer'] } })));
     const offered = (bodyAt(before) as { tools: { function: { name: string } }[] }).tools.map(
       (t) => t.function.name,
     );
@@ -276,13 +278,13 @@ describe('tool loop', () => {
     // A role that is unknown falls back to read-only; context.tools narrows a role further.
     fake.setScript([{ text: 'ok' }]);
     const mark = fake.requests.length;
-    await collect(harness.loop.run(start({ access: { role: 'intruder' } })));
+    await collect(harness.loop.run(start({ access: { roles: ['intruder'] } })));
     expect(
       (bodyAt(mark) as { tools: { function: { name: string } }[] }).tools.map((t) => t.function.name),
     ).toEqual(['get_item']);
     fake.setScript([{ text: 'ok' }]);
     await collect(
-      harness.loop.run(start({ access: { role: 'agent', tools: { deny: ['ask_*', 'wipe_*'] } } })),
+      harness.loop.run(start({ access: { roles: ['agent'], tools: { deny: ['ask_*', 'wipe_*'] } } })),
     );
     expect(
       (bodyAt(fake.requests.length - 1) as { tools: { function: { name: string } }[] }).tools.map(
@@ -326,8 +328,8 @@ describe('tool loop', () => {
     expect(deleted).not.toContain('k1');
 
     const id = first.outcome.confirmation!.id;
-    expect(await harness.loop.takePending(id, 'someone-else')).toEqual({ status: 'not_found' });
-    const taken = await harness.loop.takePending(id, 'u1');
+    expect(await harness.loop.takePending(id, answerFor('someone-else'))).toEqual({ status: 'not_found' });
+    const taken = await harness.loop.takePending(id, answerFor('u1'));
     if (taken.status !== 'ok') throw new Error('expected the pending confirmation');
     const second = await collect(
       harness.loop.resume(taken.resume, { adapter, approve: true, stream: false, userId: 'u1' }),
@@ -342,7 +344,7 @@ describe('tool loop', () => {
       expect.objectContaining({ id: 'd1', name: 'delete_item', is_error: false }),
     ]);
     // Answered once: a second answer finds nothing.
-    expect(await harness.loop.takePending(id, 'u1')).toEqual({ status: 'not_found' });
+    expect(await harness.loop.takePending(id, answerFor('u1'))).toEqual({ status: 'not_found' });
     await harness.close();
   });
 
@@ -354,7 +356,7 @@ describe('tool loop', () => {
       { text: 'OK, I did not delete it.' },
     ]);
     const first = await collect(harness.loop.run(start()));
-    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, 'u1');
+    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, answerFor('u1'));
     if (taken.status !== 'ok') throw new Error('expected the pending confirmation');
     const before = fake.requests.length;
     const second = await collect(
@@ -370,7 +372,7 @@ describe('tool loop', () => {
     fake.setScript([{ toolCalls: [{ id: 'x2', name: 'delete_item', arguments: { id: 'k3' } }] }]);
     const third = await collect(harness.loop.run(start()));
     now += 10 * 60 * 1000;
-    expect(await harness.loop.takePending(third.outcome.confirmation!.id, 'u1')).toMatchObject({
+    expect(await harness.loop.takePending(third.outcome.confirmation!.id, answerFor('u1'))).toMatchObject({
       status: 'expired',
     });
     await harness.close();
@@ -392,7 +394,7 @@ describe('tool loop', () => {
     const asked = first.outcome.toolCalls.find((call) => call.id === 'w2');
     expect(asked?.is_error).toBe(true);
     expect(JSON.stringify(asked?.result)).toContain('not a yes/no answer');
-    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, 'u1');
+    const taken = await harness.loop.takePending(first.outcome.confirmation!.id, answerFor('u1'));
     if (taken.status !== 'ok') throw new Error('expected the pending confirmation');
     const second = await collect(
       harness.loop.resume(taken.resume, { adapter, approve: true, stream: false, userId: 'u1' }),

@@ -16,6 +16,11 @@ export class MemoryPendingConfirmationStore implements PendingConfirmationStore 
     this.#entries.set(entry.id, JSON.stringify(entry));
   }
 
+  async peek<State>(id: string): Promise<PendingConfirmation<State> | undefined> {
+    const raw = this.#entries.get(id);
+    return raw === undefined ? undefined : (JSON.parse(raw) as PendingConfirmation<State>);
+  }
+
   async take<State>(id: string, userId: string, now = Date.now()): Promise<TakeResult<State>> {
     const raw = this.#entries.get(id);
     if (raw === undefined) return { status: 'not_found' };

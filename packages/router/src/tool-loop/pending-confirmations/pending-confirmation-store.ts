@@ -25,6 +25,8 @@ export const EXPIRED_GRACE_MS = 60 * 60 * 1000;
 export interface PendingConfirmationStore {
   readonly kind: string;
   put(entry: PendingConfirmation): Promise<void>;
+  /** Reads an entry without taking it, so a policy can refuse an answer without destroying it. */
+  peek<State = unknown>(id: string): Promise<PendingConfirmation<State> | undefined>;
   /**
    * Removes and returns the entry if it exists and belongs to `userId`; atomic, so two answers to
    * one confirmation cannot both run it. Another user's id is reported as not found.

@@ -40,6 +40,11 @@ export class RedisPendingConfirmationStore implements PendingConfirmationStore {
     await this.#redis.set(`${KEY_PREFIX}${entry.id}`, JSON.stringify(entry), 'PX', ttlMs);
   }
 
+  async peek<State>(id: string): Promise<PendingConfirmation<State> | undefined> {
+    const raw = await this.#redis.get(`${KEY_PREFIX}${id}`);
+    return raw ? (JSON.parse(raw) as PendingConfirmation<State>) : undefined;
+  }
+
   async take<State>(id: string, userId: string, now = Date.now()): Promise<TakeResult<State>> {
     const raw = (await this.#redis.eval(TAKE_SCRIPT, 1, `${KEY_PREFIX}${id}`, userId)) as string | null;
     if (!raw) return { status: 'not_found' };

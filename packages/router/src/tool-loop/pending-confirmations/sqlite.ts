@@ -24,6 +24,7 @@ export class SqlitePendingConfirmationStore implements PendingConfirmationStore 
   readonly #db: Database.Database;
   readonly #insert: Database.Statement<[string, string, number, number, string]>;
   readonly #take: Database.Statement<[string, string], Row>;
+  readonly #peek: Database.Statement<[string], Row>;
   readonly #purge: Database.Statement<[number]>;
 
   constructor(file: string) {
@@ -41,6 +42,9 @@ export class SqlitePendingConfirmationStore implements PendingConfirmationStore 
     this.#take = this.#db.prepare(
       'DELETE FROM pending_confirmation WHERE id = ? AND user_id = ? RETURNING id, user_id, created_at, expires_at, state',
     );
+    this.#peek = this.#db.prepare(
+      'SELECT id, user_id, created_at, expires_at, state FROM pending_confirmation WHERE id = ?',
+    );
     this.#purge = this.#db.prepare('DELETE FROM pending_confirmation WHERE expires_at <= ?');
   }
 
@@ -49,20 +53,29 @@ export class SqlitePendingConfirmationStore implements PendingConfirmationStore 
     this.#insert.run(entry.id, entry.userId, entry.createdAt, entry.expiresAt, JSON.stringify(entry.state));
   }
 
+  async peek<State>(id: string): Promise<PendingConfirmation<State> | undefined> {
+    const row = this.#peek.get(id);
+    return row ? entryOf<State>(row) : undefined;
+  }
+
   async take<State>(id: string, userId: string, now = Date.now()): Promise<TakeResult<State>> {
     const row = this.#take.get(id, userId);
     if (!row) return { status: 'not_found' };
-    const entry: PendingConfirmation<State> = {
-      id: row.id,
-      userId: row.user_id,
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      state: JSON.parse(row.state) as State,
-    };
+    const entry = entryOf<State>(row);
     return entry.expiresAt <= now ? { status: 'expired', entry } : { status: 'ok', entry };
   }
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
+}
+
+function entryOf<State>(row: Row): PendingConfirmation<State> {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    state: JSON.parse(row.state) as State,
+  };
 }
