@@ -3,7 +3,7 @@
  * content blocks, required max_tokens, typed SSE events with cumulative output usage.
  */
 import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { providerSecrets, timeoutsFrom } from './config.js';
 import { toolArgumentsFrom } from './tool-arguments.js';
 import {
   type ChatMessage,
@@ -185,7 +185,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.baseUrl = config.ANTHROPIC_BASE_URL;
     this.defaultModel = config.ANTHROPIC_MODEL;
     this.headers = { 'x-api-key': apiKey, 'anthropic-version': ANTHROPIC_VERSION };
-    this.secrets = [apiKey];
+    this.secrets = providerSecrets(config);
     this.client = new UpstreamClient('anthropic', this.baseUrl, timeoutsFrom(config), this.secrets);
   }
 

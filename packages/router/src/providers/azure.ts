@@ -1,5 +1,4 @@
-import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { type ProvidersConfig, providerSecrets, timeoutsFrom } from './config.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { ProviderError } from './types.js';
 import { joinUrl } from './upstream-http.js';
@@ -34,7 +33,7 @@ export function createAzureAdapter(config: ProvidersConfig): OpenAICompatibleAda
       headers: { 'api-key': apiKey },
       includeStreamUsage: true,
       maxTokensField: 'max_completion_tokens',
-      secrets: [apiKey],
+      secrets: providerSecrets(config),
       refineError: (error, model) =>
         error.options.type === 'DeploymentNotFound'
           ? new ProviderError(

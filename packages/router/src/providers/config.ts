@@ -104,6 +104,20 @@ export function loadProvidersConfig(env: Record<string, string | undefined>): Pr
   return parsed.data;
 }
 
+/**
+ * Every provider key configured, whichever provider is answering: an upstream (or a proxy in
+ * front of it) may echo any of them, and each is redacted from every error.
+ */
+export function providerSecrets(config: ProvidersConfig): string[] {
+  return [
+    config.OPENAI_API_KEY,
+    config.ANTHROPIC_API_KEY,
+    config.AZURE_OPENAI_API_KEY,
+    config.OPENROUTER_API_KEY,
+    config.LMSTUDIO_API_KEY,
+  ].filter((secret): secret is string => Boolean(secret));
+}
+
 export interface UpstreamTimeouts {
   connectMs: number;
   firstByteMs: number;

@@ -1,5 +1,4 @@
-import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { type ProvidersConfig, providerSecrets, timeoutsFrom } from './config.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { joinUrl } from './upstream-http.js';
 
@@ -20,7 +19,7 @@ export function createLmStudioAdapter(config: ProvidersConfig): OpenAICompatible
       headers: apiKey ? { authorization: `Bearer ${apiKey}` } : {},
       includeStreamUsage: false,
       maxTokensField: 'max_tokens',
-      secrets: [apiKey],
+      secrets: providerSecrets(config),
     },
     timeoutsFrom(config),
   );

@@ -3,7 +3,7 @@
  * may lack ids, token counts on the final `done` line, errors as `{"error": "..."}`.
  */
 import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { providerSecrets, timeoutsFrom } from './config.js';
 import { generatedToolCallId, toolArgumentsFrom } from './tool-arguments.js';
 import {
   type ChatMessage,
@@ -106,7 +106,7 @@ export class OllamaAdapter implements ProviderAdapter {
   constructor(config: ProvidersConfig) {
     this.baseUrl = config.OLLAMA_HOST;
     this.defaultModel = config.OLLAMA_MODEL;
-    this.client = new UpstreamClient('ollama', this.baseUrl, timeoutsFrom(config), []);
+    this.client = new UpstreamClient('ollama', this.baseUrl, timeoutsFrom(config), providerSecrets(config));
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {

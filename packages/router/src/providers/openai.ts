@@ -1,5 +1,4 @@
-import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { type ProvidersConfig, providerSecrets, timeoutsFrom } from './config.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { joinUrl } from './upstream-http.js';
 
@@ -17,7 +16,7 @@ export function createOpenAIAdapter(config: ProvidersConfig): OpenAICompatibleAd
       headers: { authorization: `Bearer ${apiKey}` },
       includeStreamUsage: true,
       maxTokensField: 'max_completion_tokens',
-      secrets: [apiKey],
+      secrets: providerSecrets(config),
     },
     timeoutsFrom(config),
   );

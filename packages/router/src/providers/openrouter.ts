@@ -1,5 +1,4 @@
-import type { ProvidersConfig } from './config.js';
-import { timeoutsFrom } from './config.js';
+import { type ProvidersConfig, providerSecrets, timeoutsFrom } from './config.js';
 import { OpenAICompatibleAdapter } from './openai-compatible/adapter.js';
 import { ProviderError } from './types.js';
 import { joinUrl } from './upstream-http.js';
@@ -26,7 +25,7 @@ export function createOpenRouterAdapter(config: ProvidersConfig): OpenAICompatib
       headers,
       includeStreamUsage: true,
       maxTokensField: 'max_tokens',
-      secrets: [apiKey],
+      secrets: providerSecrets(config),
       refineError: (error) =>
         error.status === 402
           ? new ProviderError(

@@ -1,3 +1,4 @@
+import { SecretRedactor } from '@ocsai/contract';
 import { ProviderError, type ProviderErrorKind, type ProviderName } from './types.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
@@ -57,7 +58,7 @@ export interface UpstreamErrorBody {
  * (Anthropic), `{error:{code,message,metadata}}` (OpenRouter) and `{error:"..."}` (Ollama).
  */
 export function readErrorBody(body: unknown): UpstreamErrorBody {
-  if (typeof body === 'string') return body.trim() ? { message: body.trim().slice(0, 500) } : {};
+  if (typeof body === 'string') return body.trim() ? { message: body.trim() } : {};
   if (!body || typeof body !== 'object') return {};
   const error = (body as { error?: unknown }).error;
   if (typeof error === 'string') return { message: error };
@@ -91,14 +92,20 @@ export function parseErrorText(text: string): unknown {
   }
 }
 
-/** Removes anything that looks like a credential from text that may end up in logs or responses. */
+/** Longest upstream error text passed on (after redaction: a secret cut in half would survive as its prefix). */
+export const MAX_UPSTREAM_MESSAGE_CHARS = 500;
+
+/**
+ * Removes the configured secrets and anything that looks like a key from text that may end up in
+ * logs or responses, and only then cuts it to MAX_UPSTREAM_MESSAGE_CHARS.
+ */
 export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 4) out = out.split(secret).join('***');
-  }
+  const redacted = new SecretRedactor(secrets).text(text);
   // Providers echo partial keys back ("Incorrect API key provided: sk-abc***xyz").
-  return out.replace(/\b(sk|sk-ant|sk-or|sk-proj)-[A-Za-z0-9_*-]{6,}/g, '$1-***');
+  const patterned = redacted.replace(/\b(sk|sk-ant|sk-or|sk-proj)-[A-Za-z0-9_*-]{6,}/g, '$1-***');
+  return patterned.length > MAX_UPSTREAM_MESSAGE_CHARS
+    ? `${patterned.slice(0, MAX_UPSTREAM_MESSAGE_CHARS)}…`
+    : patterned;
 }
 
 /**

@@ -143,7 +143,7 @@ describe('wire helpers', () => {
 
   it('redacts configured secrets and key-shaped strings', () => {
     expect(redactSecrets('key abcd1234 and sk-proj-ABCDEFGH123', ['abcd1234', undefined, ''])).toBe(
-      'key *** and sk-***',
+      'key [redacted] and sk-***',
     );
   });
 });
