@@ -1,8 +1,20 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { auditVerifyCommand } from '@ocsai/contract';
 import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
+
+// `ocs-router audit verify FILE`: checks an audit file's hash chain and names the first broken line.
+if (process.argv[2] === 'audit') {
+  const [action, file] = process.argv.slice(3);
+  const { exitCode, message } =
+    action === 'verify'
+      ? auditVerifyCommand(file, (path) => readFileSync(path, 'utf8'))
+      : { exitCode: 2, message: 'usage: ocs-router audit verify FILE' };
+  (exitCode === 0 ? process.stdout : process.stderr).write(`${message}\n`);
+  process.exit(exitCode);
+}
 
 // A .env file in the working directory configures the service; real environment variables win.
 if (existsSync('.env')) process.loadEnvFile('.env');
