@@ -59,9 +59,39 @@ export async function fetchModelIds(
   apiKey: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<string[]> {
+  const body = await getJson(`${baseUrl}/v1/models`, apiKey, fetchImpl);
+  const data = isObject(body) && Array.isArray(body['data']) ? body['data'] : [];
+  return data.flatMap((entry) => (isObject(entry) && typeof entry['id'] === 'string' ? [entry['id']] : []));
+}
+
+/** Who the router says the console's key is (`GET /whoami`): shown so the agent knows whose rights apply. */
+export interface PrincipalInfo {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export async function fetchPrincipal(
+  baseUrl: string,
+  apiKey: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<PrincipalInfo> {
+  const body = await getJson(`${baseUrl}/whoami`, apiKey, fetchImpl);
+  const principal = isObject(body) ? body : {};
+  const roles = Array.isArray(principal['roles']) ? principal['roles'] : [];
+  const id = typeof principal['id'] === 'string' ? principal['id'] : '';
+  return {
+    id,
+    name: typeof principal['name'] === 'string' ? principal['name'] : id,
+    roles: roles.filter((role): role is string => typeof role === 'string'),
+  };
+}
+
+/** A GET with the console's key; a non-2xx answer becomes the client's RouterError. */
+async function getJson(url: string, apiKey: string, fetchImpl: typeof fetch): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
-  const response = await fetchImpl(`${baseUrl}/v1/models`, { headers });
+  const response = await fetchImpl(url, { headers });
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const error = isObject(body) && isObject(body['error']) ? body['error'] : {};
@@ -71,8 +101,7 @@ export async function fetchModelIds(
       message: typeof error['message'] === 'string' ? error['message'] : `Router answered ${response.status}`,
     });
   }
-  const data = isObject(body) && Array.isArray(body['data']) ? body['data'] : [];
-  return data.flatMap((entry) => (isObject(entry) && typeof entry['id'] === 'string' ? [entry['id']] : []));
+  return body;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

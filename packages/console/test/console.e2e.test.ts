@@ -335,6 +335,10 @@ describe.skipIf(!routerReady || !browserReady)(
         await input.fill(API_KEY);
         await input.press('Enter');
         await dialog.waitFor({ state: 'hidden' });
+        // The footer names the principal the key maps to (GET /whoami), so the agent knows whose rights apply.
+        await expect
+          .poll(() => keyPage.getByTestId('principal').textContent())
+          .toContain('acting as API keys from the environment (default');
         // The requests that hit the 401 went through with the key: models and stored context loaded.
         await keyPage.getByLabel('Provider').selectOption('openai');
         await keyPage.locator('#model option[value="gpt-fake"]').waitFor({ state: 'attached' });

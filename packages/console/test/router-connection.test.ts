@@ -6,6 +6,7 @@ import {
   createClient,
   describeError,
   fetchModelIds,
+  fetchPrincipal,
   groupModels,
   isUnauthorized,
   routerBaseUrl,
@@ -76,6 +77,10 @@ describe('fetchModelIds against a real HTTP server', () => {
   beforeAll(async () => {
     server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
+      if (req.url === '/whoami' && req.headers.authorization === 'Bearer good') {
+        res.end(JSON.stringify({ id: 'desk-1', name: 'Desk 1', roles: ['agent', 7] }));
+        return;
+      }
       if (req.url !== '/v1/models') {
         res.statusCode = 500;
         res.end('not json');
@@ -101,6 +106,10 @@ describe('fetchModelIds against a real HTTP server', () => {
     const error = await fetchModelIds(url, '').catch((e: unknown) => e);
     expect(isUnauthorized(error)).toBe(true);
     expect((error as RouterError).message).toBe('API key required');
+  });
+
+  it('reads the principal of the key from /whoami', async () => {
+    expect(await fetchPrincipal(url, 'good')).toEqual({ id: 'desk-1', name: 'Desk 1', roles: ['agent'] });
   });
 
   it('copes with an error body that is not JSON', async () => {

@@ -11,8 +11,10 @@ import {
   createClient,
   describeError,
   fetchModelIds,
+  fetchPrincipal,
   groupModels,
   isUnauthorized,
+  type PrincipalInfo,
   type ProviderModels,
   routerBaseUrl,
 } from '../router-connection.js';
@@ -40,6 +42,7 @@ export function App() {
   const [model, setModel] = useState(() => loadSession('model'));
   const [catalogue, setCatalogue] = useState<ProviderModels[]>([]);
   const [routerVersion, setRouterVersion] = useState('');
+  const [principal, setPrincipal] = useState<PrincipalInfo | null>(null);
   const [view, setView] = useState<View>('chat');
   const [confirmOpen, setConfirmOpen] = useState(false);
   const [keyDialog, setKeyDialog] = useState<{ open: boolean; rejected: boolean }>({
@@ -90,6 +93,9 @@ export function App() {
     withAuth((client) => client.health())
       .then((health) => setRouterVersion(health.version))
       .catch(() => setRouterVersion(''));
+    withAuth((_client, key) => fetchPrincipal(baseUrl, key))
+      .then(setPrincipal)
+      .catch(() => setPrincipal(null));
     withAuth((_client, key) => fetchModelIds(baseUrl, key))
       .then((ids) => setCatalogue(groupModels(ids)))
       .catch(() => setCatalogue([]));
@@ -236,6 +242,14 @@ export function App() {
     </main>
     <footer class="footer muted small">
       ${routerVersion ? `Router ${routerVersion}` : 'Router not reachable'} ·
+      <span data-testid="principal">
+        ${
+          principal
+            ? ` acting as ${principal.name} (${principal.id}${principal.roles.length ? `; roles: ${principal.roles.join(', ')}` : ''})`
+            : ' principal unknown'
+        }
+      </span>
+      ·
       ${pendingCount ? ' 1 action awaiting approval' : ' no pending approvals'}
     </footer>
     <${ConfirmationDialog}
