@@ -294,6 +294,17 @@ describe('tool loop', () => {
     await harness.close();
   });
 
+  it('tells the MCP server who acts and for whom in the tools/call _meta', async () => {
+    const harness = createLoop({ servers: [httpServer('items', mcp.url)] });
+    fake.setScript([{ toolCalls: [{ name: 'get_item', arguments: { id: 'm1' } }] }, { text: 'ok' }]);
+    const before = mcp.callMeta.length;
+    await collect(harness.loop.run(start({ principal: 'desk-7', userId: 'desk-7:u1' })));
+    expect(mcp.callMeta.slice(before)).toEqual([
+      expect.objectContaining({ 'ocs-ai/principal': 'desk-7', 'ocs-ai/user_id': 'desk-7:u1' }),
+    ]);
+    await harness.close();
+  });
+
   it('holds a destructive call for confirmation, runs it once approved, and never forwards a model-made token', async () => {
     const harness = createLoop({ servers: [httpServer('items', mcp.url)] });
     fake.setScript([
