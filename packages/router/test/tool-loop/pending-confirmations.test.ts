@@ -48,6 +48,18 @@ describe.each([
   ['sqlite', () => new SqlitePendingConfirmationStore(join(dir, 'nested', 'router.sqlite'))],
   ['redis', () => new RedisPendingConfirmationStore(redis as Redis)],
 ] as const)('%s pending confirmations', (_kind, create) => {
+  it('peek reads an entry without taking it, so a refused answer leaves it for the right one', async () => {
+    const store: PendingConfirmationStore = create();
+    const now = 2_000_000;
+    await store.put(entry('p1', 'alice', now, now + 60_000));
+    expect(await store.peek('p1')).toEqual(entry('p1', 'alice', now, now + 60_000));
+    expect(await store.peek('p1')).toEqual(entry('p1', 'alice', now, now + 60_000));
+    expect(await store.peek('nope')).toBeUndefined();
+    expect((await store.take('p1', 'alice', now)).status).toBe('ok');
+    expect(await store.peek('p1')).toBeUndefined();
+    await store.close();
+  });
+
   it('hands an entry only to its user, once, and reports expiry', async () => {
     const store: PendingConfirmationStore = create();
     const now = 1_000_000;

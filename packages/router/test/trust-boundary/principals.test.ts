@@ -6,7 +6,7 @@ import { hashApiKey, loadKeysFile } from '../../src/admission/index.js';
 import { loadRouterConfig } from '../../src/config.js';
 import { startRouter } from '../../src/index.js';
 import { writeKeysFile } from '../support/principals.js';
-import { createTestRouter, json } from '../support/test-router.js';
+import { captureLogs, createTestRouter, json } from '../support/test-router.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'router-principals-'));
 const DEFAULTS = { providers: ['openai' as const, 'anthropic' as const] };
@@ -86,6 +86,28 @@ describe('ROUTER_KEYS_FILE', () => {
         logger: false,
       }),
     ).rejects.toThrow(/ROUTER_KEYS_FILE/);
+  });
+});
+
+describe('keyless loopback development', () => {
+  it('is one explicit principal "local", announced by a warning at start-up', async () => {
+    const { logger, lines } = captureLogs('info');
+    const router = await startRouter({
+      env: { ROUTER_STORE: 'memory', MCP_CONFIG: 'none', ROUTER_DEFAULT_ROLES: 'agent' },
+      port: 0,
+      logger,
+    });
+    try {
+      const warning = lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .find((l) => l.level === 40);
+      expect(warning).toMatchObject({ principal: 'local', roles: ['agent'] });
+      expect(String(warning?.msg)).toContain('no credentials configured');
+      const whoami = await fetch(`${router.url}/whoami`);
+      expect(await whoami.json()).toMatchObject({ id: 'local', users: ['*'], source: 'local' });
+    } finally {
+      await router.close();
+    }
   });
 });
 
