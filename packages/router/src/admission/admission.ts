@@ -49,8 +49,9 @@ export class Credentials {
     if (this.oidc && looksLikeJwt(presented)) {
       const principal = await this.oidc.verify(presented);
       // A token never borrows the identity (and the user namespace) of an API-key principal.
-      return principal && !this.keys.has(principal.id) ? principal : undefined;
+      if (principal) return this.keys.has(principal.id) ? undefined : principal;
     }
+    // An API key may look like a JWT (dots are allowed): a token that did not verify is tried as one.
     return this.keys.verify(presented);
   }
 }
@@ -93,7 +94,7 @@ export function createCredentials(
           },
         ]
       : [];
-  const keys = new PrincipalKeys(entries);
+  const keys = new PrincipalKeys(entries.map((entry) => ({ ...entry, id: entry.principal.id })));
   const oidc = config.ROUTER_OIDC_ISSUER
     ? new OidcVerifier({
         issuer: config.ROUTER_OIDC_ISSUER,

@@ -5,38 +5,20 @@ export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
-/** Checks presented keys against SHA-256 hashes, in time independent of where (or whether) one matches. */
-export class ApiKeyVerifier {
-  readonly #hashes: Buffer[];
-
-  constructor(hashes: readonly string[]) {
-    this.#hashes = [...new Set(hashes.map((hash) => hash.toLowerCase()))].map((hash) =>
-      Buffer.from(hash, 'hex'),
-    );
-  }
-
-  get enabled(): boolean {
-    return this.#hashes.length > 0;
-  }
-
-  /** The matching key's id (a short prefix of its hash, safe to log), or undefined. */
-  verify(presented: string): string | undefined {
-    const digest = createHash('sha256').update(presented, 'utf8').digest();
-    let match: Buffer | undefined;
-    // Every hash is compared, so the time taken does not reveal which entry matched.
-    for (const hash of this.#hashes) if (timingSafeEqual(digest, hash)) match = hash;
-    return match ? match.toString('hex').slice(0, 16) : undefined;
-  }
-}
-
-/** Maps a presented key to the principal owning its hash; same constant-time comparison as ApiKeyVerifier. */
+/**
+ * Maps a presented key to the owner of its SHA-256 hash, in time independent of where (or whether)
+ * one matches: every hash is compared, with no early exit.
+ */
 export class PrincipalKeys<P> {
   readonly #entries: { hash: Buffer; principal: P }[] = [];
+  readonly #ids = new Set<string>();
 
-  constructor(entries: readonly { hashes: readonly string[]; principal: P }[]) {
-    for (const entry of entries)
+  constructor(entries: readonly { hashes: readonly string[]; principal: P; id?: string }[]) {
+    for (const entry of entries) {
+      if (entry.id !== undefined) this.#ids.add(entry.id);
       for (const hash of entry.hashes)
         this.#entries.push({ hash: Buffer.from(hash.toLowerCase(), 'hex'), principal: entry.principal });
+    }
   }
 
   get enabled(): boolean {
@@ -45,15 +27,32 @@ export class PrincipalKeys<P> {
 
   /** Whether a principal with this id owns any key. */
   has(id: string): boolean {
-    return this.#entries.some((entry) => (entry.principal as { id?: string }).id === id);
+    return this.#ids.has(id);
   }
 
   verify(presented: string): P | undefined {
     const digest = createHash('sha256').update(presented, 'utf8').digest();
     let match: P | undefined;
-    // Every hash is compared, so the time taken does not reveal which entry matched.
     for (const entry of this.#entries) if (timingSafeEqual(digest, entry.hash)) match = entry.principal;
     return match;
+  }
+}
+
+/** Plain key checking: the matching key's id (a short prefix of its hash, safe to log), or undefined. */
+export class ApiKeyVerifier {
+  readonly #keys: PrincipalKeys<string>;
+
+  constructor(hashes: readonly string[]) {
+    const unique = [...new Set(hashes.map((hash) => hash.toLowerCase()))];
+    this.#keys = new PrincipalKeys(unique.map((hash) => ({ hashes: [hash], principal: hash.slice(0, 16) })));
+  }
+
+  get enabled(): boolean {
+    return this.#keys.enabled;
+  }
+
+  verify(presented: string): string | undefined {
+    return this.#keys.verify(presented);
   }
 }
 

@@ -6,6 +6,8 @@ import {
   SecretRedactor,
 } from '@ocsai/contract';
 
+const MIN_ENV_SECRET_LENGTH = 8;
+
 /** Names of environment variables whose values are secrets (keys, tokens, passwords, secrets). */
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL)S?($|_)/i;
 
@@ -18,8 +20,9 @@ export function secretsFromEnv(env: Record<string, string | undefined>): string[
   const secrets: string[] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!value || !SECRET_NAME.test(name) || /_(FILE|HASHES|CLAIM)$/.test(name)) continue;
-    secrets.push(value.trim());
-    for (const part of value.split(',')) if (part.trim()) secrets.push(part.trim());
+    // Short values ("true", "1") are settings, not secrets: redacting them would blank ordinary text.
+    for (const part of [value, ...value.split(',')].map((item) => item.trim()))
+      if (part.length >= MIN_ENV_SECRET_LENGTH) secrets.push(part);
   }
   return secrets;
 }
