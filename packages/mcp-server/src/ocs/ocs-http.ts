@@ -125,8 +125,6 @@ export class OcsHttp {
     const log = this.options.logger.child({ transactionId: req.transactionId });
     let lastError: OcsError | undefined;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      // Decided per attempt: the first answer may be the one that says the OCS deduplicates.
-      const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
       if (attempt > 1) {
         const cap = this.backoffBaseMs * 2 ** (attempt - 2);
         await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), signal);
@@ -141,6 +139,8 @@ export class OcsHttp {
         (outcome.status !== undefined
           ? RETRY_STATUSES.has(outcome.status)
           : code !== undefined && RETRY_CODES.has(code));
+      // Decided after each answer: the failed answer itself may say that the OCS deduplicates.
+      const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
       const retry = neverSent || (repeatable && transient);
       if (!retry || signal.aborted || attempt === this.maxAttempts) {
         // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
