@@ -22,6 +22,7 @@ beforeAll(async () => {
     OCS_API_URL: emulator.url,
     LOG_LEVEL: 'debug',
     MCP_CONFIRMATION_SECRET: TEST_SECRET,
+    MCP_STATE_FILE: ':memory:',
   };
 }, 60_000);
 afterAll(async () => emulator?.close());
