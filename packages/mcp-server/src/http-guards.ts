@@ -29,6 +29,28 @@ export function duplicateHostRefusal(req: IncomingMessage): Refusal | undefined 
   return { status: 400, body: jsonRpcError(-32600, 'Bad Request: more than one Host header') };
 }
 
+/** No MCP message comes near this; deeper bodies would only exhaust the stack of whoever walks them. */
+const MAX_JSON_DEPTH = 64;
+
+/** The deepest nesting of objects and arrays in a JSON text (strings skipped), in one pass. */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91 /* { [ */) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 125 || c === 93 /* } ] */) depth--;
+  }
+  return max;
+}
+
 /** Reads a POST body up to `maxBytes` and parses it as JSON (the SDK is then handed the parsed value). */
 export async function readJsonBody(
   req: IncomingMessage,
@@ -49,6 +71,14 @@ export async function readJsonBody(
     chunks.push(chunk as Buffer);
   }
   const text = Buffer.concat(chunks).toString('utf8');
+  if (nestingDepth(text) > MAX_JSON_DEPTH)
+    return {
+      ok: false,
+      refusal: {
+        status: 400,
+        body: jsonRpcError(-32600, `Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`),
+      },
+    };
   try {
     return { ok: true, body: JSON.parse(text) };
   } catch {

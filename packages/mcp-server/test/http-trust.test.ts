@@ -175,6 +175,16 @@ describe('HTTP edges', () => {
     expect(response).toMatch(/more than one Host header/);
   });
 
+  it('answers a deeply nested body with 400, not a crash', async () => {
+    const r = await fetch(server.url, {
+      method: 'POST',
+      headers: { ...HEADERS, authorization: `Bearer ${TOKENS.reader}` },
+      body: `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(await r.json())).toMatch(/nested deeper than 64 levels/);
+  });
+
   it('refuses a JSON-RPC batch of 50 tools/call with a clear JSON-RPC error, running none of them', async () => {
     const msisdns = Array.from({ length: 50 }, () => freshMsisdn());
     const batch = msisdns.map((msisdn, i) => ({
