@@ -26,7 +26,7 @@ export const getOffer = defineTool({
   title: 'Get offer',
   description:
     'Fetch one catalogue offer by offerId (from list_offers): price, type, recurring cycle and the balances (unitType, amount, rollover) it grants.',
-  input: z.object({ offerId: ocsId('Offer id, e.g. "1000".') }),
+  input: z.object({ offerId: ocsId('Offer id, e.g. "1000".', 100) }),
   output: z.object({ offer: Offer }),
   annotations: READ_ONLY,
   effect: 'read',

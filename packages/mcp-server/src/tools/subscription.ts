@@ -57,7 +57,7 @@ export const createSubscription = defineTool({
     "Subscribe a subscriber to an offer from the catalogue (list_offers): builds the subscription from the offer (name, type, recurring cycle). Convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers POSTPAID offers. With createBalances=true also creates the offer's balances (voice, SMS, data allowances); with activate=true also activates it (otherwise it stays pending). Needs subscriberId (lookup_subscriber) and offerId (list_offers). Returns the subscription and any created balances.",
   input: z.object({
     subscriberId: SubscriberId,
-    offerId: ocsId('Offer id from list_offers, e.g. "1000".'),
+    offerId: ocsId('Offer id from list_offers, e.g. "1000".', 100),
     createBalances: z.boolean().default(false).describe("Also create the offer's balances (default false)."),
     activate: z.boolean().default(false).describe('Also activate the subscription (default false: pending).'),
   }),

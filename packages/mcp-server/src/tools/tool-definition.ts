@@ -97,11 +97,11 @@ export interface ToolDefinition {
  */
 export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
 
-export function ocsId(description: string) {
+export function ocsId(description: string, maxLength = 200) {
   return z
     .string()
     .min(1)
-    .max(200)
+    .max(maxLength)
     .regex(OCS_ID_PATTERN, 'must be an id: not "." or "..", and no "/", "?", "#", "%", "\\" or spaces')
     .describe(description);
 }
