@@ -87,6 +87,10 @@ describe('ids at the boundary', () => {
       expect(r.isError, `${tool} ${value}`).toBe(true);
       expect(r.text, `${tool} ${value}`).toContain(field);
     }
+    // A resource URI is another way in for an id.
+    await expect(client.readResource({ uri: 'ocs://subscribers/a%3Fb%3D1' })).rejects.toThrow(
+      /not a valid OCS id/,
+    );
     expect(paths.length).toBe(before);
     await client.close();
     await closeRuntime(config);

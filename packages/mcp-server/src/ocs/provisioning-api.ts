@@ -38,7 +38,22 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-const seg = (id: string) => encodeURIComponent(id);
+/**
+ * What an id may look like. It becomes a URL path segment, so nothing that could change the path is
+ * accepted: not `.` or `..`, no `/`, `?`, `#`, `%`, backslash or white space. Tool schemas carry the
+ * pattern (a bad id is a tool error naming the field); this module checks it again for every other
+ * way an id arrives (resource URIs).
+ */
+export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
+
+function seg(id: string): string {
+  if (!OCS_ID_PATTERN.test(id))
+    throw new OcsError(
+      'validation',
+      `"${id.slice(0, 60)}" is not a valid OCS id (no ".", "..", "/", "?", "#", "%" or spaces).`,
+    );
+  return encodeURIComponent(id);
+}
 
 const FIND_SUBSCRIBER = 'Use lookup_subscriber (by MSISDN) to find the subscriberId.';
 const FIND_SUBSCRIPTION = 'Use list_subscriptions with the subscriberId to find subscriptionIds.';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
 import { SCOPES } from '../auth/principal.js';
 import type { Toolset } from '../config.js';
+import { OCS_ID_PATTERN } from '../ocs/provisioning-api.js';
 import type { Runtime } from '../runtime.js';
 import { withCachedJsonSchema } from './cached-json-schema.js';
 import { ConfirmationRequired } from './confirmation.js';
@@ -91,11 +92,7 @@ export interface ToolDefinition {
   run: (args: Record<string, unknown>, call: ToolCall) => Promise<Record<string, unknown>>;
 }
 
-/**
- * An OCS id as a tool argument. It becomes a URL path segment, so nothing that could change the
- * path is accepted: not `.` or `..`, no `/`, `?`, `#`, `%`, backslash or white space.
- */
-export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
+/** An OCS id as a tool argument: {@link OCS_ID_PATTERN}, so that it cannot change the OCS path. */
 
 export function ocsId(description: string, maxLength = 200) {
   return z
