@@ -3,6 +3,13 @@ import { z } from 'zod';
 /** Context path of the provisioning API on the real backend and on the emulator. */
 export const OCS_BASE_PATH = '/ocs/prov/v1';
 
+/**
+ * Response header only our emulator sends: it replays a POST that repeats a client X-Transaction-ID
+ * (same method, path and body) instead of applying it again. The real backend makes no such promise
+ * (it echoes the header and nothing more), so an OCS client may repeat a write only where it sees this.
+ */
+export const EMULATOR_DEDUPLICATES_HEADER = 'X-OCS-Emulator-Deduplicates';
+
 export const MSISDN_PATTERN = /^[0-9]{11,15}$/;
 export const IMSI_PATTERN = /^[0-9]{12,15}$/;
 

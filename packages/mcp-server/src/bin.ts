@@ -3,12 +3,25 @@ import { existsSync } from 'node:fs';
 import { ConfigError, loadMcpConfig } from './config.js';
 
 const HELP = `Usage: ocs-mcp [--http]
+       ocs-mcp audit verify FILE
   (default)  serve MCP over stdio
   --http     serve Streamable HTTP on MCP_HTTP_HOST:MCP_HTTP_PORT/mcp (default 127.0.0.1:3001)
+  audit verify FILE  check the hash chain of an MCP_AUDIT_FILE (exit 0 intact, 1 broken, 2 unreadable)
 Configuration comes from the environment (see README).`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // `ocs-mcp audit verify FILE`: checks an audit file's hash chain, needs no configuration.
+  if (args[0] === 'audit') {
+    const { auditVerifyCommand } = await import('@ocsai/contract');
+    const { readFileSync } = await import('node:fs');
+    const verdict =
+      args[1] === 'verify'
+        ? auditVerifyCommand(args[2], (file) => readFileSync(file, 'utf8'))
+        : { exitCode: 2, message: 'usage: ocs-mcp audit verify FILE' };
+    (verdict.exitCode === 0 ? process.stdout : process.stderr).write(`${verdict.message}\n`);
+    process.exit(verdict.exitCode);
+  }
   if (args.includes('--help') || args.includes('-h')) {
     process.stderr.write(`${HELP}\n`);
     return;

@@ -2,8 +2,23 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** Tool groups that OCS_MCP_TOOLSETS can switch on; one file per group in src/tools/. */
-export const TOOLSETS = ['subscriber', 'subscription', 'balance', 'history', 'offers'] as const;
+export const TOOLSETS = [
+  'subscriber',
+  'subscription',
+  'balance',
+  'history',
+  'offers',
+  'history-admin',
+] as const;
 export type Toolset = (typeof TOOLSETS)[number];
+/** On unless OCS_MCP_TOOLSETS says otherwise; history-admin (rewriting the OCS's own trail) is not. */
+export const DEFAULT_TOOLSETS: readonly Toolset[] = [
+  'subscriber',
+  'subscription',
+  'balance',
+  'history',
+  'offers',
+];
 
 const commaList = z
   .string()
@@ -55,7 +70,7 @@ export const mcpEnvSchema = z.object({
   ),
   OCS_MCP_TOOLSETS: z
     .string()
-    .default(TOOLSETS.join(','))
+    .default(DEFAULT_TOOLSETS.join(','))
     .transform((s, ctx) => {
       const names = s
         .split(',')
@@ -75,7 +90,21 @@ export const mcpEnvSchema = z.object({
       }
       return [...new Set(names)] as Toolset[];
     })
-    .describe(`Comma-separated tool groups to expose: ${TOOLSETS.join(', ')}.`),
+    .describe(
+      `Comma-separated tool groups to expose: ${TOOLSETS.join(', ')}. history-admin (edit and delete account history, always confirmed) is off unless listed.`,
+    ),
+  OCS_MCP_CONFIRMATION: z
+    .enum(['auto', 'elicitation'], 'must be auto or elicitation')
+    .default('auto')
+    .describe(
+      'auto: irreversible calls are confirmed by elicitation when the client can, else by a confirmation token the client shows its human; elicitation: refuse irreversible calls from clients that cannot elicit (a model that sees a token cannot approve itself).',
+    ),
+  OCS_BACKEND_DEDUPLICATES: z
+    .enum(['auto', 'true', 'false'], 'must be auto, true or false')
+    .default('auto')
+    .describe(
+      'Whether the OCS replays a POST that repeats an X-Transaction-ID. auto: only once the OCS says so with the X-OCS-Emulator-Deduplicates response header (our emulator); false for any other backend. Without it a POST is repeated only when it never reached the OCS.',
+    ),
   OCS_OFFERS_FILE: z
     .string()
     .optional()
@@ -94,8 +123,27 @@ export const mcpEnvSchema = z.object({
     .default(3001)
     .describe('Port of the Streamable HTTP server; the endpoint is /mcp.'),
   MCP_AUTH_TOKENS: commaList.describe(
-    'Comma-separated bearer tokens accepted on /mcp. Empty: no authentication (bind to loopback only).',
+    'Comma-separated bearer tokens accepted on /mcp, each with subject token-<first 8 hex of its SHA-256> and the scopes ocs:read ocs:write ocs:irreversible (what they could do before scopes existed). Prefer MCP_AUTH_TOKENS_FILE.',
   ),
+  MCP_AUTH_TOKENS_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'JSON file of static bearer tokens: [{"token" or "sha256", "subject", "scopes": "ocs:read ocs:write"}]. A token without scopes is read-only (ocs:read).',
+    ),
+  MCP_OAUTH_ISSUER: httpUrl
+    .optional()
+    .describe(
+      'OAuth 2.1 authorization server (issuer URL) whose JWT access tokens /mcp accepts; its metadata and JWKS are discovered from it.',
+    ),
+  MCP_OAUTH_METADATA_URL: httpUrl
+    .optional()
+    .describe("Authorization server metadata URL, when it is not at the issuer's well-known location."),
+  MCP_RESOURCE_URL: httpUrl
+    .optional()
+    .describe(
+      'Public URL of this MCP endpoint (its OAuth resource identifier and the token audience); default http://MCP_HTTP_HOST:MCP_HTTP_PORT/mcp.',
+    ),
   MCP_ALLOWED_ORIGINS: commaList.describe(
     'Extra Origin hostnames allowed on /mcp beyond localhost, 127.0.0.1 and [::1].',
   ),
@@ -108,6 +156,26 @@ export const mcpEnvSchema = z.object({
     .optional()
     .describe(
       'HMAC key for destructive-action confirmation tokens. Random per process when unset (tokens then die with the process).',
+    ),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .pipe(z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }))
+    .optional()
+    .describe(
+      'Redis for state shared by every instance: used confirmation tokens and the transaction ledger.',
+    ),
+  MCP_STATE_FILE: z
+    .string()
+    .optional()
+    .describe(
+      "SQLite file for that state when REDIS_URL is unset: used whenever MCP_CONFIRMATION_SECRET is set (tokens then outlive the process), default ./data/ocs-mcp-state.sqlite; ':memory:' keeps it in the process.",
+    ),
+  MCP_AUDIT_FILE: z
+    .string()
+    .optional()
+    .describe(
+      'Append-only, hash-chained JSON-lines audit file: one record per tools/call (check it with ocs-mcp audit verify FILE). One file per instance.',
     ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'must be a pino level')
@@ -122,13 +190,24 @@ export interface McpConfig {
   ocsApiTimeoutMs: number;
   readOnly: boolean;
   toolsets: Toolset[];
+  confirmationMode: 'auto' | 'elicitation';
+  backendDeduplicates: 'auto' | 'true' | 'false';
   offersFile: string | undefined;
   httpHost: string;
   httpPort: number;
   authTokens: string[];
+  authTokensFile: string | undefined;
+  oauthIssuer: string | undefined;
+  oauthMetadataUrl: string | undefined;
+  resourceUrl: string | undefined;
   allowedOrigins: string[];
   allowedHosts: string[];
   confirmationSecret: string;
+  /** Whether the confirmation secret was configured (shared by instances, outliving the process). */
+  confirmationSecretShared: boolean;
+  redisUrl: string | undefined;
+  stateFile: string | undefined;
+  auditFile: string | undefined;
   logLevel: McpEnv['LOG_LEVEL'];
 }
 
@@ -160,13 +239,23 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
     ocsApiTimeoutMs: Math.round(e.OCS_API_TIMEOUT * 1000),
     readOnly: e.OCS_MCP_READ_ONLY,
     toolsets: e.OCS_MCP_TOOLSETS,
+    confirmationMode: e.OCS_MCP_CONFIRMATION,
+    backendDeduplicates: e.OCS_BACKEND_DEDUPLICATES,
     offersFile: e.OCS_OFFERS_FILE,
     httpHost: e.MCP_HTTP_HOST,
     httpPort: e.MCP_HTTP_PORT,
     authTokens: e.MCP_AUTH_TOKENS,
+    authTokensFile: e.MCP_AUTH_TOKENS_FILE,
+    oauthIssuer: e.MCP_OAUTH_ISSUER,
+    oauthMetadataUrl: e.MCP_OAUTH_METADATA_URL,
+    resourceUrl: e.MCP_RESOURCE_URL,
     allowedOrigins: e.MCP_ALLOWED_ORIGINS,
     allowedHosts: e.MCP_ALLOWED_HOSTS,
     confirmationSecret: e.MCP_CONFIRMATION_SECRET ?? randomBytes(32).toString('hex'),
+    confirmationSecretShared: e.MCP_CONFIRMATION_SECRET !== undefined,
+    redisUrl: e.REDIS_URL,
+    stateFile: e.MCP_STATE_FILE,
+    auditFile: e.MCP_AUDIT_FILE,
     logLevel: e.LOG_LEVEL,
   };
 }

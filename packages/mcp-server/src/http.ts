@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
@@ -7,7 +6,18 @@ import {
   localhostAllowedHostnames,
   localhostAllowedOrigins,
 } from '@modelcontextprotocol/server';
+import { Authenticator } from './auth/authenticate.js';
+import { principalOf } from './auth/principal.js';
+import { missingScope } from './auth/scope-gate.js';
 import type { McpConfig } from './config.js';
+import {
+  batchRefusal,
+  duplicateHostRefusal,
+  jsonRpcError,
+  messagesOf,
+  type Refusal,
+  readJsonBody,
+} from './http-guards.js';
 import { closeRuntime, getRuntime } from './runtime.js';
 import { createOcsMcpServer } from './server.js';
 
@@ -23,28 +33,13 @@ export interface McpHttpServerHandle {
   close(): Promise<void>;
 }
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
-/** Constant-time check against every configured token (no early exit on a match). */
-function bearerMatches(header: string | undefined, tokens: readonly Buffer[]): boolean {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-  if (!m?.[1]) return false;
-  const given = digest(m[1]);
-  let ok = false;
-  for (const t of tokens) ok = timingSafeEqual(given, t) || ok;
-  return ok;
-}
-
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
 
-const jsonRpcError = (code: number, message: string) => ({
-  jsonrpc: '2.0',
-  error: { code, message },
-  id: null,
-});
+const send = (res: ServerResponse, refusal: Refusal) =>
+  sendJson(res, refusal.status, refusal.body, refusal.headers);
 
 /**
  * Streamable HTTP at /mcp, stateless: every POST gets a fresh McpServer from the factory, serving
@@ -58,7 +53,8 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   const runtime = getRuntime(config);
   const log = runtime.logger.child({ component: 'http' });
 
-  const handler = createMcpHandler(() => createOcsMcpServer(config), {
+  // The factory sees the verified credential: tools/list shows only what its scopes allow.
+  const handler = createMcpHandler((ctx) => createOcsMcpServer(config, ctx.authInfo), {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
   });
@@ -73,25 +69,64 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
     ...config.allowedHosts,
   ]);
   const checkOrigin = originValidation([...localhostAllowedOrigins(), ...config.allowedOrigins]);
-  const tokens = config.authTokens.map(digest);
+
+  let auth: Authenticator | undefined;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const twoHosts = duplicateHostRefusal(req);
+      if (twoHosts) return send(res, twoHosts);
       if (!checkHost(req, res)) return;
+      if (
+        auth &&
+        (path === '/.well-known/oauth-protected-resource' ||
+          path === `/.well-known/oauth-protected-resource${new URL(auth.resourceUrl).pathname}`)
+      ) {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+        return sendJson(res, 200, auth.protectedResourceMetadata(), { 'access-control-allow-origin': '*' });
+      }
       if (path === '/healthz') {
         if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { status: 'ok' });
         return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
       }
       if (path !== '/mcp') return sendJson(res, 404, { error: 'not found' });
       if (!checkOrigin(req, res)) return;
-      if (tokens.length > 0 && !bearerMatches(req.headers.authorization, tokens)) {
+      const gate = auth as Authenticator;
+      const who = await gate.authenticate(req.headers.authorization);
+      if (!who.ok) {
         log.warn({ hasHeader: req.headers.authorization !== undefined }, 'unauthorized MCP request');
-        return sendJson(res, 401, jsonRpcError(-32001, 'Unauthorized: a valid bearer token is required'), {
-          'www-authenticate': 'Bearer realm="ocs-mcp", error="invalid_token"',
-        });
+        return send(res, who.refusal);
       }
-      await mcp(req, res);
+      let parsed: unknown;
+      if (req.method === 'POST') {
+        const read = await readJsonBody(req, MAX_REQUEST_BODY_BYTES);
+        if (!read.ok) return send(res, read.refusal);
+        const batch = batchRefusal(read.body, req);
+        if (batch) return send(res, batch);
+        if (who.authInfo) {
+          const principal = principalOf(who.authInfo);
+          for (const message of messagesOf(read.body)) {
+            const missing = await missingScope(message, principal, runtime);
+            if (!missing) continue;
+            const wanted = [...new Set([...principal.scopes, missing.scope])].join(' ');
+            return sendJson(
+              res,
+              403,
+              jsonRpcError(
+                -32003,
+                `Forbidden: insufficient_scope: ${missing.reason}; the token needs the scope ${missing.scope}`,
+                message.id ?? null,
+              ),
+              { 'www-authenticate': gate.challenge('insufficient_scope', missing.reason, wanted) },
+            );
+          }
+        }
+        parsed = read.body;
+      }
+      (req as IncomingMessage & { auth?: unknown }).auth = who.authInfo;
+      await mcp(req as never, res, parsed);
     })().catch((err: unknown) => {
       log.error({ err }, 'HTTP request failed');
       if (!res.headersSent) sendJson(res, 500, jsonRpcError(-32603, 'Internal error'));
@@ -110,8 +145,13 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${actualPort}/mcp`;
-  log.info({ url, auth: tokens.length > 0 }, 'MCP Streamable HTTP server listening');
-  if (tokens.length === 0 && !['127.0.0.1', 'localhost', '::1'].includes(host))
+  auth = new Authenticator(config, runtime.staticTokens.tokens, url, log);
+  log.info({ url, auth: auth.enabled, oauth: auth.oauth }, 'MCP Streamable HTTP server listening');
+  if (config.authTokens.length > 0)
+    log.warn(
+      'MCP_AUTH_TOKENS grants every OCS scope to each token; prefer MCP_AUTH_TOKENS_FILE with subjects and scopes',
+    );
+  if (!auth.enabled && !['127.0.0.1', 'localhost', '::1'].includes(host))
     log.warn(
       { host },
       'listening beyond loopback without MCP_AUTH_TOKENS: anyone who can reach it can provision',

@@ -1,18 +1,28 @@
-import { type LoadedCatalogue, loadOfferCatalogue, type Offer } from '@ocsai/contract';
+import {
+  AuditLog,
+  type LoadedCatalogue,
+  loadOfferCatalogue,
+  type Offer,
+  SecretRedactor,
+} from '@ocsai/contract';
 import type { Logger } from 'pino';
+import { type LoadedStaticTokens, loadStaticTokens } from './auth/static-tokens.js';
 import type { McpConfig } from './config.js';
 import { serverInstructions } from './instructions.js';
 import { createLogger } from './logger.js';
 import { OcsHttp } from './ocs/ocs-http.js';
 import { ProvisioningApi } from './ocs/provisioning-api.js';
+import { LazyStateStore, type StateStoreChoice } from './state/state-store.js';
 import { ALL_TOOLS } from './tools/all-tools.js';
 import { ConfirmationTokens } from './tools/confirmation.js';
 import type { ToolDefinition } from './tools/tool-definition.js';
+import { TransactionLedger } from './tools/transaction-ledger.js';
 
 /**
  * Everything a server instance needs that is built once per process (per config object): the
- * OCS connection pool, the offer catalogue, the confirmation key and used-set, the filtered tool
- * list. The per-request McpServer factory only registers these.
+ * OCS connection pool, the offer catalogue, the confirmation key, the shared state (used tokens,
+ * transaction ledger), the secret redactor, the audit log, the filtered tool list. The
+ * per-request McpServer factory only registers these.
  */
 export interface Runtime {
   config: McpConfig;
@@ -22,6 +32,12 @@ export interface Runtime {
   catalogue: LoadedCatalogue;
   offersById: Map<string, Offer>;
   confirmations: ConfirmationTokens;
+  state: LazyStateStore;
+  ledger: TransactionLedger;
+  /** Redacts every secret the server was given from tool results, errors, logs and audit records. */
+  redactor: SecretRedactor;
+  audit: AuditLog;
+  staticTokens: LoadedStaticTokens;
   /** Tools visible under this config, in the deterministic catalogue order. */
   tools: ToolDefinition[];
   /** Server instructions for this config (read-only mode changes them). */
@@ -35,18 +51,41 @@ export function visibleTools(config: McpConfig): ToolDefinition[] {
   return ALL_TOOLS.filter((t) => config.toolsets.includes(t.toolset) && !(config.readOnly && t.writes));
 }
 
+export const DEFAULT_STATE_FILE = './data/ocs-mcp-state.sqlite';
+
+/**
+ * Redis when configured (every instance shares it); else a SQLite file when the confirmation
+ * secret is configured (its tokens outlive the process and may be shared) or a file is named;
+ * else memory (a random per-process secret makes every token die with the process anyway).
+ */
+export function stateStoreChoice(config: McpConfig): StateStoreChoice {
+  if (config.redisUrl) return { kind: 'redis', url: config.redisUrl };
+  const file = config.stateFile ?? (config.confirmationSecretShared ? DEFAULT_STATE_FILE : undefined);
+  if (file === undefined || file === ':memory:') return { kind: 'memory' };
+  return { kind: 'sqlite', file };
+}
+
 export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
   const existing = runtimes.get(config);
   if (existing) return existing;
-  const log = logger ?? createLogger(config.logLevel);
+  const staticTokens = loadStaticTokens(config);
+  const redactor = new SecretRedactor([config.ocsApiKey, config.confirmationSecret, ...staticTokens.secrets]);
+  const log = logger ?? createLogger(config.logLevel, redactor);
   const http = new OcsHttp({
     baseUrl: config.ocsApiUrl,
     apiKey: config.ocsApiKey,
     timeoutMs: config.ocsApiTimeoutMs,
     logger: log,
+    backendDeduplicates: config.backendDeduplicates,
   });
   const catalogue = loadOfferCatalogue(config.offersFile);
   for (const c of catalogue.corrections) log.debug({ correction: c }, 'offer catalogue corrected on load');
+  const state = new LazyStateStore(stateStoreChoice(config));
+  const audit = new AuditLog({
+    service: 'ocs-mcp',
+    ...(config.auditFile ? { file: config.auditFile } : {}),
+    redactor,
+  });
   const runtime: Runtime = {
     config,
     logger: log,
@@ -54,7 +93,12 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
     api: new ProvisioningApi(http),
     catalogue,
     offersById: new Map(catalogue.offers.map((o) => [o.offerId, o])),
-    confirmations: new ConfirmationTokens(config.confirmationSecret),
+    confirmations: new ConfirmationTokens(config.confirmationSecret, state),
+    state,
+    ledger: new TransactionLedger(state),
+    redactor,
+    audit,
+    staticTokens,
     tools: visibleTools(config),
     instructions: serverInstructions(config),
   };
@@ -62,10 +106,12 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
   return runtime;
 }
 
-/** Closes the OCS pool of a config's runtime (tests, shutdown). */
+/** Closes the OCS pool, the state store and the audit file of a config's runtime (tests, shutdown). */
 export async function closeRuntime(config: McpConfig): Promise<void> {
   const r = runtimes.get(config);
   if (!r) return;
   runtimes.delete(config);
   await r.http.close();
+  await r.state.close();
+  r.audit.close();
 }

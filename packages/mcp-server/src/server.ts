@@ -1,5 +1,6 @@
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
+import { type AuthInfo, McpServer, ResourceTemplate } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { hasScope, principalOf, SCOPES } from './auth/principal.js';
 import type { McpConfig } from './config.js';
 import { OcsError } from './ocs/ocs-error.js';
 import { newTransactionId } from './ocs/ocs-http.js';
@@ -11,7 +12,7 @@ export const SERVER_INFO = { name: 'ocs-mcp', version: '1.0.0' } as const;
 
 const SUBSCRIBER_TEMPLATE = new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined });
 
-function registerResources(server: McpServer, runtime: Runtime): void {
+function registerResources(server: McpServer, runtime: Runtime, canRead: boolean): void {
   server.registerResource(
     'offer_catalogue',
     'ocs://offers',
@@ -26,7 +27,7 @@ function registerResources(server: McpServer, runtime: Runtime): void {
       ],
     }),
   );
-  if (!runtime.config.toolsets.includes('subscriber')) return;
+  if (!runtime.config.toolsets.includes('subscriber') || !canRead) return;
   server.registerResource(
     'subscriber',
     SUBSCRIBER_TEMPLATE,
@@ -48,7 +49,9 @@ function registerResources(server: McpServer, runtime: Runtime): void {
         };
       } catch (err) {
         // Resource reads have no isError channel: a thrown Error becomes a JSON-RPC error with this text.
-        throw new Error(err instanceof OcsError ? err.message : 'Could not read the subscriber.');
+        throw new Error(
+          err instanceof OcsError ? runtime.redactor.text(err.message) : 'Could not read the subscriber.',
+        );
       }
     },
   );
@@ -130,20 +133,24 @@ function registerPrompts(server: McpServer, runtime: Runtime): void {
 
 /**
  * A fresh McpServer for one request (HTTP) or one connection (stdio). Cheap: everything heavy
- * (pool, catalogue, tool schemas) is built once per config in the runtime.
+ * (pool, catalogue, tool schemas) is built once per config in the runtime. `authInfo` is the
+ * verified credential of an HTTP request: only the tools its scopes allow are registered, so
+ * tools/list shows what the token may call (no credential: the local operator, every OCS scope).
  */
-export function createOcsMcpServer(config: McpConfig): McpServer {
+export function createOcsMcpServer(config: McpConfig, authInfo?: AuthInfo): McpServer {
   const runtime = getRuntime(config);
+  const principal = principalOf(authInfo);
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {}, resources: {}, prompts: {} },
     instructions: runtime.instructions,
   });
   for (const def of runtime.tools) {
+    if (!hasScope(principal, def.requiredScope)) continue;
     server.registerTool(def.name, def.registration, (args, ctx) =>
-      invokeTool(def, args as Record<string, unknown>, ctx, server, runtime),
+      invokeTool(def, args as Record<string, unknown>, ctx, server, runtime, principal),
     );
   }
-  registerResources(server, runtime);
+  registerResources(server, runtime, hasScope(principal, SCOPES.read));
   registerPrompts(server, runtime);
   return server;
 }

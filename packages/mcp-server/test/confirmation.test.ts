@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpConfig } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
 import { closeRuntime } from '../src/runtime.js';
-import { ConfirmationRequired, ConfirmationTokens, canonicalJson } from '../src/tools/confirmation.js';
+import { MemoryStateStore } from '../src/state/state-store.js';
+import { ConfirmationRequired, ConfirmationTokens } from '../src/tools/confirmation.js';
 import {
   call,
   connectInMemory,
@@ -18,61 +19,77 @@ import {
 
 describe('confirmation tokens', () => {
   let now = 1_000_000;
-  const tokens = new ConfirmationTokens(TEST_SECRET, () => now);
+  const used = new MemoryStateStore(() => now);
+  const tokens = new ConfirmationTokens(TEST_SECRET, used, () => now);
   const args = { subscriberId: 'abc' };
 
-  it('redeems once for the same tool and arguments', () => {
-    const { token, expiresAt } = tokens.issue('delete_subscriber', args);
+  it('redeems once for the same subject, tool and arguments', async () => {
+    const { token, expiresAt } = tokens.issue('alice', 'delete_subscriber', args);
     expect(expiresAt.getTime()).toBe(now + 5 * 60 * 1000);
-    expect(tokens.redeem(token, 'delete_subscriber', { subscriberId: 'abc' })).toEqual({ ok: true });
-    expect(tokens.redeem(token, 'delete_subscriber', args)).toEqual({
+    expect(await tokens.redeem(token, 'alice', 'delete_subscriber', { subscriberId: 'abc' })).toMatchObject({
+      ok: true,
+    });
+    expect(await tokens.redeem(token, 'alice', 'delete_subscriber', args)).toEqual({
       ok: false,
       reason: 'token was already used',
     });
   });
 
-  it('fails closed on another tool, other arguments, expiry, tampering and garbage', () => {
-    const { token } = tokens.issue('delete_subscriber', args);
-    expect(tokens.redeem(token, 'delete_subscription', args).ok).toBe(false);
-    expect(tokens.redeem(token, 'delete_subscriber', { subscriberId: 'xyz' })).toMatchObject({
+  it('a token issued to one credential is refused for another (bound to who asked)', async () => {
+    const { token } = tokens.issue('alice', 'delete_subscriber', args);
+    expect(await tokens.redeem(token, 'mallory', 'delete_subscriber', args)).toEqual({
+      ok: false,
+      reason: 'token was issued to another credential',
+    });
+  });
+
+  it('fails closed on another tool, other arguments, expiry, tampering and garbage', async () => {
+    const { token } = tokens.issue('alice', 'delete_subscriber', args);
+    expect((await tokens.redeem(token, 'alice', 'delete_subscription', args)).ok).toBe(false);
+    expect(await tokens.redeem(token, 'alice', 'delete_subscriber', { subscriberId: 'xyz' })).toMatchObject({
       reason: 'arguments differ from the ones that were confirmed',
     });
     const [body, mac] = token.split('.') as [string, string];
     const forged = Buffer.from(
       JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), e: now + 10 ** 9 }),
     ).toString('base64url');
-    expect(tokens.redeem(`${forged}.${mac}`, 'delete_subscriber', args)).toMatchObject({
+    expect(await tokens.redeem(`${forged}.${mac}`, 'alice', 'delete_subscriber', args)).toMatchObject({
       reason: 'token signature is invalid',
     });
-    expect(tokens.redeem('garbage', 'delete_subscriber', args)).toMatchObject({ reason: 'malformed token' });
-    expect(
-      new ConfirmationTokens('another-secret-another-secret-123').redeem(token, 'delete_subscriber', args).ok,
-    ).toBe(false);
+    expect(await tokens.redeem('garbage', 'alice', 'delete_subscriber', args)).toMatchObject({
+      reason: 'malformed token',
+    });
+    const other = new ConfirmationTokens('another-secret-another-secret-123', used);
+    expect((await other.redeem(token, 'alice', 'delete_subscriber', args)).ok).toBe(false);
     now += 5 * 60 * 1000 + 1;
-    expect(tokens.redeem(token, 'delete_subscriber', args)).toMatchObject({ reason: 'token has expired' });
+    expect(await tokens.redeem(token, 'alice', 'delete_subscriber', args)).toMatchObject({
+      reason: 'token has expired',
+    });
   });
 
-  it('refuses a correctly signed token with a malformed payload', () => {
+  it('refuses a correctly signed token with a malformed payload', async () => {
     const body = Buffer.from('{"p":"token","t":1}').toString('base64url');
-    const mac = createHmac('sha256', TEST_SECRET).update(`ocs-mcp.confirm.v1:${body}`).digest('base64url');
-    expect(tokens.redeem(`${body}.${mac}`, 'x', {})).toMatchObject({ reason: 'malformed token' });
+    const mac = createHmac('sha256', TEST_SECRET).update(`ocs-mcp.confirm.v2:${body}`).digest('base64url');
+    expect(await tokens.redeem(`${body}.${mac}`, 'alice', 'x', {})).toMatchObject({
+      reason: 'malformed token',
+    });
     const notJson = Buffer.from('nope').toString('base64url');
     const mac2 = createHmac('sha256', TEST_SECRET)
-      .update(`ocs-mcp.confirm.v1:${notJson}`)
+      .update(`ocs-mcp.confirm.v2:${notJson}`)
       .digest('base64url');
-    expect(tokens.redeem(`${notJson}.${mac2}`, 'x', {})).toMatchObject({ reason: 'malformed token' });
+    expect(await tokens.redeem(`${notJson}.${mac2}`, 'alice', 'x', {})).toMatchObject({
+      reason: 'malformed token',
+    });
   });
 
-  it('keeps elicitation state and confirmation tokens apart', () => {
-    const state = tokens.issue('delete_subscriber', args, 'elicitation').token;
-    expect(tokens.redeem(state, 'delete_subscriber', args)).toMatchObject({
+  it('keeps elicitation state and confirmation tokens apart', async () => {
+    const state = tokens.issue('alice', 'delete_subscriber', args, 'elicitation').token;
+    expect(await tokens.redeem(state, 'alice', 'delete_subscriber', args)).toMatchObject({
       reason: 'token was not issued for this step',
     });
-    expect(tokens.redeem(state, 'delete_subscriber', args, 'elicitation')).toEqual({ ok: true });
-  });
-
-  it('canonicalises argument order', () => {
-    expect(canonicalJson({ b: 1, a: [1, { d: 2, c: undefined }] })).toBe('{"a":[1,{"d":2}],"b":1}');
+    expect(await tokens.redeem(state, 'alice', 'delete_subscriber', args, 'elicitation')).toMatchObject({
+      ok: true,
+    });
   });
 });
 

@@ -4,11 +4,19 @@ import type { Client } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpConfig } from '../src/config.js';
+import { type McpConfig, TOOLSETS } from '../src/config.js';
 import { OcsError, ocsErrorFromStatus } from '../src/ocs/ocs-error.js';
 import { OcsHttp } from '../src/ocs/ocs-http.js';
 import { closeRuntime } from '../src/runtime.js';
-import { call, connectInMemory, freshMsisdn, ok, startTestEmulator, testConfig } from './helpers.js';
+import {
+  call,
+  callConfirmed,
+  connectInMemory,
+  freshMsisdn,
+  ok,
+  startTestEmulator,
+  testConfig,
+} from './helpers.js';
 
 describe('bodiless errors of the real backend (strict emulator)', () => {
   let emulator: RunningEmulator;
@@ -16,7 +24,7 @@ describe('bodiless errors of the real backend (strict emulator)', () => {
   let client: Client;
   beforeAll(async () => {
     emulator = await startTestEmulator('strict');
-    config = testConfig(emulator.url);
+    config = testConfig(emulator.url, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
     client = await connectInMemory(config);
   });
   afterAll(async () => {
@@ -59,7 +67,10 @@ describe('bodiless errors of the real backend (strict emulator)', () => {
       interactionId: entry.entry.interactionId,
     });
     expect(dup.text).toMatch(/already exists; omit interactionId/);
-    const noEntry = await call(client, 'update_account_history', { interactionId: 'missing', status: 'X' });
+    const noEntry = await callConfirmed(client, 'update_account_history', {
+      interactionId: 'missing',
+      status: 'X',
+    });
     expect(noEntry.text).toMatch(/Account history entry missing was not found/);
   });
 });
@@ -210,7 +221,7 @@ describe('upstream failures (scripted OCS)', () => {
       });
       expect(r.isError).toBe(true);
       expect(r.text).toMatch(
-        /^Subscription sx1 was created with 1 balance\(s\), but a follow-up step failed: The OCS is unavailable.*transaction_id TXN-SUB/,
+        /^Subscription sx1 was created with 1 balance\(s\), but a follow-up step failed: Outcome unknown: .*Check with list_balances with subscriptionId sx1.*transaction_id TXN-SUB/,
       );
       const steps = seen.filter((s) => s.path === '/subscriptions/sx1/balances').map((s) => s.txid);
       expect(steps).toEqual(['TXN-SUB.balance1', 'TXN-SUB.balance2']);

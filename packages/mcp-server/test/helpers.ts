@@ -17,6 +17,7 @@ export function testConfig(ocsUrl: string, env: Record<string, string> = {}): Mc
     OCS_API_URL: ocsUrl,
     LOG_LEVEL: 'silent',
     MCP_CONFIRMATION_SECRET: TEST_SECRET,
+    MCP_STATE_FILE: ':memory:',
     OCS_API_TIMEOUT: '5',
     ...env,
   });
@@ -99,4 +100,18 @@ export async function okConfirmed(client: Client, name: string, args: Record<str
   const first = await ok(client, name, args);
   if (first.confirmation_required !== true) return first;
   return ok(client, name, { ...args, confirmation_token: first.confirmation_token });
+}
+
+/**
+ * call() for a tool that may ask for confirmation: when it returns the two-step form, confirms
+ * with the token (as a router does after the human said yes) and returns the second outcome.
+ */
+export async function callConfirmed(
+  client: Client,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<ToolOutcome> {
+  const first = await call(client, name, args);
+  if (first.isError || first.data.confirmation_required !== true) return first;
+  return call(client, name, { ...args, confirmation_token: first.data.confirmation_token });
 }

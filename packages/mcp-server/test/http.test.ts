@@ -41,7 +41,7 @@ describe('Streamable HTTP endpoint', () => {
     await modern.connect(new StreamableHTTPClientTransport(new URL(open.url)));
     expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     const tools = await modern.listTools();
-    expect(tools.tools).toHaveLength(21);
+    expect(tools.tools).toHaveLength(20);
     expect((await ok(modern, 'list_offers', {})).total).toBe(5);
     await modern.close();
 
@@ -123,7 +123,7 @@ describe('Streamable HTTP endpoint', () => {
         requestInit: { headers: { authorization: 'Bearer token-two' } },
       }),
     );
-    expect((await client.listTools()).tools.length).toBe(21);
+    expect((await client.listTools()).tools.length).toBe(20);
     await client.close();
     // Health checks stay open for load balancers.
     expect((await fetch(authed.url.replace('/mcp', '/healthz'))).status).toBe(200);

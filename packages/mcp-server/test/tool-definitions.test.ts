@@ -5,7 +5,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { loadOfferCatalogue } from '@ocsai/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { McpConfig } from '../src/config.js';
+import { LOCAL_PRINCIPAL } from '../src/auth/principal.js';
+import { type McpConfig, TOOLSETS } from '../src/config.js';
 import { closeRuntime, getRuntime } from '../src/runtime.js';
 import { ALL_TOOLS } from '../src/tools/all-tools.js';
 import { withCachedJsonSchema } from '../src/tools/cached-json-schema.js';
@@ -36,6 +37,7 @@ const EXPECTED_ORDER = [
   'list_account_history',
   'get_account_history',
   'update_account_history',
+  'delete_account_history',
   'list_offers',
   'get_offer',
 ];
@@ -55,7 +57,8 @@ describe('tool list', () => {
   let config: McpConfig;
   let client: Client;
   beforeAll(async () => {
-    config = testConfig(NOWHERE);
+    // Every toolset, history-admin included, so that every tool has a schema snapshot.
+    config = testConfig(NOWHERE, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
     client = await connectInMemory(config);
   });
   afterAll(async () => {
@@ -82,12 +85,16 @@ describe('tool list', () => {
       if (a.readOnlyHint) expect(a.destructiveHint, t.name).toBe(false);
     }
     const destructive = tools.filter((t) => t.annotations?.destructiveHint).map((t) => t.name);
+    // destructiveHint follows the confirmation rule: every tool some call of which is irreversible.
     expect(destructive).toEqual([
       'delete_subscriber',
       'change_subscriber_state',
+      'update_subscription',
       'change_subscription_state',
       'delete_subscription',
       'delete_balances',
+      'update_account_history',
+      'delete_account_history',
     ]);
     for (const name of destructive) {
       const t = tools.find((x) => x.name === name)!;
@@ -135,6 +142,13 @@ describe('tool list', () => {
 });
 
 describe('read-only mode and toolsets', () => {
+  it('leaves history-admin (edit and delete account history) off by default', async () => {
+    const names = (await listTools({})).map((t) => t.name);
+    expect(names).toEqual(
+      EXPECTED_ORDER.filter((n) => n !== 'update_account_history' && n !== 'delete_account_history'),
+    );
+  });
+
   it('hides every writing tool in read-only mode', async () => {
     const names = (await listTools({ OCS_MCP_READ_ONLY: 'true' })).map((t) => t.name);
     expect(names).toEqual([
@@ -155,14 +169,14 @@ describe('read-only mode and toolsets', () => {
     const runtime = getRuntime(config);
     const fakeCtx = { mcpReq: { signal: new AbortController().signal } } as never;
     for (const def of ALL_TOOLS.filter((t) => t.writes)) {
-      const r = await invokeTool(def, {}, fakeCtx, {} as never, runtime);
+      const r = await invokeTool(def, {}, fakeCtx, {} as never, runtime, LOCAL_PRINCIPAL);
       expect(r).toMatchObject({ isError: true });
       expect(JSON.stringify(r)).toMatch(/read-only mode/);
     }
     const hidden = ALL_TOOLS.find((t) => t.name === 'get_subscriber')!;
-    expect(JSON.stringify(await invokeTool(hidden, {}, fakeCtx, {} as never, runtime))).toMatch(
-      /OCS_MCP_TOOLSETS/,
-    );
+    expect(
+      JSON.stringify(await invokeTool(hidden, {}, fakeCtx, {} as never, runtime, LOCAL_PRINCIPAL)),
+    ).toMatch(/OCS_MCP_TOOLSETS/);
     await closeRuntime(config);
   });
 

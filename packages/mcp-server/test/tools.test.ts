@@ -1,11 +1,12 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpConfig } from '../src/config.js';
+import { type McpConfig, TOOLSETS } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
 import { closeRuntime } from '../src/runtime.js';
 import {
   call,
+  callConfirmed,
   connectInMemory,
   freshMsisdn,
   ok,
@@ -22,7 +23,7 @@ let http: McpHttpServerHandle;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  config = testConfig(emulator.url);
+  config = testConfig(emulator.url, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
   http = await startMcpHttpServer({ ...config, port: 0 });
 });
 
@@ -243,7 +244,8 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           subscriptionId: subscription.subscriptionId,
           unitType: 'BYTES',
           balanceAmount: 500,
-          transaction_id: 'TXN-IDEMPOTENT-1',
+          // One id per transport: the same id with other arguments is (rightly) refused.
+          transaction_id: `TXN-IDEMPOTENT-${transport.replace(/\W+/g, '-')}`,
         };
         const first = await ok(client, 'create_balance', args);
         const second = await ok(client, 'create_balance', args);
@@ -272,7 +274,7 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
         expect(all.entries.length).toBeGreaterThanOrEqual(2);
         const got = await ok(client, 'get_account_history', { interactionId: iid });
         expect(got.entry.description).toBe('Customer called about data');
-        const updated = await ok(client, 'update_account_history', {
+        const updated = await okConfirmed(client, 'update_account_history', {
           interactionId: iid,
           status: 'ESCALATED',
         });
@@ -287,7 +289,7 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           interactionId: iid,
         });
         expect(dup.text).toMatch(/already exists/);
-        const empty = await call(client, 'update_account_history', { interactionId: iid });
+        const empty = await callConfirmed(client, 'update_account_history', { interactionId: iid });
         expect(empty.text).toMatch(/at least one field/);
         const missing = await call(client, 'get_account_history', { interactionId: 'nope' });
         expect(missing.text).toMatch(/nope was not found.*list_account_history/);

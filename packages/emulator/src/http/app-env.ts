@@ -20,5 +20,7 @@ export interface AppEnv {
     transactionId: string;
     /** True when the client sent the X-Transaction-ID (only those are replay keys). */
     clientTransactionId: boolean;
+    /** The request body as read by readJson (part of a replayed POST's identity). */
+    requestBodyText?: string;
   };
 }

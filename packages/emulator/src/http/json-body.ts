@@ -8,6 +8,7 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** Reads and parses a JSON body; a missing or malformed body is a 400 (the backend would 500). */
 export async function readJson(c: Context<AppEnv>, bodiless = false): Promise<unknown> {
   const text = await c.req.text();
+  c.set('requestBodyText', text);
   if (text.trim() === '') throw new OcsError(400, 'body: a JSON request body is required', bodiless);
   try {
     return JSON.parse(text);

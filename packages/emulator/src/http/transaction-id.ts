@@ -1,4 +1,4 @@
-import { OCS_BASE_PATH } from '@ocsai/contract';
+import { EMULATOR_DEDUPLICATES_HEADER, OCS_BASE_PATH } from '@ocsai/contract';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './app-env.js';
 
@@ -20,7 +20,8 @@ export function generateTransactionId(pathname: string, nowMs: number): string {
 
 /**
  * Echoes the client's X-Transaction-ID verbatim (header names are case-insensitive) or generates
- * one, and sets exactly one such header on every response, errors and 404s included.
+ * one, and sets exactly one such header on every response, errors and 404s included. Every response
+ * also says that this OCS deduplicates POSTs by transaction id (the real backend does not).
  */
 export function transactionId(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -31,5 +32,6 @@ export function transactionId(): MiddlewareHandler<AppEnv> {
     c.set('clientTransactionId', fromClient);
     await next();
     c.res.headers.set(TRANSACTION_HEADER, id);
+    c.res.headers.set(EMULATOR_DEDUPLICATES_HEADER, 'true');
   };
 }

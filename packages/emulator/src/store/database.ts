@@ -64,6 +64,12 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX replays_age ON replays(created_ms);
   `,
+  // What the replayed request was: a repeat of the transaction id with another body is refused
+  // instead of being answered with the first request's response. Rows from before have none and
+  // are never replayed to anyone.
+  `
+  ALTER TABLE replays ADD COLUMN request_digest TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,11 @@ export interface StoredResponse {
   body: string | null;
 }
 
+/** A stored response and the digest of the request that produced it. */
+export interface StoredReplay extends StoredResponse {
+  requestDigest: string | null;
+}
+
 /** How long a client's X-Transaction-ID protects a POST against being applied twice. */
 export const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -13,23 +18,31 @@ export class ReplayRepository {
 
   constructor(private readonly db: Db) {}
 
-  find(method: string, path: string, transactionId: string, nowMs: number): StoredResponse | undefined {
-    const row = this.db
+  find(method: string, path: string, transactionId: string, nowMs: number): StoredReplay | undefined {
+    return this.db
       .prepare(
-        'SELECT status, body FROM replays WHERE method = ? AND path = ? AND transaction_id = ? AND created_ms > ?',
+        `SELECT status, body, request_digest AS requestDigest FROM replays
+         WHERE method = ? AND path = ? AND transaction_id = ? AND created_ms > ?`,
       )
-      .get(method, path, transactionId, nowMs - REPLAY_WINDOW_MS) as StoredResponse | undefined;
-    return row;
+      .get(method, path, transactionId, nowMs - REPLAY_WINDOW_MS) as StoredReplay | undefined;
   }
 
-  save(method: string, path: string, transactionId: string, nowMs: number, response: StoredResponse): void {
+  save(
+    method: string,
+    path: string,
+    transactionId: string,
+    nowMs: number,
+    requestDigest: string,
+    response: StoredResponse,
+  ): void {
     this.db
       .prepare(
-        `INSERT INTO replays (method, path, transaction_id, created_ms, status, body) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO replays (method, path, transaction_id, created_ms, status, body, request_digest)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (method, path, transaction_id) DO UPDATE SET created_ms = excluded.created_ms,
-         status = excluded.status, body = excluded.body`,
+         status = excluded.status, body = excluded.body, request_digest = excluded.request_digest`,
       )
-      .run(method, path, transactionId, nowMs, response.status, response.body);
+      .run(method, path, transactionId, nowMs, response.status, response.body, requestDigest);
   }
 
   /** Drops expired replays; runs at most once a minute so writes stay cheap. */

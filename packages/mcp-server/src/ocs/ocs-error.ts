@@ -8,7 +8,9 @@ export type OcsFailureKind =
   | 'unavailable'
   | 'timeout'
   | 'cancelled'
-  | 'bad_response';
+  | 'bad_response'
+  /** A write may or may not have been applied (timeout, 5xx, connection lost after sending). */
+  | 'outcome_unknown';
 
 /**
  * An OCS call that failed. `message` is short, safe and actionable (it reaches the model);
@@ -39,6 +41,8 @@ export interface OcsCallContext {
   badRequestMessage?: string;
   /** Meaning of a 422 for this call. */
   unprocessableMessage?: string;
+  /** For writes: the read that tells whether it was applied, e.g. "list_balances with subscriptionId X". */
+  verifyWith?: string;
 }
 
 const MAX_UPSTREAM_TEXT = 300;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { type OcsCallContext, OcsError, ocsErrorFromStatus } from './ocs-error.js';
@@ -14,6 +15,11 @@ export interface OcsHttpOptions {
   maxAttempts?: number;
   /** First backoff step in ms; doubles per attempt, with full jitter. */
   backoffBaseMs?: number;
+  /**
+   * Whether the OCS replays a POST that repeats an X-Transaction-ID (OCS_BACKEND_DEDUPLICATES).
+   * `auto`: only once a response carried the emulator's deduplication header.
+   */
+  backendDeduplicates?: 'auto' | 'true' | 'false';
 }
 
 export interface OcsRequest {
@@ -34,7 +40,7 @@ export interface OcsResponse {
 
 /** Statuses after which a retry-safe call is repeated: the OCS (or a proxy) was briefly unable. */
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-/** Socket-level failures worth a retry: the request most likely never reached the application. */
+/** Socket-level failures worth repeating a read for. */
 const RETRY_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -42,7 +48,19 @@ const RETRY_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
   'EAI_AGAIN',
+  'ENOTFOUND',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/**
+ * Failures before a single byte reached the OCS: no connection (refused, DNS, connect timeout).
+ * Only after these may a write be repeated against a backend that does not deduplicate.
+ */
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/**
+ * Answers to a write after which nobody knows whether it was applied: the request reached something
+ * (the OCS or a proxy in front of it), and a 5xx or 408 does not say the OCS rolled it back.
+ */
+const AMBIGUOUS_WRITE_STATUSES = (status: number) => status === 408 || status >= 500;
 
 export function newTransactionId(): string {
   return randomUUID();
@@ -65,14 +83,22 @@ const sleep = (ms: number, signal: AbortSignal) =>
 /**
  * The HTTP leg to the OCS: one keep-alive pool, X-Transaction-ID on every call, a deadline per call
  * (retries included), cancellation from the MCP request, and retries only where repeating is safe:
- * GET, and POST, which the OCS treats as idempotent when the transaction id is reused (it always is
- * across our retries). PATCH, PUT and DELETE are never repeated.
+ * - GET: after 429/502/503/504 and socket errors;
+ * - POST: after the same, but only when the OCS is known to deduplicate on X-Transaction-ID (our
+ *   emulator, which says so in a response header, or OCS_BACKEND_DEDUPLICATES=true). The real
+ *   backend echoes the header and nothing more, so there a POST is repeated only when it certainly
+ *   never left this process (connection refused, DNS failure, connect timeout);
+ * - PATCH, PUT, DELETE: only when never sent.
+ * A write whose outcome is unknown (timeout, 5xx/408, connection lost after sending) becomes an
+ * `outcome_unknown` error naming the read that tells and the transaction id, instead of a repeat
+ * that could apply it twice.
  */
 export class OcsHttp {
   private readonly pool: Pool;
   private readonly basePath: string;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
+  private deduplicationSeen = false;
 
   constructor(private readonly options: OcsHttpOptions) {
     const url = new URL(options.baseUrl);
@@ -86,14 +112,19 @@ export class OcsHttp {
     await this.pool.close();
   }
 
+  /** Whether a repeated POST with the same X-Transaction-ID is replayed by this OCS rather than applied again. */
+  get backendDeduplicates(): boolean {
+    const mode = this.options.backendDeduplicates ?? 'auto';
+    return mode === 'true' || (mode === 'auto' && this.deduplicationSeen);
+  }
+
   async request(req: OcsRequest): Promise<OcsResponse> {
-    const retrySafe = req.method === 'GET' || req.method === 'POST';
-    const attempts = retrySafe ? this.maxAttempts : 1;
+    const isWrite = req.method !== 'GET';
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
     const log = this.options.logger.child({ transactionId: req.transactionId });
     let lastError: OcsError | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       if (attempt > 1) {
         const cap = this.backoffBaseMs * 2 ** (attempt - 2);
         await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), signal);
@@ -101,15 +132,54 @@ export class OcsHttp {
       const outcome = await this.once(req, signal, deadline, log);
       if (!(outcome instanceof OcsError)) return outcome;
       lastError = outcome;
-      const retryable =
+      const code = (outcome.detail as { code?: string } | undefined)?.code;
+      const neverSent = outcome.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code);
+      const transient =
         outcome.kind === 'unavailable' &&
         (outcome.status !== undefined
           ? RETRY_STATUSES.has(outcome.status)
-          : (outcome.detail as { retry?: boolean } | undefined)?.retry === true);
-      if (!retryable || signal.aborted) break;
-      log.warn({ attempt, status: outcome.status }, 'OCS call failed; retrying');
+          : code !== undefined && RETRY_CODES.has(code));
+      // Decided after each answer: the failed answer itself may say that the OCS deduplicates.
+      const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
+      const retry = neverSent || (repeatable && transient);
+      if (!retry || signal.aborted || attempt === this.maxAttempts) {
+        // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
+        const deduplicated = req.method === 'POST' && this.backendDeduplicates;
+        if (isWrite && !neverSent && !deduplicated) lastError = this.ambiguity(req, outcome);
+        break;
+      }
+      log.warn({ attempt, status: outcome.status, code }, 'OCS call failed; retrying');
     }
     throw lastError ?? new OcsError('unavailable', 'The OCS could not be reached.');
+  }
+
+  /**
+   * For a write: turns a failure that does not prove "nothing happened" into outcome_unknown. A
+   * definite refusal (4xx other than 408, a 429, no connection at all) stays what it is.
+   */
+  private ambiguity(req: OcsRequest, failure: OcsError): OcsError {
+    const status = failure.status;
+    const ambiguous =
+      failure.kind === 'timeout' ||
+      failure.kind === 'cancelled' ||
+      (status !== undefined && AMBIGUOUS_WRITE_STATUSES(status)) ||
+      (status === undefined && failure.kind === 'unavailable');
+    if (!ambiguous) return failure;
+    const what =
+      failure.kind === 'timeout'
+        ? `no answer within ${this.options.timeoutMs / 1000} s`
+        : failure.kind === 'cancelled'
+          ? 'the call was cancelled while the OCS was handling it'
+          : status !== undefined
+            ? `HTTP ${status} from the OCS or a proxy in front of it`
+            : 'the connection was lost after the request was sent';
+    const check = req.context.verifyWith ?? 'the matching get/list tool';
+    return new OcsError(
+      'outcome_unknown',
+      `Outcome unknown: ${req.method} ${req.context.entity}${req.context.id ? ` ${req.context.id}` : ''} may or may not have been applied (${what}). It was not repeated, because this OCS does not deduplicate repeated requests. Check with ${check} before trying again; X-Transaction-ID ${req.transactionId}.`,
+      status,
+      failure.detail,
+    );
   }
 
   private async once(
@@ -141,6 +211,7 @@ export class OcsHttp {
         signal,
       });
       const text = await res.body.text();
+      if (res.headers[EMULATOR_DEDUPLICATES_HEADER.toLowerCase()] === 'true') this.deduplicationSeen = true;
       let body: unknown;
       if (text !== '') {
         try {
@@ -175,7 +246,7 @@ export class OcsHttp {
         'unavailable',
         'The OCS is unavailable (connection failed). Retry later; if it persists, check OCS_API_URL.',
         undefined,
-        { code, retry: code !== undefined && RETRY_CODES.has(code) },
+        { code },
       );
     }
   }

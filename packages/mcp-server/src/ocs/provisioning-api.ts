@@ -38,7 +38,22 @@ export interface CallOptions {
   signal?: AbortSignal | undefined;
 }
 
-const seg = (id: string) => encodeURIComponent(id);
+/**
+ * What an id may look like. It becomes a URL path segment, so nothing that could change the path is
+ * accepted: not `.` or `..`, no `/`, `?`, `#`, `%`, backslash or white space. Tool schemas carry the
+ * pattern (a bad id is a tool error naming the field); this module checks it again for every other
+ * way an id arrives (resource URIs).
+ */
+export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
+
+function seg(id: string): string {
+  if (!OCS_ID_PATTERN.test(id))
+    throw new OcsError(
+      'validation',
+      `"${id.slice(0, 60)}" is not a valid OCS id (no ".", "..", "/", "?", "#", "%" or spaces).`,
+    );
+  return encodeURIComponent(id);
+}
 
 const FIND_SUBSCRIBER = 'Use lookup_subscriber (by MSISDN) to find the subscriberId.';
 const FIND_SUBSCRIPTION = 'Use list_subscriptions with the subscriberId to find subscriptionIds.';
@@ -89,6 +104,7 @@ export class ProvisioningApi {
       ...o,
       context: {
         entity: `Subscriber ${body.msisdn}`,
+        verifyWith: `lookup_subscriber with msisdn ${body.msisdn}`,
         conflictMessage: `A subscriber with MSISDN ${body.msisdn} already exists. Use lookup_subscriber to get its subscriberId instead of creating it again.`,
       },
     });
@@ -114,6 +130,7 @@ export class ProvisioningApi {
       context: {
         entity: 'Subscriber',
         id,
+        verifyWith: `get_subscriber with subscriberId ${id}`,
         notFoundHint: FIND_SUBSCRIBER,
         conflictMessage: 'Another subscriber already uses that MSISDN.',
         unprocessableMessage: `The OCS refused the update of subscriber ${id}: a field is unknown or immutable, or a value (e.g. the state name) is not allowed. Nothing was changed.`,
@@ -127,7 +144,12 @@ export class ProvisioningApi {
       method: 'DELETE',
       path: `/subscribers/${seg(id)}`,
       ...o,
-      context: { entity: 'Subscriber', id, notFoundHint: `${FIND_SUBSCRIBER} It may already be deleted.` },
+      context: {
+        entity: 'Subscriber',
+        id,
+        verifyWith: `get_subscriber with subscriberId ${id} (not found = deleted)`,
+        notFoundHint: `${FIND_SUBSCRIBER} It may already be deleted.`,
+      },
     });
   }
 
@@ -141,7 +163,12 @@ export class ProvisioningApi {
       path: `/subscribers/${seg(subscriberId)}/subscriptions`,
       body,
       ...o,
-      context: { entity: 'Subscriber', id: subscriberId, notFoundHint: FIND_SUBSCRIBER },
+      context: {
+        entity: 'Subscriber',
+        id: subscriberId,
+        verifyWith: `list_subscriptions with subscriberId ${subscriberId}`,
+        notFoundHint: FIND_SUBSCRIBER,
+      },
     });
     return parse(SubscriptionRecord, res.body, 'subscription');
   }
@@ -175,6 +202,7 @@ export class ProvisioningApi {
       context: {
         entity: 'Subscription',
         id,
+        verifyWith: `get_subscription with subscriptionId ${id}`,
         notFoundHint: FIND_SUBSCRIPTION,
         unprocessableMessage: `The OCS refused the update of subscription ${id}: a field is unknown or immutable, or a value has the wrong type. State changes go through change_subscription_state. Nothing was changed.`,
       },
@@ -194,6 +222,7 @@ export class ProvisioningApi {
       context: {
         entity: 'Subscription',
         id,
+        verifyWith: `get_subscription with subscriptionId ${id}`,
         notFoundHint: FIND_SUBSCRIPTION,
         badRequestMessage: `The OCS does not allow "${action}" from the subscription's current state (activate: from pending/suspended; suspend: from active; cancel: from active/suspended; renew: from active). Use get_subscription to see the state.`,
       },
@@ -209,6 +238,7 @@ export class ProvisioningApi {
       context: {
         entity: 'Subscription',
         id,
+        verifyWith: `get_subscription with subscriptionId ${id} (not found = deleted)`,
         notFoundHint: `${FIND_SUBSCRIPTION} It may already be deleted.`,
       },
     });
@@ -220,7 +250,12 @@ export class ProvisioningApi {
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
       body,
       ...o,
-      context: { entity: 'Subscription', id: subscriptionId, notFoundHint: FIND_SUBSCRIPTION },
+      context: {
+        entity: 'Subscription',
+        id: subscriptionId,
+        verifyWith: `list_balances with subscriptionId ${subscriptionId}`,
+        notFoundHint: FIND_SUBSCRIPTION,
+      },
     });
     return parse(BalanceRecord, res.body, 'balance');
   }
@@ -240,7 +275,12 @@ export class ProvisioningApi {
       method: 'DELETE',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
       ...o,
-      context: { entity: 'Subscription', id: subscriptionId, notFoundHint: FIND_SUBSCRIPTION },
+      context: {
+        entity: 'Subscription',
+        id: subscriptionId,
+        verifyWith: `list_balances with subscriptionId ${subscriptionId}`,
+        notFoundHint: FIND_SUBSCRIPTION,
+      },
     });
   }
 
@@ -253,6 +293,7 @@ export class ProvisioningApi {
       context: {
         entity: 'Account history entry',
         ...(body.interactionId ? { id: body.interactionId } : {}),
+        verifyWith: `list_account_history with entityId ${body.entityId}`,
         conflictMessage: `An account history entry with interactionId ${body.interactionId} already exists; omit interactionId to let the OCS generate one.`,
         badRequestMessage: 'The OCS needs entityId and a valid entityType (SUBSCRIBER, GROUP or ACCOUNT).',
       },
@@ -285,6 +326,20 @@ export class ProvisioningApi {
     return parse(HistoryRecord, res.body, 'account history');
   }
 
+  async deleteHistory(id: string, o: CallOptions): Promise<void> {
+    await this.http.request({
+      method: 'DELETE',
+      path: `/accountHistory/${seg(id)}`,
+      ...o,
+      context: {
+        entity: 'Account history entry',
+        id,
+        verifyWith: `get_account_history with interactionId ${id} (not found = deleted)`,
+        notFoundHint: `${FIND_HISTORY} It may already be deleted.`,
+      },
+    });
+  }
+
   /** A plain merge object on the real backend, not the fieldName/fieldValue array of the OpenAPI file. */
   async patchHistory(id: string, patch: AccountHistoryPatch, o: CallOptions): Promise<HistoryRecord> {
     const res = await this.http.request({
@@ -292,7 +347,12 @@ export class ProvisioningApi {
       path: `/accountHistory/${seg(id)}`,
       body: patch,
       ...o,
-      context: { entity: 'Account history entry', id, notFoundHint: FIND_HISTORY },
+      context: {
+        entity: 'Account history entry',
+        id,
+        verifyWith: `get_account_history with interactionId ${id}`,
+        notFoundHint: FIND_HISTORY,
+      },
     });
     return parse(HistoryRecord, res.body, 'account history');
   }

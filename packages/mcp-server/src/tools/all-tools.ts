@@ -1,5 +1,6 @@
 import { BALANCE_TOOLS } from './balance.js';
 import { HISTORY_TOOLS } from './history.js';
+import { HISTORY_ADMIN_TOOLS } from './history-admin.js';
 import { OFFER_TOOLS } from './offers.js';
 import { SUBSCRIBER_TOOLS } from './subscriber.js';
 import { SUBSCRIPTION_TOOLS } from './subscription.js';
@@ -11,5 +12,6 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [
   ...SUBSCRIPTION_TOOLS,
   ...BALANCE_TOOLS,
   ...HISTORY_TOOLS,
+  ...HISTORY_ADMIN_TOOLS,
   ...OFFER_TOOLS,
 ];

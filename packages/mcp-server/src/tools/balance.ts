@@ -34,7 +34,7 @@ export const createBalance = defineTool({
     balance: BalanceRecord.describe('The balance as stored by the OCS, with its balanceId.'),
   }),
   annotations: CREATES,
-  writes: true,
+  effect: 'write',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const { subscriptionId, ...rest } = args;
@@ -55,7 +55,7 @@ export const listBalances = defineTool({
   input: z.object({ subscriptionId: SubscriptionId }),
   output: z.object({ balances: z.array(BalanceRecord), total: z.number().int() }),
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const balances = await runtime.api.listBalances(args.subscriptionId, { transactionId, signal });
@@ -72,7 +72,7 @@ export const deleteBalances = defineTool({
   input: z.object({ subscriptionId: SubscriptionId }),
   output: z.object({ deleted: z.literal(true), subscriptionId: z.string() }),
   annotations: DELETES,
-  writes: true,
+  effect: 'irreversible',
   callsOcs: true,
   confirm: (args) => ({ summary: `Delete all balances of subscription ${args.subscriptionId}.` }),
   async run(args, { runtime, transactionId, signal }) {

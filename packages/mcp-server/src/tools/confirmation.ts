@@ -1,5 +1,7 @@
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { argumentsDigest } from '@ocsai/contract';
 import { z } from 'zod';
+import type { StateStore } from '../state/state-store.js';
 
 /**
  * Confirmation of destructive actions.
@@ -18,7 +20,7 @@ import { z } from 'zod';
  * ```
  * {
  *   confirmation_required: true,
- *   confirmation_token: string,   // opaque; HMAC-bound to (tool name, canonical arguments without the token)
+ *   confirmation_token: string,   // opaque; HMAC-bound to (subject, tool name, canonical arguments without the token)
  *   expires_at: string,           // ISO-8601 UTC, 5 minutes after issue
  *   message: string,              // what to ask the human, e.g. "Delete subscriber 1f0c…? This cannot be undone."
  *   action: {
@@ -29,8 +31,9 @@ import { z } from 'zod';
  * }
  * ```
  *
- * Tokens fail closed: wrong tool, different arguments, bad MAC, expired, malformed or already used
- * are all refused.
+ * Tokens fail closed: another subject (the credential that asked), wrong tool, different arguments,
+ * bad MAC, expired, malformed or already used are all refused. "Already used" holds across
+ * instances and restarts: the used nonces live in the shared state store (Redis or a SQLite file).
  */
 export const ConfirmationRequired = z.object({
   confirmation_required: z
@@ -58,17 +61,6 @@ export const ConfirmForm = z.object({
   confirm: z.boolean().describe('Yes, perform this action'),
 });
 
-/** JSON with sorted keys and no undefined members: equal arguments give equal text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value))
-    return `[${value.map((v) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-}
-
 /** The arguments a token is bound to: everything the caller sent except the token itself. */
 export function boundArguments(args: Record<string, unknown>): Record<string, unknown> {
   const { confirmation_token: _token, ...rest } = args;
@@ -86,6 +78,8 @@ interface TokenPayload {
   p: TokenPurpose;
   /** tool */
   t: string;
+  /** subject of the credential the token was issued to */
+  s: string;
   /** sha256 of the canonical arguments */
   a: string;
   /** expiry, ms since epoch */
@@ -94,44 +88,44 @@ interface TokenPayload {
   n: string;
 }
 
-export type RedeemResult = { ok: true } | { ok: false; reason: string };
+export type RedeemResult = { ok: true; nonce: string } | { ok: false; reason: string };
 
 const b64 = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
-/** Issues and redeems confirmation tokens; one per process (the used-set lives in memory). */
+/** Issues and redeems confirmation tokens; the used-set is the shared state store. */
 export class ConfirmationTokens {
-  private readonly used = new Map<string, number>();
-
   constructor(
     private readonly secret: string,
+    private readonly used: StateStore,
     private readonly now: () => number = Date.now,
   ) {}
 
   issue(
+    subject: string,
     tool: string,
     args: Record<string, unknown>,
     purpose: TokenPurpose = 'token',
-  ): { token: string; expiresAt: Date } {
-    this.prune();
+  ): { token: string; nonce: string; expiresAt: Date } {
     const payload: TokenPayload = {
       p: purpose,
       t: tool,
-      a: this.argsHash(args),
+      s: subject,
+      a: argumentsDigest(args),
       e: this.now() + CONFIRMATION_TTL_MS,
       n: randomBytes(12).toString('base64url'),
     };
     const body = b64(JSON.stringify(payload));
-    return { token: `${body}.${this.mac(body)}`, expiresAt: new Date(payload.e) };
+    return { token: `${body}.${this.mac(body)}`, nonce: payload.n, expiresAt: new Date(payload.e) };
   }
 
-  /** Checks a token for this tool and these arguments and marks it used. */
-  redeem(
+  /** Checks a token for this subject, tool and arguments and marks it used, everywhere. */
+  async redeem(
     token: string,
+    subject: string,
     tool: string,
     args: Record<string, unknown>,
     purpose: TokenPurpose = 'token',
-  ): RedeemResult {
-    this.prune();
+  ): Promise<RedeemResult> {
     const parts = token.split('.');
     if (parts.length !== 2 || !parts[0] || !parts[1]) return { ok: false, reason: 'malformed token' };
     const [body, mac] = parts as [string, string];
@@ -147,6 +141,7 @@ export class ConfirmationTokens {
     }
     if (
       typeof payload?.t !== 'string' ||
+      typeof payload.s !== 'string' ||
       typeof payload.a !== 'string' ||
       typeof payload.e !== 'number' ||
       typeof payload.n !== 'string'
@@ -154,24 +149,18 @@ export class ConfirmationTokens {
       return { ok: false, reason: 'malformed token' };
     if (payload.p !== purpose) return { ok: false, reason: 'token was not issued for this step' };
     if (payload.t !== tool) return { ok: false, reason: `token was issued for ${payload.t}, not ${tool}` };
-    if (payload.e <= this.now()) return { ok: false, reason: 'token has expired' };
-    if (payload.a !== this.argsHash(args))
+    if (payload.s !== subject) return { ok: false, reason: 'token was issued to another credential' };
+    const now = this.now();
+    if (payload.e <= now) return { ok: false, reason: 'token has expired' };
+    if (payload.a !== argumentsDigest(args))
       return { ok: false, reason: 'arguments differ from the ones that were confirmed' };
-    if (this.used.has(payload.n)) return { ok: false, reason: 'token was already used' };
-    this.used.set(payload.n, payload.e);
-    return { ok: true };
-  }
-
-  private argsHash(args: Record<string, unknown>): string {
-    return createHash('sha256').update(canonicalJson(args)).digest('base64url');
+    // The single-use step: only the first redeemer, on any instance, stores the nonce.
+    const first = await this.used.putIfAbsent(`confirm:${payload.n}`, tool, payload.e - now + 1_000);
+    if (!first) return { ok: false, reason: 'token was already used' };
+    return { ok: true, nonce: payload.n };
   }
 
   private mac(body: string): string {
-    return createHmac('sha256', this.secret).update(`ocs-mcp.confirm.v1:${body}`).digest('base64url');
-  }
-
-  private prune(): void {
-    const now = this.now();
-    for (const [nonce, exp] of this.used) if (exp <= now) this.used.delete(nonce);
+    return createHmac('sha256', this.secret).update(`ocs-mcp.confirm.v2:${body}`).digest('base64url');
   }
 }

@@ -8,11 +8,13 @@ import {
   type McpServer,
   type ServerContext,
 } from '@modelcontextprotocol/server';
+import { type AuditEntry, argumentsDigest } from '@ocsai/contract';
+import { hasScope, type Principal, SCOPES } from '../auth/principal.js';
 import { OcsError } from '../ocs/ocs-error.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
 import { boundArguments, type ConfirmationRequired, ConfirmForm } from './confirmation.js';
-import type { ToolDefinition } from './tool-definition.js';
+import type { ConfirmationPrompt, ToolCall, ToolDefinition } from './tool-definition.js';
 
 export function okResult(structured: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
@@ -21,6 +23,10 @@ export function okResult(structured: Record<string, unknown>): CallToolResult {
 export function errorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
+
+/** `_meta` keys a trusted router (a token with the `delegate` scope) uses to name who it acts for. */
+export const DELEGATED_PRINCIPAL_META_KEY = 'ocs-ai/principal';
+export const DELEGATED_USER_META_KEY = 'ocs-ai/user_id';
 
 /**
  * Whether this request can carry an elicitation back to a human: a 2026-07-28 request declaring
@@ -34,51 +40,78 @@ function clientCanElicit(ctx: ServerContext, server: McpServer): boolean {
   return caps?.elicitation !== undefined && caps.elicitation !== null;
 }
 
-type GateOutcome = { proceed: true } | { proceed: false; result: CallToolResult | InputRequiredResult };
+type Confirmation = NonNullable<AuditEntry['confirmation']>;
+type GateOutcome =
+  | { proceed: true; confirmation: Confirmation }
+  | {
+      proceed: false;
+      result: CallToolResult | InputRequiredResult;
+      confirmation: Confirmation;
+      denied?: boolean;
+    };
 
 async function confirmationGate(
   def: ToolDefinition,
+  prompt: ConfirmationPrompt,
   args: Record<string, unknown>,
   ctx: ServerContext,
   server: McpServer,
   runtime: Runtime,
+  principal: Principal,
 ): Promise<GateOutcome> {
-  const prompt = def.confirm?.(args);
-  if (!prompt) return { proceed: true };
   const bound = boundArguments(args);
-  const log = runtime.logger.child({ tool: def.name });
+  const log = runtime.logger.child({ tool: def.name, subject: principal.subject });
+  const canElicit = clientCanElicit(ctx, server);
+  const strict = runtime.config.confirmationMode === 'elicitation';
   const token = args.confirmation_token;
-  if (typeof token === 'string') {
-    const verdict = runtime.confirmations.redeem(token, def.name, bound);
+  if (strict && !canElicit)
+    return {
+      proceed: false,
+      denied: true,
+      confirmation: { id: '', state: 'rejected' },
+      result: errorResult(
+        `${def.name} is irreversible and this server accepts a confirmation only by elicitation (OCS_MCP_CONFIRMATION=elicitation), which this client cannot do; nothing was changed. Use a client that can ask its user (elicitation).`,
+      ),
+    };
+  if (typeof token === 'string' && !strict) {
+    const verdict = await runtime.confirmations.redeem(token, principal.subject, def.name, bound);
     if (verdict.ok) {
-      log.info('destructive call confirmed by token');
-      return { proceed: true };
+      log.info('irreversible call confirmed by token');
+      return {
+        proceed: true,
+        confirmation: { id: verdict.nonce, state: 'approved', decided_by: principal.subject },
+      };
     }
     log.warn({ reason: verdict.reason }, 'confirmation token refused');
     return {
       proceed: false,
+      confirmation: { id: '', state: 'rejected' },
       result: errorResult(
         `Confirmation token refused (${verdict.reason}); nothing was changed. Call ${def.name} again without confirmation_token to get a new confirmation request.`,
       ),
     };
   }
   const message = `${prompt.summary} This cannot be undone. Proceed?`;
-  if (clientCanElicit(ctx, server)) {
+  if (canElicit) {
     const answer = inputResponse(ctx.mcpReq.inputResponses, 'confirm');
     if (answer.kind === 'elicit') {
       // The retried request must echo the state we minted for exactly these arguments.
       const state = ctx.mcpReq.requestState<string>();
-      const stateOk =
-        typeof state === 'string' &&
-        runtime.confirmations.redeem(state, def.name, bound, 'elicitation').ok === true;
+      const redeemed =
+        typeof state === 'string'
+          ? await runtime.confirmations.redeem(state, principal.subject, def.name, bound, 'elicitation')
+          : undefined;
+      const stateOk = redeemed?.ok === true;
+      const id = redeemed?.ok ? redeemed.nonce : '';
       const parsed = ConfirmForm.safeParse(answer.content);
       if (stateOk && answer.action === 'accept' && parsed.success && parsed.data.confirm) {
-        log.info('destructive call confirmed by elicitation');
-        return { proceed: true };
+        log.info('irreversible call confirmed by elicitation');
+        return { proceed: true, confirmation: { id, state: 'approved', decided_by: 'elicitation' } };
       }
-      log.info({ action: answer.action, stateOk }, 'destructive call not confirmed');
+      log.info({ action: answer.action, stateOk }, 'irreversible call not confirmed');
       return {
         proceed: false,
+        confirmation: { id, state: 'rejected' },
         result: errorResult(
           stateOk
             ? `Not confirmed by the user (${answer.action}); nothing was changed.`
@@ -86,16 +119,22 @@ async function confirmationGate(
         ),
       };
     }
-    const { token: state } = runtime.confirmations.issue(def.name, bound, 'elicitation');
+    const { token: state, nonce } = runtime.confirmations.issue(
+      principal.subject,
+      def.name,
+      bound,
+      'elicitation',
+    );
     return {
       proceed: false,
+      confirmation: { id: nonce, state: 'held' },
       result: inputRequired({
         inputRequests: { confirm: inputRequired.elicit({ message, requestedSchema: ConfirmForm }) },
         requestState: state,
       }),
     };
   }
-  const issued = runtime.confirmations.issue(def.name, bound);
+  const issued = runtime.confirmations.issue(principal.subject, def.name, bound);
   const pending: ConfirmationRequired = {
     confirmation_required: true,
     confirmation_token: issued.token,
@@ -103,37 +142,204 @@ async function confirmationGate(
     message,
     action: { tool: def.name, arguments: bound, summary: prompt.summary },
   };
-  return { proceed: false, result: okResult(pending) };
+  return { proceed: false, confirmation: { id: issued.nonce, state: 'held' }, result: okResult(pending) };
 }
 
-/** Runs one tool call: read-only guard, confirmation, the OCS work, and error mapping. */
+/** Kinds of failure after which the OCS certainly changed nothing: the transaction id is free again. */
+const NOTHING_CHANGED = new Set([
+  'validation',
+  'not_found',
+  'conflict',
+  'unprocessable',
+  'unauthorized',
+  'unavailable',
+]);
+
+/** Who the call is for, when a trusted router says so; anyone else's claim is ignored. */
+function delegatedFor(
+  ctx: ServerContext,
+  principal: Principal,
+): { principal: string; userId: string | null } {
+  if (!hasScope(principal, SCOPES.delegate)) return { principal: principal.subject, userId: null };
+  const meta = (ctx.mcpReq._meta ?? {}) as Record<string, unknown>;
+  const claimed = meta[DELEGATED_PRINCIPAL_META_KEY];
+  const user = meta[DELEGATED_USER_META_KEY];
+  const clean = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+  const acting = clean(claimed);
+  return {
+    principal: acting ? `${principal.subject}/${acting}` : principal.subject,
+    userId: clean(user) ?? null,
+  };
+}
+
+/**
+ * Runs one tool call: read-only and scope guards, the transaction ledger, the judgement by effect
+ * and its confirmation, the OCS work, error mapping, redaction and one audit record.
+ */
 export async function invokeTool(
   def: ToolDefinition,
   args: Record<string, unknown>,
   ctx: ServerContext,
   server: McpServer,
   runtime: Runtime,
+  principal: Principal,
 ): Promise<CallToolResult | InputRequiredResult> {
+  const started = Date.now();
+  const clientTransactionId =
+    def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
+  const transactionId = clientTransactionId ?? newTransactionId();
+  const bound = boundArguments(args);
+  const digest = argumentsDigest(bound);
+  // What the tool itself sees: its own inputs, never the token or the transaction id (which would
+  // otherwise end up in a body sent to the OCS).
+  const { transaction_id: _txid, ...toolArgs } = bound;
+  const acting = delegatedFor(ctx, principal);
+  let confirmation: Confirmation = { id: '', state: 'none' };
+
+  const finish = (
+    result: CallToolResult | InputRequiredResult,
+    outcome: AuditEntry['outcome'],
+    detail?: string,
+  ): CallToolResult | InputRequiredResult => {
+    const safe = runtime.redactor.value(result);
+    if (runtime.audit.enabled)
+      runtime.audit.append({
+        event: 'tool_call',
+        principal: acting.principal,
+        user_id: acting.userId,
+        tool: `ocs/${def.name}`,
+        args_digest: digest,
+        args: bound,
+        ...(def.callsOcs ? { transaction_id: transactionId } : {}),
+        outcome,
+        confirmation,
+        latency_ms: Date.now() - started,
+        ...(detail ? { detail: runtime.redactor.truncated(detail, 500) } : {}),
+      });
+    return safe;
+  };
+  const refuse = (message: string) => finish(errorResult(message), 'denied', message);
+
   if (def.writes && runtime.config.readOnly)
-    return errorResult(
-      `${def.name} is disabled: this MCP server runs in read-only mode (OCS_MCP_READ_ONLY).`,
-    );
+    return refuse(`${def.name} is disabled: this MCP server runs in read-only mode (OCS_MCP_READ_ONLY).`);
   if (!runtime.config.toolsets.includes(def.toolset))
-    return errorResult(`${def.name} is disabled by OCS_MCP_TOOLSETS.`);
-  const gate = await confirmationGate(def, args, ctx, server, runtime);
-  if (!gate.proceed) return gate.result;
-  const transactionId =
-    def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : newTransactionId();
-  try {
-    const out = await def.run(args, { runtime, transactionId, signal: ctx.mcpReq.signal });
-    return okResult(def.callsOcs ? { ...out, transaction_id: transactionId } : out);
-  } catch (err) {
-    const suffix = def.callsOcs ? ` (transaction_id: ${transactionId})` : '';
-    if (err instanceof OcsError) {
-      runtime.logger.info({ tool: def.name, transactionId, kind: err.kind }, 'tool call failed');
-      return errorResult(`${err.message}${suffix}`);
+    return refuse(`${def.name} is disabled by OCS_MCP_TOOLSETS.`);
+  if (!hasScope(principal, def.requiredScope))
+    return refuse(
+      `insufficient_scope: ${def.name} needs the scope ${def.requiredScope}; nothing was changed.`,
+    );
+
+  // A repeat of a write with the same transaction_id gets the first result, never a second effect.
+  const ledger = clientTransactionId && def.writes ? runtime.ledger : undefined;
+  if (ledger && clientTransactionId) {
+    const previous = await ledger.lookup(principal.subject, clientTransactionId);
+    if (previous) {
+      const replayed = replayFromLedger(def, previous, digest, clientTransactionId);
+      return finish(replayed.result, replayed.outcome, replayed.detail);
     }
-    runtime.logger.error({ tool: def.name, transactionId, err }, 'tool call crashed');
-    return errorResult(`Internal error in ${def.name}; details are in the server log${suffix}.`);
   }
+
+  const call: ToolCall = { runtime, transactionId, signal: ctx.mcpReq.signal, principal };
+  let prompt: ConfirmationPrompt | undefined;
+  try {
+    prompt = await def.confirm?.(toolArgs, call);
+  } catch (err) {
+    return finish(...failure(def, err, transactionId, runtime, 'the irreversibility check'));
+  }
+  if (prompt) {
+    if (!hasScope(principal, SCOPES.irreversible))
+      return refuse(
+        `insufficient_scope: this ${def.name} call is irreversible (${prompt.summary}) and needs the scope ${SCOPES.irreversible}; nothing was changed.`,
+      );
+    const gate = await confirmationGate(def, prompt, args, ctx, server, runtime, principal);
+    confirmation = gate.confirmation;
+    if (!gate.proceed)
+      return finish(gate.result, gate.denied ? 'denied' : confirmation.state === 'held' ? 'held' : 'failed');
+  }
+
+  if (
+    ledger &&
+    clientTransactionId &&
+    !(await ledger.claim(principal.subject, clientTransactionId, def.name, digest))
+  ) {
+    // Another call took the id between our lookup and now.
+    const previous = await ledger.lookup(principal.subject, clientTransactionId);
+    const replayed = previous
+      ? replayFromLedger(def, previous, digest, clientTransactionId)
+      : {
+          result: errorResult(`transaction_id ${clientTransactionId} is busy; repeat the call.`),
+          outcome: 'failed' as const,
+        };
+    return finish(replayed.result, replayed.outcome, replayed.detail);
+  }
+
+  try {
+    const out = await def.run(toolArgs, call);
+    const result = okResult(def.callsOcs ? { ...out, transaction_id: transactionId } : out);
+    if (ledger && clientTransactionId)
+      await ledger.settle(principal.subject, clientTransactionId, {
+        tool: def.name,
+        digest,
+        state: 'done',
+        result: runtime.redactor.value(result),
+      });
+    return finish(result, 'ok');
+  } catch (err) {
+    const [result, outcome, detail] = failure(def, err, transactionId, runtime);
+    if (ledger && clientTransactionId) {
+      const kind = err instanceof OcsError ? err.kind : 'crash';
+      if (NOTHING_CHANGED.has(kind)) await ledger.release(principal.subject, clientTransactionId);
+      else
+        await ledger.settle(principal.subject, clientTransactionId, {
+          tool: def.name,
+          digest,
+          state: kind === 'outcome_unknown' ? 'unknown' : 'done',
+          result: runtime.redactor.value(result),
+        });
+    }
+    return finish(result, outcome, detail);
+  }
+}
+
+function replayFromLedger(
+  def: ToolDefinition,
+  previous: { tool: string; digest: string; state: string; result?: CallToolResult },
+  digest: string,
+  transactionId: string,
+): { result: CallToolResult; outcome: AuditEntry['outcome']; detail?: string } {
+  if (previous.tool !== def.name || previous.digest !== digest) {
+    const message = `transaction_id ${transactionId} was already used for another call (${previous.tool === def.name ? 'different arguments' : `tool ${previous.tool}`}); nothing was changed. Use a new transaction_id for a new request, or repeat the first call's exact arguments to get its result.`;
+    return { result: errorResult(message), outcome: 'denied', detail: message };
+  }
+  if (previous.state === 'pending') {
+    const message = `A call with transaction_id ${transactionId} is still running; nothing was done twice. Wait and repeat the same call to get its result.`;
+    return { result: errorResult(message), outcome: 'failed', detail: message };
+  }
+  const result = previous.result ?? errorResult(`transaction_id ${transactionId} was used before.`);
+  return {
+    result,
+    outcome: result.isError ? 'failed' : 'ok',
+    detail: 'replayed from the transaction ledger',
+  };
+}
+
+function failure(
+  def: ToolDefinition,
+  err: unknown,
+  transactionId: string,
+  runtime: Runtime,
+  during?: string,
+): [CallToolResult, AuditEntry['outcome'], string] {
+  const suffix = def.callsOcs ? ` (transaction_id: ${transactionId})` : '';
+  if (err instanceof OcsError) {
+    runtime.logger.info({ tool: def.name, transactionId, kind: err.kind }, 'tool call failed');
+    const message = `${during ? `Nothing was changed: ${during} failed. ` : ''}${err.message}${suffix}`;
+    return [errorResult(runtime.redactor.text(message)), 'failed', message];
+  }
+  runtime.logger.error({ tool: def.name, transactionId, err }, 'tool call crashed');
+  return [
+    errorResult(`Internal error in ${def.name}; details are in the server log${suffix}.`),
+    'failed',
+    'internal error',
+  ];
 }

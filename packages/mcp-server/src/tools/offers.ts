@@ -1,7 +1,7 @@
 import { Offer, OfferType } from '@ocsai/contract';
 import { z } from 'zod';
 import { OcsError } from '../ocs/ocs-error.js';
-import { defineTool, READ_ONLY } from './tool-definition.js';
+import { defineTool, ocsId, READ_ONLY } from './tool-definition.js';
 
 export const listOffers = defineTool({
   name: 'list_offers',
@@ -11,8 +11,8 @@ export const listOffers = defineTool({
     'List the offer catalogue (price plans and bundles) with id, name, type, price, cycle and the balances each grants. Use it to pick the offerId for create_subscription: PREPAID subscribers take PREPAID offers, POSTPAID subscribers POSTPAID offers. Optional filter by type. Served from the operator catalogue file, not the OCS.',
   input: z.object({ type: OfferType.optional().describe('PREPAID or POSTPAID; omit for all.') }),
   output: z.object({ offers: z.array(Offer), total: z.number().int() }),
-  annotations: { ...READ_ONLY, openWorldHint: false },
-  writes: false,
+  annotations: READ_ONLY,
+  effect: 'read',
   callsOcs: false,
   async run(args, { runtime }) {
     const offers = runtime.catalogue.offers.filter((o) => !args.type || o.offerType === args.type);
@@ -26,10 +26,10 @@ export const getOffer = defineTool({
   title: 'Get offer',
   description:
     'Fetch one catalogue offer by offerId (from list_offers): price, type, recurring cycle and the balances (unitType, amount, rollover) it grants.',
-  input: z.object({ offerId: z.string().min(1).max(100).describe('Offer id, e.g. "1000".') }),
+  input: z.object({ offerId: ocsId('Offer id, e.g. "1000".', 100) }),
   output: z.object({ offer: Offer }),
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: false,
   async run(args, { runtime }) {
     const offer = runtime.offersById.get(args.offerId);

@@ -10,13 +10,19 @@ import {
 import { z } from 'zod';
 import { OcsError } from '../ocs/ocs-error.js';
 import { SubscriberRecord } from '../ocs/provisioning-api.js';
-import { CREATES, DELETES, defineTool, normaliseMsisdn, READ_ONLY, UPDATES } from './tool-definition.js';
+import {
+  CREATES,
+  DELETES,
+  defineTool,
+  normaliseMsisdn,
+  ocsId,
+  READ_ONLY,
+  UPDATES,
+} from './tool-definition.js';
 
-const SubscriberId = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe('OCS subscriberId (a UUID). Get it from lookup_subscriber (by MSISDN) or create_subscriber.');
+const SubscriberId = ocsId(
+  'OCS subscriberId (a UUID). Get it from lookup_subscriber (by MSISDN) or create_subscriber.',
+);
 
 const MsisdnInput = z
   .string()
@@ -60,7 +66,7 @@ export const lookupSubscriber = defineTool({
   }),
   output: z.object({ subscriberId: z.string() }).extend(subscriberOut.shape),
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const o = { transactionId, signal };
@@ -113,7 +119,7 @@ export const createSubscriber = defineTool({
   }),
   output: subscriberOut,
   annotations: CREATES,
-  writes: true,
+  effect: 'write',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const personal = {
@@ -161,7 +167,7 @@ export const getSubscriber = defineTool({
   input: z.object({ subscriberId: SubscriberId }),
   output: subscriberOut,
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     return { subscriber: await runtime.api.getSubscriber(args.subscriberId, { transactionId, signal }) };
@@ -200,7 +206,7 @@ export const updateSubscriber = defineTool({
   }),
   output: subscriberOut,
   annotations: UPDATES,
-  writes: true,
+  effect: 'write',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const ops = args.updates.map(({ fieldName, fieldValue }) => {
@@ -231,7 +237,7 @@ export const deleteSubscriber = defineTool({
   input: z.object({ subscriberId: SubscriberId }),
   output: z.object({ deleted: z.literal(true), subscriberId: z.string() }),
   annotations: DELETES,
-  writes: true,
+  effect: 'irreversible',
   callsOcs: true,
   confirm: (args) => ({
     summary: `Permanently delete subscriber ${args.subscriberId} with all its subscriptions and balances.`,
@@ -242,15 +248,19 @@ export const deleteSubscriber = defineTool({
   },
 });
 
-/** Lifecycle states after which service stops for good (or until an operator steps in). */
-const DESTRUCTIVE_STATES = new Set(['TERMINATED', 'DEACTIVATED']);
+/**
+ * Target states no other call can undo: TERMINATED is the end of the subscriber's life, and
+ * DEACTIVATED releases the MSISDN for reuse (uniqueness holds only among subscribers that are not
+ * deactivated), so once another subscriber takes the number the old one cannot be given it back.
+ */
+const IRREVERSIBLE_STATES = new Set(['TERMINATED', 'DEACTIVATED']);
 
 export const changeSubscriberState = defineTool({
   name: 'change_subscriber_state',
   toolset: 'subscriber',
   title: 'Change subscriber state',
   description:
-    'Move a subscriber to another lifecycle state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED (any state may go to any state). ACTIVE enables service, SUSPENDED pauses it; DEACTIVATED and TERMINATED stop service and need confirmation. The OCS records the change in the account history. Needs the subscriberId from lookup_subscriber. Returns the updated subscriber.',
+    'Move a subscriber to another lifecycle state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED (any state may go to any state). ACTIVE enables service, SUSPENDED pauses it; DEACTIVATED (which frees the MSISDN for another subscriber) and TERMINATED stop service and need confirmation. The OCS records the change in the account history. Needs the subscriberId from lookup_subscriber. Returns the updated subscriber.',
   input: z.object({
     subscriberId: SubscriberId,
     state: z
@@ -259,12 +269,17 @@ export const changeSubscriberState = defineTool({
       .describe('Target state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED.'),
   }),
   output: subscriberOut,
-  annotations: { ...UPDATES, destructiveHint: true },
-  writes: true,
+  annotations: UPDATES,
+  effect: 'write',
   callsOcs: true,
   confirm: (args) =>
-    DESTRUCTIVE_STATES.has(args.state)
-      ? { summary: `Set subscriber ${args.subscriberId} to ${args.state}; service stops.` }
+    IRREVERSIBLE_STATES.has(args.state)
+      ? {
+          summary:
+            args.state === 'TERMINATED'
+              ? `Terminate subscriber ${args.subscriberId}; service stops for good.`
+              : `Deactivate subscriber ${args.subscriberId}; service stops and its MSISDN can be given to another subscriber.`,
+        }
       : undefined,
   async run(args, { runtime, transactionId, signal }) {
     return {

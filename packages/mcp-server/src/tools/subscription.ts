@@ -7,25 +7,44 @@ import {
 import { z } from 'zod';
 import { OcsError } from '../ocs/ocs-error.js';
 import { BalanceRecord, SubscriptionRecord } from '../ocs/provisioning-api.js';
-import { CREATES, DELETES, defineTool, PageInput, READ_ONLY, UPDATES } from './tool-definition.js';
+import {
+  CREATES,
+  DELETES,
+  defineTool,
+  ocsId,
+  PageInput,
+  READ_ONLY,
+  type ToolCall,
+  UPDATES,
+} from './tool-definition.js';
 
-const SubscriberId = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe('OCS subscriberId. Get it from lookup_subscriber (by MSISDN).');
+const SubscriberId = ocsId('OCS subscriberId. Get it from lookup_subscriber (by MSISDN).');
 
-export const SubscriptionId = z
-  .string()
-  .min(1)
-  .max(200)
-  .describe('OCS subscriptionId. Get it from list_subscriptions (by subscriberId) or create_subscription.');
+export const SubscriptionId = ocsId(
+  'OCS subscriptionId. Get it from list_subscriptions (by subscriberId) or create_subscription.',
+);
 
 const subscriptionOut = z.object({
   subscription: SubscriptionRecord.describe(
     'The subscription as the OCS returns it: subscriptionId, subscriberId, offerId, offerName, subscriptionType, state (pending|active|suspended|cancelled|expired), recurring, cycle fields, renewalDate, dates.',
   ),
 });
+
+/** The one read an irreversibility judgement needs, with its own derived transaction id. */
+async function currentSubscription(
+  subscriptionId: string,
+  { runtime, transactionId, signal }: ToolCall,
+): Promise<{ maxRecurringCycles?: number | null; recurringCyclesCompleted?: number | null }> {
+  const record = await runtime.api.getSubscription(subscriptionId, {
+    transactionId: stepId(transactionId, 'check'),
+    signal,
+  });
+  const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
+  return {
+    maxRecurringCycles: numberOrNull(record.maxRecurringCycles),
+    recurringCyclesCompleted: numberOrNull(record.recurringCyclesCompleted),
+  };
+}
 
 /** Sub-step transaction ids, derived so that repeating the whole call with the same id is idempotent too. */
 const stepId = (base: string, step: string) => `${base}.${step}`;
@@ -38,7 +57,7 @@ export const createSubscription = defineTool({
     "Subscribe a subscriber to an offer from the catalogue (list_offers): builds the subscription from the offer (name, type, recurring cycle). Convention: PREPAID subscribers get PREPAID offers, POSTPAID subscribers POSTPAID offers. With createBalances=true also creates the offer's balances (voice, SMS, data allowances); with activate=true also activates it (otherwise it stays pending). Needs subscriberId (lookup_subscriber) and offerId (list_offers). Returns the subscription and any created balances.",
   input: z.object({
     subscriberId: SubscriberId,
-    offerId: z.string().min(1).max(100).describe('Offer id from list_offers, e.g. "1000".'),
+    offerId: ocsId('Offer id from list_offers, e.g. "1000".', 100),
     createBalances: z.boolean().default(false).describe("Also create the offer's balances (default false)."),
     activate: z.boolean().default(false).describe('Also activate the subscription (default false: pending).'),
   }),
@@ -48,7 +67,7 @@ export const createSubscription = defineTool({
       .describe('Balances created from the offer (empty unless createBalances).'),
   }),
   annotations: CREATES,
-  writes: true,
+  effect: 'write',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const offer = runtime.offersById.get(args.offerId);
@@ -107,7 +126,7 @@ export const listSubscriptions = defineTool({
     offset: z.number().int(),
   }),
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     const all = await runtime.api.listSubscriptions(args.subscriberId, { transactionId, signal });
@@ -129,7 +148,7 @@ export const getSubscription = defineTool({
   input: z.object({ subscriptionId: SubscriptionId }),
   output: subscriptionOut,
   annotations: READ_ONLY,
-  writes: false,
+  effect: 'read',
   callsOcs: true,
   async run(args, { runtime, transactionId, signal }) {
     return {
@@ -143,7 +162,7 @@ export const updateSubscription = defineTool({
   toolset: 'subscription',
   title: 'Update subscription',
   description:
-    'Change fields of a subscription: offerName, subscriptionType, recurring, paidFlag, isGroup, maxRecurringCycles, cycleLengthUnits, cycleLengthType (DAYS|WEEKS|MONTHS|YEARS), customParameters (object of strings). Applied together: if one is refused nothing changes. The state cannot be changed here (use change_subscription_state). Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
+    'Change fields of a subscription: offerName, subscriptionType, recurring, paidFlag, isGroup, maxRecurringCycles, cycleLengthUnits, cycleLengthType (DAYS|WEEKS|MONTHS|YEARS), customParameters (object of strings). Applied together: if one is refused nothing changes. The state cannot be changed here (use change_subscription_state). Lowering maxRecurringCycles to the cycles already used is irreversible (the next renewal expires the subscription). Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
   input: z.object({
     subscriptionId: SubscriptionId,
     updates: z
@@ -162,8 +181,22 @@ export const updateSubscription = defineTool({
   }),
   output: subscriptionOut,
   annotations: UPDATES,
-  writes: true,
+  effect: 'write',
   callsOcs: true,
+  async confirm(args, call) {
+    // Lowering maxRecurringCycles to the cycles already used dooms the subscription: its next
+    // renewal (ours or the OCS's own) expires it, and EXPIRED is terminal.
+    const cap = args.updates.findLast((u) => u.fieldName === 'maxRecurringCycles')?.fieldValue;
+    const max =
+      typeof cap === 'number' ? cap : typeof cap === 'string' && cap.trim() !== '' ? Number(cap) : NaN;
+    if (!Number.isFinite(max)) return undefined;
+    const current = await currentSubscription(args.subscriptionId, call);
+    const used = current.recurringCyclesCompleted ?? 0;
+    if (max > used) return undefined;
+    return {
+      summary: `Set maxRecurringCycles of subscription ${args.subscriptionId} to ${max} while ${used} cycle(s) are already used: its next renewal expires it, and an expired subscription cannot be activated again.`,
+    };
+  },
   async run(args, { runtime, transactionId, signal }) {
     return {
       subscription: await runtime.api.patchSubscription(args.subscriptionId, args.updates, {
@@ -179,19 +212,28 @@ export const changeSubscriptionState = defineTool({
   toolset: 'subscription',
   title: 'Change subscription state',
   description:
-    'Run a lifecycle action on a subscription: activate (from pending or suspended), suspend (from active), cancel (from active or suspended; final, needs confirmation), renew (from active; counts a cycle and may expire it). The OCS refuses other transitions and records each change in the account history. Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
+    'Run a lifecycle action on a subscription: activate (from pending or suspended), suspend (from active), cancel (from active or suspended; final, needs confirmation), renew (from active; counts a cycle, and expires it for good when that reaches maxRecurringCycles: then it needs confirmation). The OCS refuses other transitions and records each change in the account history. Needs the subscriptionId from list_subscriptions. Returns the updated subscription.',
   input: z.object({
     subscriptionId: SubscriptionId,
     action: SubscriptionAction.describe('activate | suspend | cancel | renew'),
   }),
   output: subscriptionOut,
-  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
-  writes: true,
+  annotations: { idempotentHint: false, openWorldHint: false },
+  effect: 'write',
   callsOcs: true,
-  confirm: (args) =>
-    args.action === 'cancel'
-      ? { summary: `Cancel subscription ${args.subscriptionId}; cancellation is final.` }
-      : undefined,
+  async confirm(args, call) {
+    if (args.action === 'cancel')
+      return { summary: `Cancel subscription ${args.subscriptionId}; cancellation is final.` };
+    if (args.action !== 'renew') return undefined;
+    // renew counts a cycle; reaching maxRecurringCycles expires the subscription for good.
+    const current = await currentSubscription(args.subscriptionId, call);
+    const max = current.maxRecurringCycles;
+    const next = (current.recurringCyclesCompleted ?? 0) + 1;
+    if (typeof max !== 'number' || next < max) return undefined;
+    return {
+      summary: `Renew subscription ${args.subscriptionId}: this is cycle ${next} of at most ${max}, so the renewal EXPIRES it, and an expired subscription cannot be activated again.`,
+    };
+  },
   async run(args, { runtime, transactionId, signal }) {
     return {
       subscription: await runtime.api.subscriptionAction(args.subscriptionId, args.action, {
@@ -211,7 +253,7 @@ export const deleteSubscription = defineTool({
   input: z.object({ subscriptionId: SubscriptionId }),
   output: z.object({ deleted: z.literal(true), subscriptionId: z.string() }),
   annotations: DELETES,
-  writes: true,
+  effect: 'irreversible',
   callsOcs: true,
   confirm: (args) => ({
     summary: `Permanently delete subscription ${args.subscriptionId} and its balances.`,
