@@ -1,13 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/node';
 import {
   createMcpHandler,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
 } from '@modelcontextprotocol/server';
 import type { McpConfig } from './config.js';
+import { createNodeMcpAdapter } from './node-adapter.js';
 import { closeRuntime, getRuntime } from './runtime.js';
 import { createOcsMcpServer } from './server.js';
 
@@ -62,7 +63,7 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
   });
-  const mcp = toNodeHandler(handler, {
+  const mcp = createNodeMcpAdapter(handler, {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.error({ err }, 'MCP handler failed'),
   });
