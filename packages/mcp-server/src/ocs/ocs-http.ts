@@ -89,38 +89,60 @@ export class OcsHttp {
   async request(req: OcsRequest): Promise<OcsResponse> {
     const retrySafe = req.method === 'GET' || req.method === 'POST';
     const attempts = retrySafe ? this.maxAttempts : 1;
-    const deadline = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
-    const log = this.options.logger.child({ transactionId: req.transactionId });
-    let lastError: OcsError | undefined;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      if (attempt > 1) {
-        const cap = this.backoffBaseMs * 2 ** (attempt - 2);
-        await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), signal);
+    // One controller per call for the deadline (retries included) and the MCP request's cancellation:
+    // cheaper on the hot path than AbortSignal.timeout() joined with AbortSignal.any().
+    const call = new AbortController();
+    const deadline = { expired: false };
+    const timer = setTimeout(() => {
+      deadline.expired = true;
+      call.abort(new DOMException('OCS call timed out', 'TimeoutError'));
+    }, this.options.timeoutMs);
+    const cancel = () => call.abort(req.signal?.reason);
+    if (req.signal?.aborted) cancel();
+    else req.signal?.addEventListener('abort', cancel, { once: true });
+    // The per-call child logger is only built when something is logged.
+    let child: Logger | undefined;
+    const log = () => {
+      child ??= this.options.logger.child({ transactionId: req.transactionId });
+      return child;
+    };
+    try {
+      let lastError: OcsError | undefined;
+      for (let attempt = 1; attempt <= attempts; attempt++) {
+        if (attempt > 1) {
+          const cap = this.backoffBaseMs * 2 ** (attempt - 2);
+          await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), call.signal);
+        }
+        const outcome = await this.once(req, call.signal, deadline, log);
+        if (!(outcome instanceof OcsError)) return outcome;
+        lastError = outcome;
+        const retryable =
+          outcome.kind === 'unavailable' &&
+          (outcome.status !== undefined
+            ? RETRY_STATUSES.has(outcome.status)
+            : (outcome.detail as { retry?: boolean } | undefined)?.retry === true);
+        if (!retryable || call.signal.aborted) break;
+        log().warn({ attempt, status: outcome.status }, 'OCS call failed; retrying');
       }
-      const outcome = await this.once(req, signal, deadline, log);
-      if (!(outcome instanceof OcsError)) return outcome;
-      lastError = outcome;
-      const retryable =
-        outcome.kind === 'unavailable' &&
-        (outcome.status !== undefined
-          ? RETRY_STATUSES.has(outcome.status)
-          : (outcome.detail as { retry?: boolean } | undefined)?.retry === true);
-      if (!retryable || signal.aborted) break;
-      log.warn({ attempt, status: outcome.status }, 'OCS call failed; retrying');
+      throw lastError ?? new OcsError('unavailable', 'The OCS could not be reached.');
+    } finally {
+      clearTimeout(timer);
+      req.signal?.removeEventListener('abort', cancel);
     }
-    throw lastError ?? new OcsError('unavailable', 'The OCS could not be reached.');
   }
 
   private async once(
     req: OcsRequest,
     signal: AbortSignal,
-    deadline: AbortSignal,
-    log: Logger,
+    deadline: { readonly expired: boolean },
+    log: () => Logger,
   ): Promise<OcsResponse | OcsError> {
-    const query = new URLSearchParams();
-    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) query.set(k, String(v));
-    const qs = query.size > 0 ? `?${query}` : '';
+    let qs = '';
+    if (req.query) {
+      const query = new URLSearchParams();
+      for (const [k, v] of Object.entries(req.query)) if (v !== undefined) query.set(k, String(v));
+      if (query.size > 0) qs = `?${query}`;
+    }
     const headers: Record<string, string> = {
       accept: 'application/json',
       'x-transaction-id': req.transactionId,
@@ -149,20 +171,21 @@ export class OcsHttp {
           body = text;
         }
       }
-      log.debug(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started },
-        'OCS call',
-      );
+      if (this.options.logger.isLevelEnabled('debug'))
+        log().debug(
+          { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started },
+          'OCS call',
+        );
       if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body };
       const error = ocsErrorFromStatus(res.statusCode, body, req.context);
-      log.warn(
+      log().warn(
         { method: req.method, path: req.path, status: res.statusCode, body, kind: error.kind },
         'OCS error response',
       );
       return error;
     } catch (err) {
-      if (deadline.aborted) {
-        log.warn({ method: req.method, path: req.path }, 'OCS call timed out');
+      if (deadline.expired) {
+        log().warn({ method: req.method, path: req.path }, 'OCS call timed out');
         return new OcsError(
           'timeout',
           `The OCS did not answer within ${this.options.timeoutMs / 1000} s (OCS_API_TIMEOUT). Check the result before repeating a write.`,
@@ -170,7 +193,7 @@ export class OcsHttp {
       }
       if (signal.aborted) return new OcsError('cancelled', 'The request was cancelled by the client.');
       const code = (err as { code?: string }).code;
-      log.warn({ method: req.method, path: req.path, code, err }, 'OCS unreachable');
+      log().warn({ method: req.method, path: req.path, code, err }, 'OCS unreachable');
       return new OcsError(
         'unavailable',
         'The OCS is unavailable (connection failed). Retry later; if it persists, check OCS_API_URL.',
