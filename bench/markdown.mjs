@@ -1,6 +1,7 @@
 // Renders bench/results/latest.json into docs/benchmarks.md and the SVG charts under docs/bench/.
 // Pure functions of the results object, so the test can render a synthetic result without running anything.
 
+import { STAGE_LABELS, STAGES as STAGE_ORDER } from './profile.mjs';
 import { added, ratio } from './stats.mjs';
 import { groupedBarChart, lineChart } from './svg.mjs';
 
@@ -28,7 +29,8 @@ import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} McpRow
- * @property {'direct-rest' | 'mcp-http' | 'mcp-stdio'} path
+ * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'sdk-floor' | 'sdk-floor-2026'} path
+ *   mcp-http is a 2025-11-25 client, mcp-http-2026 a 2026-07-28 one; sdk-floor is a bare SDK server with a constant tool
  * @property {string} operation
  * @property {number} calls_per_s
  * @property {number} p50_ms
@@ -60,13 +62,22 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {RouterRow[]} router
  * @property {McpRow[]} mcp
  * @property {Record<string, any>} emulator
+ * @property {import('./scenarios/mcp-profile.mjs').McpProfileRow[]} [mcp_profile]
  * @property {Record<string, FootprintRow>} footprint
  * @property {string[]} [notes]
  * @property {number} [elapsed_s]
  */
 
 const ROUTER_PATHS = /** @type {const} */ (['direct', 'router-openai', 'router-ask', 'portkey']);
-const MCP_PATHS = /** @type {const} */ (['direct-rest', 'mcp-http', 'mcp-stdio']);
+const MCP_PATHS = /** @type {const} */ ([
+  'direct-rest',
+  'mcp-http-baseline',
+  'mcp-http',
+  'mcp-http-2026',
+  'mcp-stdio',
+  'sdk-floor',
+  'sdk-floor-2026',
+]);
 
 /** @param {number | undefined | null} value @param {number} [digits] */
 export function fmt(value, digits = 2) {
@@ -124,6 +135,23 @@ export function headlineConcurrency(rows) {
   return present.includes(50) ? 50 : (present[present.length - 1] ?? 10);
 }
 
+/** Concurrency levels present in MCP rows (rows without one are the sequential level, 1). @param {McpRow[]} rows */
+function mcpLevels(rows) {
+  return [...new Set(rows.map((r) => r.concurrency ?? 1))].sort((a, b) => a - b);
+}
+
+/**
+ * @param {McpRow[]} rows
+ * @param {string} path
+ * @param {string} operation
+ * @param {number} concurrency
+ */
+function findMcp(rows, path, operation, concurrency) {
+  return rows.find(
+    (r) => r.path === path && r.operation === operation && (r.concurrency ?? 1) === concurrency && !r.error,
+  );
+}
+
 /**
  * The few figures a reader (and the final report) wants first, derived from one results object.
  * @param {BenchResults} results
@@ -134,8 +162,9 @@ export function headline(results) {
   const openai = findRouter(results.router, 'router-openai', false, c);
   const ask = findRouter(results.router, 'router-ask', false, c);
   const portkey = findRouter(results.router, 'portkey', false, c);
-  const mcpGet = (/** @type {string} */ path) =>
-    results.mcp.find((r) => r.path === path && r.operation === 'get_subscriber' && !r.error);
+  // MCP figures at concurrency 10 when measured (the issue's reference level), else the first level present.
+  const mcpLevel = mcpLevels(results.mcp).includes(10) ? 10 : (mcpLevels(results.mcp)[0] ?? 10);
+  const mcpGet = (/** @type {string} */ path) => findMcp(results.mcp, path, 'get_subscriber', mcpLevel);
   const seq = (/** @type {string} */ path) =>
     results.router.find((r) => r.path === path && r.concurrency === 1 && !r.stream && !r.error);
   return {
@@ -156,8 +185,19 @@ export function headline(results) {
     router_ask_cpu_ms_per_req: ask?.cpu_ms_per_req ?? Number.NaN,
     portkey_cpu_ms_per_req: portkey?.cpu_ms_per_req ?? Number.NaN,
     portkey_cpu_vs_router_openai: ratio(portkey?.cpu_ms_per_req, openai?.cpu_ms_per_req),
+    mcp_concurrency: mcpLevel,
     mcp_http_added_p50_ms_get_subscriber: added(mcpGet('mcp-http')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+    mcp_http_2026_added_p50_ms_get_subscriber: added(
+      mcpGet('mcp-http-2026')?.p50_ms,
+      mcpGet('direct-rest')?.p50_ms,
+    ),
     mcp_stdio_added_p50_ms_get_subscriber: added(mcpGet('mcp-stdio')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+    mcp_http_calls_vs_direct_get_subscriber: ratio(
+      mcpGet('mcp-http')?.calls_per_s,
+      mcpGet('direct-rest')?.calls_per_s,
+    ),
+    mcp_http_cpu_ms_per_call_get_subscriber: mcpGet('mcp-http')?.server_cpu_ms_per_call ?? Number.NaN,
+    sdk_floor_cpu_ms_per_call: mcpGet('sdk-floor')?.server_cpu_ms_per_call ?? Number.NaN,
   };
 }
 
@@ -235,15 +275,14 @@ export function renderCharts(results) {
   const operations = [...new Set(results.mcp.map((r) => r.operation))];
   if (operations.length > 0) {
     charts['mcp-latency.svg'] = groupedBarChart({
-      title: 'OCS operation latency, sequential calls: p50 (lower is better)',
+      title: `OCS operation latency at concurrency ${mcpLevels(results.mcp)[0] ?? 1}: p50 (lower is better)`,
       subtitle: 'direct REST to the emulator vs the same operation as an MCP tool call',
       yLabel: 'latency p50 (ms)',
       groups: operations,
       series: [...MCP_PATHS],
       values: operations.map((op) =>
         MCP_PATHS.map(
-          (p) =>
-            results.mcp.find((r) => r.path === p && r.operation === op && !r.error)?.p50_ms ?? Number.NaN,
+          (p) => findMcp(results.mcp, p, op, mcpLevels(results.mcp)[0] ?? 1)?.p50_ms ?? Number.NaN,
         ),
       ),
     });
@@ -300,7 +339,7 @@ export function renderMarkdown(results, options = {}) {
     `- CPU per request, the figure least sensitive to a busy machine: router ${fmt(h.router_openai_cpu_ms_per_req, 3)} ms (\`/ask\` ${fmt(h.router_ask_cpu_ms_per_req, 3)} ms), Portkey ${fmt(h.portkey_cpu_ms_per_req, 3)} ms: Portkey spends **${times(h.portkey_cpu_vs_router_openai)}** the router's CPU per request.`,
   );
   out.push(
-    `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms.`,
+    `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber, ${h.mcp_concurrency} concurrent calls, 2025-11-25 client; 2026-07-28 client ${fmt(h.mcp_http_2026_added_p50_ms_get_subscriber)} ms); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms. It runs at ${times(h.mcp_http_calls_vs_direct_get_subscriber)} the direct REST calls/s and costs the MCP server ${fmt(h.mcp_http_cpu_ms_per_call_get_subscriber, 3)} ms of CPU per call (the bare SDK with a constant tool: ${fmt(h.sdk_floor_cpu_ms_per_call, 3)} ms).`,
   );
   out.push('');
   out.push('## How to read this');
@@ -574,36 +613,52 @@ function mcpSection(results, chartDir) {
   if (results.mcp.length === 0) return [];
   const out = ['## MCP overhead', ''];
   out.push(
-    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call (one long-lived client per transport). Latency from a sequential loop; calls/s from a concurrent loop.',
+    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call (one long-lived client per transport), at each concurrency level in one run. At concurrency 1 the latency comes from a loop that interleaves the paths call by call; above it, from each path\'s own closed loop. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`).',
   );
   out.push('');
   const operations = [...new Set(results.mcp.map((r) => r.operation))];
   const rows = [];
-  for (const op of operations) {
-    const base = results.mcp.find((r) => r.path === 'direct-rest' && r.operation === op && !r.error);
-    for (const p of MCP_PATHS) {
-      const row = results.mcp.find((r) => r.path === p && r.operation === op);
-      if (!row) continue;
-      if (row.error) {
-        rows.push([op, p, `failed: ${row.error}`, '', '', '', '', '', '']);
-        continue;
+  for (const concurrency of mcpLevels(results.mcp)) {
+    for (const op of operations) {
+      const base = findMcp(results.mcp, 'direct-rest', op, concurrency);
+      for (const p of MCP_PATHS) {
+        const row = results.mcp.find(
+          (r) => r.path === p && r.operation === op && ((r.concurrency ?? 1) === concurrency || r.error),
+        );
+        if (!row) continue;
+        if (row.error) {
+          if (concurrency === mcpLevels(results.mcp)[0])
+            rows.push([String(concurrency), op, p, `failed: ${row.error}`, '', '', '', '', '', '']);
+          continue;
+        }
+        const floor = p.startsWith('sdk-floor');
+        rows.push([
+          String(concurrency),
+          op,
+          `**${p}**`,
+          fmt(row.p50_ms),
+          fmt(row.p99_ms),
+          p === 'direct-rest'
+            ? '—'
+            : floor
+              ? `(${fmt(row.p50_ms)})`
+              : signed(added(row.p50_ms, base?.p50_ms)),
+          p === 'direct-rest'
+            ? '—'
+            : floor
+              ? `(${fmt(row.p99_ms)})`
+              : signed(added(row.p99_ms, base?.p99_ms)),
+          fmt(row.calls_per_s, 0),
+          p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
+          row.server_cpu_ms_per_call === undefined ? '—' : fmt(row.server_cpu_ms_per_call, 3),
+        ]);
       }
-      rows.push([
-        op,
-        `**${p}**`,
-        fmt(row.p50_ms),
-        fmt(row.p99_ms),
-        p === 'direct-rest' ? '—' : signed(added(row.p50_ms, base?.p50_ms)),
-        p === 'direct-rest' ? '—' : signed(added(row.p99_ms, base?.p99_ms)),
-        fmt(row.calls_per_s, 0),
-        p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
-        row.server_cpu_ms_per_call === undefined ? '—' : fmt(row.server_cpu_ms_per_call, 2),
-      ]);
     }
   }
   out.push(
     table(
       [
+        'concurrency',
         'operation',
         'path',
         'p50 ms',
@@ -619,6 +674,28 @@ function mcpSection(results, chartDir) {
   );
   out.push('');
   out.push(`![MCP latency](${chartDir}/mcp-latency.svg)`);
+  out.push('');
+  out.push(...mcpProfileSection(results));
+  return out;
+}
+
+/** @param {BenchResults} results */
+function mcpProfileSection(results) {
+  const profiles = (results.mcp_profile ?? []).filter((r) => !r.error);
+  if (profiles.length === 0) return [];
+  const out = ["### Where an MCP call's CPU goes", ''];
+  out.push(
+    'Each server process ran alone under `node --cpu-prof` on `get_subscriber` (2025-11-25 client over Streamable HTTP) at concurrency 1 and 10. Every busy sample is charged to one stage by its stack (`stageBreakdown` in `bench/profile.mjs`: logging and schema validation wherever they sit, then the per-request server construction, then the first library frame); start-up samples are left out. The shares are scaled to the CPU time per call measured from `/proc` over the same loop, so each column sums to that figure. **sdk-floor** is the bare SDK with a constant tool (no OCS call); `ocs-mcp-baseline` is the older build given with `--mcp-baseline`.',
+  );
+  out.push('');
+  const columns = profiles.map((r) => `${r.server} c=${r.concurrency}`);
+  const body = STAGE_ORDER.map((stage) => [
+    STAGE_LABELS[stage],
+    ...profiles.map((r) => fmt(r.stages_ms_per_call[stage], 3)),
+  ]);
+  body.push(['**CPU per call (ms)**', ...profiles.map((r) => `**${fmt(r.cpu_ms_per_call, 3)}**`)]);
+  body.push(['calls/s in the profiled loop', ...profiles.map((r) => fmt(r.calls_per_s, 0))]);
+  out.push(table(['stage (ms of CPU per call)', ...columns], body));
   out.push('');
   return out;
 }
