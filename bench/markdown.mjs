@@ -7,7 +7,8 @@ import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} RouterRow
- * @property {'direct' | 'router-ask' | 'router-openai' | 'portkey'} path
+ * @property {'direct' | 'router-ask' | 'router-openai' | 'router-openai-2w' | 'portkey'} path
+ *   router-openai-2w is /v1/chat/completions on a router with ROUTER_WORKERS=2
  * @property {boolean} stream
  * @property {number} concurrency
  * @property {number} rps
@@ -68,7 +69,13 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {number} [elapsed_s]
  */
 
-const ROUTER_PATHS = /** @type {const} */ (['direct', 'router-openai', 'router-ask', 'portkey']);
+const ROUTER_PATHS = /** @type {const} */ ([
+  'direct',
+  'router-openai',
+  'router-openai-2w',
+  'router-ask',
+  'portkey',
+]);
 const MCP_PATHS = /** @type {const} */ ([
   'direct-rest',
   'mcp-http-baseline',
@@ -181,6 +188,15 @@ export function headline(results) {
     router_openai_rps_vs_portkey: ratio(openai?.rps, portkey?.rps),
     router_ask_rps_vs_portkey: ratio(ask?.rps, portkey?.rps),
     router_openai_rps_vs_direct: ratio(openai?.rps, direct?.rps),
+    router_2_workers_rps: findRouter(results.router, 'router-openai-2w', false, c)?.rps ?? Number.NaN,
+    router_2_workers_rps_vs_1: ratio(
+      findRouter(results.router, 'router-openai-2w', false, c)?.rps,
+      openai?.rps,
+    ),
+    router_2_workers_rps_vs_portkey: ratio(
+      findRouter(results.router, 'router-openai-2w', false, c)?.rps,
+      portkey?.rps,
+    ),
     router_openai_cpu_ms_per_req: openai?.cpu_ms_per_req ?? Number.NaN,
     router_ask_cpu_ms_per_req: ask?.cpu_ms_per_req ?? Number.NaN,
     portkey_cpu_ms_per_req: portkey?.cpu_ms_per_req ?? Number.NaN,
@@ -333,7 +349,7 @@ export function renderMarkdown(results, options = {}) {
     `- Portkey gateway 1.15.2 adds ${fmt(h.portkey_added_p50_ms)} ms at p50 and ${fmt(h.portkey_added_p99_ms)} ms at p99.`,
   );
   out.push(
-    `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone.`,
+    `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone. With \`ROUTER_WORKERS=2\` (\`router-openai-2w\`): ${times(h.router_2_workers_rps_vs_1)} one worker's throughput, ${times(h.router_2_workers_rps_vs_portkey)} Portkey's (the load generator, the fake upstream and both workers share the same cores).`,
   );
   out.push(
     `- CPU per request, the figure least sensitive to a busy machine: router ${fmt(h.router_openai_cpu_ms_per_req, 3)} ms (\`/ask\` ${fmt(h.router_ask_cpu_ms_per_req, 3)} ms), Portkey ${fmt(h.portkey_cpu_ms_per_req, 3)} ms: Portkey spends **${times(h.portkey_cpu_vs_router_openai)}** the router's CPU per request.`,
@@ -736,7 +752,7 @@ function footprintSection(results) {
   if (entries.length === 0) return [];
   const out = ['## Footprint', ''];
   out.push(
-    'Cold start: spawn to the first healthy response (median of the runs listed). RSS: resident memory of the service process.',
+    'Cold start: spawn to the first healthy response (median of the runs listed), and as a ratio to spawning a bare `node -e 0` until it exits, in the same run. RSS: resident memory of the service process.',
   );
   out.push('');
   out.push(
@@ -744,6 +760,7 @@ function footprintSection(results) {
       [
         'service',
         'cold start ms (median)',
+        '× node -e 0',
         'runs ms',
         'RSS idle MB',
         'RSS peak MB',
@@ -752,10 +769,13 @@ function footprintSection(results) {
       ],
       entries.map(([name, f]) =>
         f.error
-          ? [name, `failed: ${f.error}`, '', '', '', '', '']
+          ? [name, `failed: ${f.error}`, '', '', '', '', '', '']
           : [
               `**${name}**`,
               fmt(f.cold_start_ms, 0),
+              name === 'node -e 0'
+                ? '1×'
+                : times(ratio(f.cold_start_ms, results.footprint['node -e 0']?.cold_start_ms)),
               (f.cold_start_runs_ms ?? []).map((v) => v.toFixed(0)).join(', '),
               fmt(f.rss_idle_mb, 1),
               fmt(f.rss_peak_mb, 1),

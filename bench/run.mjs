@@ -135,7 +135,7 @@ async function main() {
   }
   const started = nowMs();
   // A hard ceiling so a hung service can never keep the run (and its children) alive.
-  const ceilingMs = (options.quick ? 120 : 600) * 1000;
+  const ceilingMs = (options.quick ? 180 : 1200) * 1000;
   const watchdog = setTimeout(() => {
     log(`bench: exceeded ${ceilingMs / 1000} s, stopping every service`);
     void stopAll().finally(() => process.exit(2));
