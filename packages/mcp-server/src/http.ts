@@ -8,9 +8,9 @@ import {
   localhostAllowedOrigins,
 } from '@modelcontextprotocol/server';
 import type { McpConfig } from './config.js';
-import { createNodeMcpAdapter } from './node-adapter.js';
+import { createNodeMcpAdapter, parsedBodyOf } from './node-adapter.js';
 import { closeRuntime, getRuntime } from './runtime.js';
-import { createOcsMcpServer } from './server.js';
+import { calledToolName, createOcsMcpServer } from './server.js';
 
 /** Largest accepted POST body on /mcp; bigger ones get 413 before anything is parsed. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -59,10 +59,14 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   const runtime = getRuntime(config);
   const log = runtime.logger.child({ component: 'http' });
 
-  const handler = createMcpHandler(() => createOcsMcpServer(config), {
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
-  });
+  // Per request: a server scoped to what the message needs (a tools/call registers only its tool).
+  const handler = createMcpHandler(
+    (ctx) => createOcsMcpServer(config, { onlyTool: calledToolName(parsedBodyOf(ctx.requestInfo)) }),
+    {
+      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
+    },
+  );
   const mcp = createNodeMcpAdapter(handler, {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.error({ err }, 'MCP handler failed'),

@@ -11,6 +11,17 @@ export interface NodeAdapterOptions {
   onerror: (error: Error) => void;
 }
 
+/** The parsed JSON-RPC body of each Request this adapter built (read by the per-request factory). */
+const parsedBodies = new WeakMap<Request, unknown>();
+
+/**
+ * The JSON-RPC message this adapter parsed for `request` (the `requestInfo` a factory of
+ * `createMcpHandler` receives), or undefined for requests it did not build or could not parse.
+ */
+export function parsedBodyOf(request: Request | undefined): unknown {
+  return request === undefined ? undefined : parsedBodies.get(request);
+}
+
 type BodyRead = { tooLarge: true } | { tooLarge: false; bytes: Buffer };
 
 async function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
@@ -93,6 +104,7 @@ export function createNodeMcpAdapter(handler: FetchHandler, options: NodeAdapter
             ? new Request(url, { method, headers, signal: abort.signal, ...(text ? { body: text } : {}) })
             : new Request(url, { method, headers, signal: abort.signal });
       }
+      if (parsedBody !== undefined) parsedBodies.set(request, parsedBody);
       response = await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody });
     } catch (error) {
       options.onerror(error instanceof Error ? error : new Error(String(error)));

@@ -128,21 +128,38 @@ function registerPrompts(server: McpServer, runtime: Runtime): void {
   );
 }
 
+/** Narrows what a per-request server registers to what its one request can use. */
+export interface ServerScope {
+  /** The request is a tools/call of this tool: register it alone (no other tool, resource or prompt). */
+  onlyTool?: string | undefined;
+}
+
+/** The tool a single JSON-RPC tools/call message names; undefined for anything else (batches included). */
+export function calledToolName(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null || Array.isArray(message)) return undefined;
+  const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+  return method === 'tools/call' && typeof params?.name === 'string' ? params.name : undefined;
+}
+
 /**
  * A fresh McpServer for one request (HTTP) or one connection (stdio). Cheap: everything heavy
- * (pool, catalogue, tool schemas) is built once per config in the runtime.
+ * (pool, catalogue, tool schemas) is built once per config in the runtime. Registering all 21 tools
+ * is most of a request's construction cost, so an HTTP tools/call registers only the tool it calls:
+ * an unknown or hidden name is then refused exactly as before, since it is not registered either way.
  */
-export function createOcsMcpServer(config: McpConfig): McpServer {
+export function createOcsMcpServer(config: McpConfig, scope: ServerScope = {}): McpServer {
   const runtime = getRuntime(config);
   const server = new McpServer(SERVER_INFO, {
     capabilities: { tools: {}, resources: {}, prompts: {} },
     instructions: runtime.instructions,
   });
   for (const def of runtime.tools) {
+    if (scope.onlyTool !== undefined && def.name !== scope.onlyTool) continue;
     server.registerTool(def.name, def.registration, (args, ctx) =>
       invokeTool(def, args as Record<string, unknown>, ctx, server, runtime),
     );
   }
+  if (scope.onlyTool !== undefined) return server;
   registerResources(server, runtime);
   registerPrompts(server, runtime);
   return server;

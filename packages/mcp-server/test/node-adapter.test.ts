@@ -126,4 +126,34 @@ describe('Node adapter in front of the MCP handler', () => {
     expect((await ok(client, 'list_offers', {})).total).toBe(5);
     await client.close();
   });
+
+  it('scopes a tools/call server to its tool: other tools still work, unknown and hidden ones are refused', async () => {
+    const readOnlyConfig = testConfig(emulator.url, { OCS_MCP_READ_ONLY: 'true' });
+    const readOnly = await startMcpHttpServer({ ...readOnlyConfig, port: 0 });
+    try {
+      for (const era of ['2026-07-28', '2025-11-25'] as const) {
+        const client = new Client(
+          { name: `scoped-${era}`, version: '1' },
+          era === '2026-07-28' ? { versionNegotiation: { mode: { pin: era } } } : {},
+        );
+        await client.connect(new StreamableHTTPClientTransport(new URL(readOnly.url)));
+        expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('delete_subscriber');
+        expect((await ok(client, 'list_offers', {})).total).toBe(5);
+        expect((await ok(client, 'get_offer', { offerId: '1000' })).offer.offerId).toBe('1000');
+        for (const name of ['no_such_tool', 'delete_subscriber']) {
+          const refused = await client.callTool({ name, arguments: { subscriberId: 'x' } }).then(
+            (r) => JSON.stringify(r.content),
+            (error: Error) => error.message,
+          );
+          expect(refused).toMatch(new RegExp(name));
+        }
+        const resources = await client.listResources();
+        expect(resources.resources.map((r) => r.uri)).toContain('ocs://offers');
+        await client.close();
+      }
+    } finally {
+      await readOnly.close();
+      await closeRuntime(readOnlyConfig);
+    }
+  });
 });
