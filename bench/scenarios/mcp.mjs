@@ -3,6 +3,7 @@
 // long-lived client per transport; beside them the SDK's floor (bench/sdk-floor.mjs: a bare SDK server with a
 // constant tool) and optionally a baseline build of ocs-mcp, all in one run, at each concurrency level.
 
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -291,6 +292,8 @@ export async function benchMcp(options) {
 function fetchWithOwnSignal(url, init) {
   const outer = init?.signal ?? undefined;
   if (!outer) return fetch(url, init);
+  // Up to one listener per call in flight (50 at the highest level): not a leak, so no warning.
+  setMaxListeners(1000, outer);
   const own = new AbortController();
   const forward = () => own.abort(outer.reason);
   if (outer.aborted) forward();
