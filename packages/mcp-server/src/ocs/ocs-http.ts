@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { type OcsCallContext, OcsError, ocsErrorFromStatus } from './ocs-error.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -69,21 +69,25 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * across our retries). PATCH, PUT and DELETE are never repeated.
  */
 export class OcsHttp {
-  private readonly pool: Pool;
+  /** undici loads on the first OCS call, not at start-up: it is ~0.2 s of the server's cold start. */
+  private pool: Promise<Pool> | undefined;
+  private readonly origin: string;
   private readonly basePath: string;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
 
   constructor(private readonly options: OcsHttpOptions) {
     const url = new URL(options.baseUrl);
-    this.pool = new Pool(url.origin, { connections: 16, keepAliveTimeout: 30_000, pipelining: 1 });
+    this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.maxAttempts = options.maxAttempts ?? 3;
     this.backoffBaseMs = options.backoffBaseMs ?? 100;
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await (await pool).close();
   }
 
   async request(req: OcsRequest): Promise<OcsResponse> {
@@ -155,7 +159,10 @@ export class OcsHttp {
     }
     const started = Date.now();
     try {
-      const res = await this.pool.request({
+      this.pool ??= import('undici').then(
+        ({ Pool }) => new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000, pipelining: 1 }),
+      );
+      const res = await (await this.pool).request({
         method: req.method,
         path: `${this.basePath}${req.path}${qs}`,
         headers,
