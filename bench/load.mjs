@@ -245,19 +245,24 @@ export async function sequentialLatency(call, options) {
 }
 
 /**
- * Closed loop of `concurrency` workers calling `call` for `durationS` seconds; returns completed calls/s.
+ * Closed loop of `concurrency` workers calling `call` for `durationS` seconds; returns completed calls/s and
+ * the latency of the completed calls.
  * @param {() => Promise<unknown>} call
  * @param {{concurrency: number, durationS: number}} options
  */
 export async function concurrentThroughput(call, options) {
   let completed = 0;
   let failures = 0;
+  /** @type {number[]} */
+  const samples = [];
   const started = nowMs();
   const endAt = started + options.durationS * 1000;
   const worker = async () => {
     while (nowMs() < endAt) {
+      const t0 = nowMs();
       try {
         await call();
+        samples.push(nowMs() - t0);
         completed += 1;
       } catch {
         failures += 1;
@@ -266,5 +271,11 @@ export async function concurrentThroughput(call, options) {
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
   const seconds = (nowMs() - started) / 1000;
-  return { calls_per_s: round(completed / seconds, 1), completed, failures, duration_s: round(seconds, 3) };
+  return {
+    calls_per_s: round(completed / seconds, 1),
+    completed,
+    failures,
+    duration_s: round(seconds, 3),
+    latency: summarize(samples),
+  };
 }

@@ -1,12 +1,14 @@
 // Renders bench/results/latest.json into docs/benchmarks.md and the SVG charts under docs/bench/.
 // Pure functions of the results object, so the test can render a synthetic result without running anything.
 
+import { STAGE_LABELS, STAGES as STAGE_ORDER } from './profile.mjs';
 import { added, ratio } from './stats.mjs';
 import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} RouterRow
- * @property {'direct' | 'router-ask' | 'router-openai' | 'portkey'} path
+ * @property {'direct' | 'router-ask' | 'router-openai' | 'router-openai-2w' | 'portkey'} path
+ *   router-openai-2w is /v1/chat/completions on a router with ROUTER_WORKERS=2
  * @property {boolean} stream
  * @property {number} concurrency
  * @property {number} rps
@@ -28,7 +30,8 @@ import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} McpRow
- * @property {'direct-rest' | 'mcp-http' | 'mcp-stdio'} path
+ * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'sdk-floor' | 'sdk-floor-2026'} path
+ *   mcp-http is a 2025-11-25 client, mcp-http-2026 a 2026-07-28 one; sdk-floor is a bare SDK server with a constant tool
  * @property {string} operation
  * @property {number} calls_per_s
  * @property {number} p50_ms
@@ -60,13 +63,28 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {RouterRow[]} router
  * @property {McpRow[]} mcp
  * @property {Record<string, any>} emulator
+ * @property {import('./scenarios/mcp-profile.mjs').McpProfileRow[]} [mcp_profile]
  * @property {Record<string, FootprintRow>} footprint
  * @property {string[]} [notes]
  * @property {number} [elapsed_s]
  */
 
-const ROUTER_PATHS = /** @type {const} */ (['direct', 'router-openai', 'router-ask', 'portkey']);
-const MCP_PATHS = /** @type {const} */ (['direct-rest', 'mcp-http', 'mcp-stdio']);
+const ROUTER_PATHS = /** @type {const} */ ([
+  'direct',
+  'router-openai',
+  'router-openai-2w',
+  'router-ask',
+  'portkey',
+]);
+const MCP_PATHS = /** @type {const} */ ([
+  'direct-rest',
+  'mcp-http-baseline',
+  'mcp-http',
+  'mcp-http-2026',
+  'mcp-stdio',
+  'sdk-floor',
+  'sdk-floor-2026',
+]);
 
 /** @param {number | undefined | null} value @param {number} [digits] */
 export function fmt(value, digits = 2) {
@@ -124,6 +142,23 @@ export function headlineConcurrency(rows) {
   return present.includes(50) ? 50 : (present[present.length - 1] ?? 10);
 }
 
+/** Concurrency levels present in MCP rows (rows without one are the sequential level, 1). @param {McpRow[]} rows */
+function mcpLevels(rows) {
+  return [...new Set(rows.map((r) => r.concurrency ?? 1))].sort((a, b) => a - b);
+}
+
+/**
+ * @param {McpRow[]} rows
+ * @param {string} path
+ * @param {string} operation
+ * @param {number} concurrency
+ */
+function findMcp(rows, path, operation, concurrency) {
+  return rows.find(
+    (r) => r.path === path && r.operation === operation && (r.concurrency ?? 1) === concurrency && !r.error,
+  );
+}
+
 /**
  * The few figures a reader (and the final report) wants first, derived from one results object.
  * @param {BenchResults} results
@@ -134,8 +169,9 @@ export function headline(results) {
   const openai = findRouter(results.router, 'router-openai', false, c);
   const ask = findRouter(results.router, 'router-ask', false, c);
   const portkey = findRouter(results.router, 'portkey', false, c);
-  const mcpGet = (/** @type {string} */ path) =>
-    results.mcp.find((r) => r.path === path && r.operation === 'get_subscriber' && !r.error);
+  // MCP figures at concurrency 10 when measured (the issue's reference level), else the first level present.
+  const mcpLevel = mcpLevels(results.mcp).includes(10) ? 10 : (mcpLevels(results.mcp)[0] ?? 10);
+  const mcpGet = (/** @type {string} */ path) => findMcp(results.mcp, path, 'get_subscriber', mcpLevel);
   const seq = (/** @type {string} */ path) =>
     results.router.find((r) => r.path === path && r.concurrency === 1 && !r.stream && !r.error);
   return {
@@ -152,12 +188,32 @@ export function headline(results) {
     router_openai_rps_vs_portkey: ratio(openai?.rps, portkey?.rps),
     router_ask_rps_vs_portkey: ratio(ask?.rps, portkey?.rps),
     router_openai_rps_vs_direct: ratio(openai?.rps, direct?.rps),
+    router_2_workers_rps: findRouter(results.router, 'router-openai-2w', false, c)?.rps ?? Number.NaN,
+    router_2_workers_rps_vs_1: ratio(
+      findRouter(results.router, 'router-openai-2w', false, c)?.rps,
+      openai?.rps,
+    ),
+    router_2_workers_rps_vs_portkey: ratio(
+      findRouter(results.router, 'router-openai-2w', false, c)?.rps,
+      portkey?.rps,
+    ),
     router_openai_cpu_ms_per_req: openai?.cpu_ms_per_req ?? Number.NaN,
     router_ask_cpu_ms_per_req: ask?.cpu_ms_per_req ?? Number.NaN,
     portkey_cpu_ms_per_req: portkey?.cpu_ms_per_req ?? Number.NaN,
     portkey_cpu_vs_router_openai: ratio(portkey?.cpu_ms_per_req, openai?.cpu_ms_per_req),
+    mcp_concurrency: mcpLevel,
     mcp_http_added_p50_ms_get_subscriber: added(mcpGet('mcp-http')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+    mcp_http_2026_added_p50_ms_get_subscriber: added(
+      mcpGet('mcp-http-2026')?.p50_ms,
+      mcpGet('direct-rest')?.p50_ms,
+    ),
     mcp_stdio_added_p50_ms_get_subscriber: added(mcpGet('mcp-stdio')?.p50_ms, mcpGet('direct-rest')?.p50_ms),
+    mcp_http_calls_vs_direct_get_subscriber: ratio(
+      mcpGet('mcp-http')?.calls_per_s,
+      mcpGet('direct-rest')?.calls_per_s,
+    ),
+    mcp_http_cpu_ms_per_call_get_subscriber: mcpGet('mcp-http')?.server_cpu_ms_per_call ?? Number.NaN,
+    sdk_floor_cpu_ms_per_call: mcpGet('sdk-floor')?.server_cpu_ms_per_call ?? Number.NaN,
   };
 }
 
@@ -235,15 +291,14 @@ export function renderCharts(results) {
   const operations = [...new Set(results.mcp.map((r) => r.operation))];
   if (operations.length > 0) {
     charts['mcp-latency.svg'] = groupedBarChart({
-      title: 'OCS operation latency, sequential calls: p50 (lower is better)',
+      title: `OCS operation latency at concurrency ${mcpLevels(results.mcp)[0] ?? 1}: p50 (lower is better)`,
       subtitle: 'direct REST to the emulator vs the same operation as an MCP tool call',
       yLabel: 'latency p50 (ms)',
       groups: operations,
       series: [...MCP_PATHS],
       values: operations.map((op) =>
         MCP_PATHS.map(
-          (p) =>
-            results.mcp.find((r) => r.path === p && r.operation === op && !r.error)?.p50_ms ?? Number.NaN,
+          (p) => findMcp(results.mcp, p, op, mcpLevels(results.mcp)[0] ?? 1)?.p50_ms ?? Number.NaN,
         ),
       ),
     });
@@ -294,13 +349,13 @@ export function renderMarkdown(results, options = {}) {
     `- Portkey gateway 1.15.2 adds ${fmt(h.portkey_added_p50_ms)} ms at p50 and ${fmt(h.portkey_added_p99_ms)} ms at p99.`,
   );
   out.push(
-    `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone.`,
+    `- Router throughput is **${times(h.router_openai_rps_vs_portkey)} Portkey's** (\`/v1/chat/completions\`; \`/ask\`: ${times(h.router_ask_rps_vs_portkey)}), and ${times(h.router_openai_rps_vs_direct)} of the upstream alone. With \`ROUTER_WORKERS=2\` (\`router-openai-2w\`): ${times(h.router_2_workers_rps_vs_1)} one worker's throughput, ${times(h.router_2_workers_rps_vs_portkey)} Portkey's (the load generator, the fake upstream and both workers share the same cores).`,
   );
   out.push(
     `- CPU per request, the figure least sensitive to a busy machine: router ${fmt(h.router_openai_cpu_ms_per_req, 3)} ms (\`/ask\` ${fmt(h.router_ask_cpu_ms_per_req, 3)} ms), Portkey ${fmt(h.portkey_cpu_ms_per_req, 3)} ms: Portkey spends **${times(h.portkey_cpu_vs_router_openai)}** the router's CPU per request.`,
   );
   out.push(
-    `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms.`,
+    `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber, ${h.mcp_concurrency} concurrent calls, 2025-11-25 client; 2026-07-28 client ${fmt(h.mcp_http_2026_added_p50_ms_get_subscriber)} ms); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms. It runs at ${times(h.mcp_http_calls_vs_direct_get_subscriber)} the direct REST calls/s and costs the MCP server ${fmt(h.mcp_http_cpu_ms_per_call_get_subscriber, 3)} ms of CPU per call (the bare SDK with a constant tool: ${fmt(h.sdk_floor_cpu_ms_per_call, 3)} ms).`,
   );
   out.push('');
   out.push('## How to read this');
@@ -423,6 +478,56 @@ export function targetChecks(results) {
   check('router ≥ 1,000 req/s on this machine (best level)', bestRps, 'req/s', (v) => v >= 1000);
   check('router cold start < 1 s (target 2 s)', router?.cold_start_ms ?? Number.NaN, 'ms', (v) => v < 1000);
   check('router RSS < 100 MB at peak', router?.rss_peak_mb ?? Number.NaN, 'MB', (v) => v < 100);
+  // MCP targets (issue #16): added latency per OCS round trip, throughput against direct REST, CPU per call.
+  for (const concurrency of [1, 10]) {
+    for (const operation of ['get_subscriber', 'create_balance']) {
+      const direct = findMcp(results.mcp, 'direct-rest', operation, concurrency);
+      const http = findMcp(results.mcp, 'mcp-http', operation, concurrency);
+      const modern = findMcp(results.mcp, 'mcp-http-2026', operation, concurrency);
+      check(
+        `MCP HTTP adds < 1 ms p50 per OCS round trip, ${operation}, c=${concurrency} (2025-11-25 client)`,
+        added(http?.p50_ms, direct?.p50_ms),
+        'ms',
+        (v) => v < 1,
+      );
+      check(
+        `MCP HTTP adds < 1 ms p50 per OCS round trip, ${operation}, c=${concurrency} (2026-07-28 client)`,
+        added(modern?.p50_ms, direct?.p50_ms),
+        'ms',
+        (v) => v < 1,
+      );
+    }
+    const directGet = findMcp(results.mcp, 'direct-rest', 'get_subscriber', concurrency);
+    check(
+      `MCP stdio adds < 0.3 ms p50, get_subscriber, c=${concurrency}`,
+      added(findMcp(results.mcp, 'mcp-stdio', 'get_subscriber', concurrency)?.p50_ms, directGet?.p50_ms),
+      'ms',
+      (v) => v < 0.3,
+    );
+  }
+  const get10 = (/** @type {string} */ path) => findMcp(results.mcp, path, 'get_subscriber', 10);
+  check(
+    'MCP HTTP throughput ≥ 0.5× direct REST, get_subscriber, c=10',
+    ratio(get10('mcp-http')?.calls_per_s, get10('direct-rest')?.calls_per_s),
+    '×',
+    (v) => v >= 0.5,
+  );
+  check(
+    'MCP server CPU ≤ 0.3 ms per HTTP call, get_subscriber, c=10',
+    get10('mcp-http')?.server_cpu_ms_per_call ?? Number.NaN,
+    'ms',
+    (v) => v <= 0.3,
+  );
+  check(
+    '(the SDK floor: bare SDK server, constant tool, CPU per HTTP call, c=10)',
+    get10('sdk-floor')?.server_cpu_ms_per_call ?? Number.NaN,
+    'ms',
+    (v) => v <= 0.3,
+  );
+  for (const name of ['mcp-server', 'emulator']) {
+    const f = results.footprint?.[name];
+    check(`${name} RSS < 100 MB at peak`, f?.rss_peak_mb ?? Number.NaN, 'MB', (v) => v < 100);
+  }
   return checks;
 }
 
@@ -431,7 +536,7 @@ function targetsSection(results) {
   const checks = targetChecks(results);
   const out = ['## Against the targets', ''];
   out.push(
-    'Targets from `shared/providers/WIRE.md` ("What this means for us", set to beat Portkey). A target missed on a loaded 2-core machine may still be met on a quiet one; the ratios in the tables below are the machine-independent part.',
+    'Router targets from `shared/providers/WIRE.md` ("What this means for us", set to beat Portkey); MCP and memory targets from issue #16. A target missed on a loaded 2-core machine may still be met on a quiet one; the ratios in the tables below are the machine-independent part.',
   );
   out.push('');
   out.push(
@@ -574,36 +679,52 @@ function mcpSection(results, chartDir) {
   if (results.mcp.length === 0) return [];
   const out = ['## MCP overhead', ''];
   out.push(
-    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call (one long-lived client per transport). Latency from a sequential loop; calls/s from a concurrent loop.',
+    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call (one long-lived client per transport), at each concurrency level in one run. At concurrency 1 the latency comes from a loop that interleaves the paths call by call; above it, from each path\'s own closed loop. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
   );
   out.push('');
   const operations = [...new Set(results.mcp.map((r) => r.operation))];
   const rows = [];
-  for (const op of operations) {
-    const base = results.mcp.find((r) => r.path === 'direct-rest' && r.operation === op && !r.error);
-    for (const p of MCP_PATHS) {
-      const row = results.mcp.find((r) => r.path === p && r.operation === op);
-      if (!row) continue;
-      if (row.error) {
-        rows.push([op, p, `failed: ${row.error}`, '', '', '', '', '', '']);
-        continue;
+  for (const concurrency of mcpLevels(results.mcp)) {
+    for (const op of operations) {
+      const base = findMcp(results.mcp, 'direct-rest', op, concurrency);
+      for (const p of MCP_PATHS) {
+        const row = results.mcp.find(
+          (r) => r.path === p && r.operation === op && ((r.concurrency ?? 1) === concurrency || r.error),
+        );
+        if (!row) continue;
+        if (row.error) {
+          if (concurrency === mcpLevels(results.mcp)[0])
+            rows.push([String(concurrency), op, p, `failed: ${row.error}`, '', '', '', '', '', '']);
+          continue;
+        }
+        const floor = p.startsWith('sdk-floor');
+        rows.push([
+          String(concurrency),
+          op,
+          `**${p}**`,
+          fmt(row.p50_ms),
+          fmt(row.p99_ms),
+          p === 'direct-rest'
+            ? '—'
+            : floor
+              ? `(${fmt(row.p50_ms)})`
+              : signed(added(row.p50_ms, base?.p50_ms)),
+          p === 'direct-rest'
+            ? '—'
+            : floor
+              ? `(${fmt(row.p99_ms)})`
+              : signed(added(row.p99_ms, base?.p99_ms)),
+          fmt(row.calls_per_s, 0),
+          p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
+          row.server_cpu_ms_per_call === undefined ? '—' : fmt(row.server_cpu_ms_per_call, 3),
+        ]);
       }
-      rows.push([
-        op,
-        `**${p}**`,
-        fmt(row.p50_ms),
-        fmt(row.p99_ms),
-        p === 'direct-rest' ? '—' : signed(added(row.p50_ms, base?.p50_ms)),
-        p === 'direct-rest' ? '—' : signed(added(row.p99_ms, base?.p99_ms)),
-        fmt(row.calls_per_s, 0),
-        p === 'direct-rest' ? '—' : times(ratio(row.calls_per_s, base?.calls_per_s)),
-        row.server_cpu_ms_per_call === undefined ? '—' : fmt(row.server_cpu_ms_per_call, 2),
-      ]);
     }
   }
   out.push(
     table(
       [
+        'concurrency',
         'operation',
         'path',
         'p50 ms',
@@ -619,6 +740,43 @@ function mcpSection(results, chartDir) {
   );
   out.push('');
   out.push(`![MCP latency](${chartDir}/mcp-latency.svg)`);
+  out.push('');
+  out.push(...mcpProfileSection(results));
+  return out;
+}
+
+/** @param {BenchResults} results */
+function mcpProfileSection(results) {
+  const profiles = (results.mcp_profile ?? []).filter((r) => !r.error);
+  if (profiles.length === 0) return [];
+  const out = ["### Where an MCP call's CPU goes", ''];
+  out.push(
+    'Each server process ran alone under `node --cpu-prof` on `get_subscriber` (2025-11-25 client over Streamable HTTP) at concurrency 1 and 10. Every busy sample is charged to one stage by its stack (`stageBreakdown` in `bench/profile.mjs`: logging and schema validation wherever they sit, then the per-request server construction, then the first library frame); start-up samples are left out. The shares are scaled to the CPU time per call measured from `/proc` over the same loop, so each column sums to that figure. **sdk-floor** is the bare SDK with a constant tool (no OCS call); `ocs-mcp-baseline` is the older build given with `--mcp-baseline`.',
+  );
+  out.push('');
+  const columns = profiles.map((r) => `${r.server} c=${r.concurrency}`);
+  const body = STAGE_ORDER.map((stage) => [
+    STAGE_LABELS[stage],
+    ...profiles.map((r) => fmt(r.stages_ms_per_call[stage], 3)),
+  ]);
+  body.push(['**CPU per call (ms)**', ...profiles.map((r) => `**${fmt(r.cpu_ms_per_call, 3)}**`)]);
+  body.push(['calls/s in the profiled loop', ...profiles.map((r) => fmt(r.calls_per_s, 0))]);
+  out.push(table(['stage (ms of CPU per call)', ...columns], body));
+  out.push('');
+  const at10 = (/** @type {string} */ server) =>
+    profiles.find((r) => r.server === server && r.concurrency === 10)?.cpu_ms_per_call;
+  const ours = at10('ocs-mcp');
+  const floor = at10('sdk-floor');
+  const before = at10('ocs-mcp-baseline');
+  if (ours !== undefined && floor !== undefined) {
+    out.push(
+      `At concurrency 10 the bare SDK costs ${fmt(floor, 3)} ms of CPU per call, ${times(ratio(floor, ours))} of ocs-mcp's ${fmt(ours, 3)} ms${before === undefined ? '' : ` (${fmt(before, 3)} ms before: ${times(ratio(ours, before))})`}: the SDK is the floor of an MCP call over HTTP, and what ocs-mcp adds above it is its OCS round trip and its tool.`,
+    );
+    out.push('');
+  }
+  out.push(
+    "What the SDK does per call that a server cannot opt out of (read from `@modelcontextprotocol/server` 2.4): it builds a McpServer, its Protocol and a transport for every request in both eras; it runs the same JSON-RPC message through several zod guards (`isJSONRPCRequest`, `isJSONRPCResultResponse`, `isJSONRPCErrorResponse`) and validates the `CallToolResult` against the wire schema after the tool's own output schema; `Protocol._onclose` builds an `SdkError` with a stack trace on every close; a 2025-11-25 request is answered over SSE through a re-wrapped `ReadableStream`. These are not patched here: a `patch-package` patch would only reach this repository, not users who install the server from npm, so they belong upstream. ocs-mcp no longer adds its own on top: its Node adapter hands the SDK the parsed body (no web-stream tee and re-read, one write per JSON answer), a tools/call registers only its tool, and the OCS leg uses one abort controller per call and no per-call logger.",
+  );
   out.push('');
   return out;
 }
@@ -659,7 +817,7 @@ function footprintSection(results) {
   if (entries.length === 0) return [];
   const out = ['## Footprint', ''];
   out.push(
-    'Cold start: spawn to the first healthy response (median of the runs listed). RSS: resident memory of the service process.',
+    'Cold start: spawn to the first healthy response (median of the runs listed), and as a ratio to spawning a bare `node -e 0` until it exits, in the same run. RSS: resident memory of the service process.',
   );
   out.push('');
   out.push(
@@ -667,6 +825,7 @@ function footprintSection(results) {
       [
         'service',
         'cold start ms (median)',
+        '× node -e 0',
         'runs ms',
         'RSS idle MB',
         'RSS peak MB',
@@ -675,10 +834,13 @@ function footprintSection(results) {
       ],
       entries.map(([name, f]) =>
         f.error
-          ? [name, `failed: ${f.error}`, '', '', '', '', '']
+          ? [name, `failed: ${f.error}`, '', '', '', '', '', '']
           : [
               `**${name}**`,
               fmt(f.cold_start_ms, 0),
+              name === 'node -e 0'
+                ? '1×'
+                : times(ratio(f.cold_start_ms, results.footprint['node -e 0']?.cold_start_ms)),
               (f.cold_start_runs_ms ?? []).map((v) => v.toFixed(0)).join(', '),
               fmt(f.rss_idle_mb, 1),
               fmt(f.rss_peak_mb, 1),

@@ -211,3 +211,21 @@ export function sampleRss(pid, intervalMs = 100) {
     stop: () => clearInterval(timer),
   };
 }
+
+/**
+ * CPU time of a process and its direct children (a cluster primary and its workers), in milliseconds.
+ * @param {number} pid
+ */
+export function treeCpuTimeMs(pid) {
+  let total = cpuTimeMs(pid);
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean);
+    for (const child of children) total += cpuTimeMs(Number(child));
+  } catch {
+    // no /proc children list: the process alone
+  }
+  return total;
+}

@@ -3,15 +3,17 @@
 // bench/results/quick.json only, and `--only=...` writes bench/results/partial.json, so neither overwrites the
 // committed full-run figures (add --docs to render docs from them anyway).
 //
-// Flags: --quick, --only=router,mcp,emulator,footprint, --upstream-delay-ms=N, --chunk-interval-ms=N,
+// Flags: --quick, --only=router,mcp,mcp-profile,emulator,footprint, --upstream-delay-ms=N, --chunk-interval-ms=N,
 //        --duration=S (seconds per measured router run), --no-portkey, --docs (render docs for a quick run),
 //        --profile-router=DIR (node --cpu-prof on the router child; prints its top frames),
-//        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON).
+//        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON),
+//        --mcp-baseline=REV (also build and measure the MCP server as of git revision REV: before/after).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildMcpBaseline } from './baseline.mjs';
 import { describeMachine } from './machine.mjs';
 import { headline, renderCharts, renderMarkdown } from './markdown.mjs';
 import { stopAll } from './processes.mjs';
@@ -19,11 +21,12 @@ import { topFrames } from './profile.mjs';
 import { benchEmulator } from './scenarios/emulator.mjs';
 import { benchFootprint } from './scenarios/footprint.mjs';
 import { benchMcp } from './scenarios/mcp.mjs';
+import { benchMcpProfile } from './scenarios/mcp-profile.mjs';
 import { benchRouter } from './scenarios/router.mjs';
 import { nowMs, round } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = ['router', 'mcp', 'emulator', 'footprint'];
+const SCENARIOS = ['router', 'mcp', 'mcp-profile', 'emulator', 'footprint'];
 
 /**
  * @param {string[]} argv
@@ -56,6 +59,7 @@ export function parseArgs(argv) {
     'docs',
     'profile-router',
     'render',
+    'mcp-baseline',
   ];
   for (const arg of argv) {
     if (!arg.startsWith('--')) continue;
@@ -73,7 +77,9 @@ export function parseArgs(argv) {
       throw new Error(`--only: unknown scenario ${s}; choose from ${SCENARIOS.join(', ')}`);
   const profileRouter = value('profile-router');
   const render = value('render');
+  const mcpBaseline = value('mcp-baseline');
   return {
+    mcpBaseline: mcpBaseline === undefined || mcpBaseline === 'true' ? undefined : mcpBaseline,
     render: render === undefined || render === 'true' ? undefined : path.resolve(render),
     quick,
     only,
@@ -95,8 +101,9 @@ export function parseArgs(argv) {
       streamDurationS: quick ? 0.7 : 5,
     },
     mcp: quick
-      ? { iterations: 30, warmup: 3, concurrency: 10, durationS: 0.3 }
-      : { iterations: 300, warmup: 30, concurrency: 10, durationS: 2 },
+      ? { iterations: 30, warmup: 3, concurrency: [10], durationS: 0.3 }
+      : { iterations: 300, warmup: 30, concurrency: [1, 10, 50], durationS: 2 },
+    mcpProfile: quick ? { durationS: 0.5, warmup: 20 } : { durationS: 3, warmup: 200 },
     emulator: quick
       ? { concurrency: 10, durationS: 1, warmupS: 0.3, subscribers: 20 }
       : { concurrency: 10, durationS: 5, warmupS: 1, subscribers: 200 },
@@ -128,7 +135,7 @@ async function main() {
   }
   const started = nowMs();
   // A hard ceiling so a hung service can never keep the run (and its children) alive.
-  const ceilingMs = (options.quick ? 120 : 600) * 1000;
+  const ceilingMs = (options.quick ? 180 : 1200) * 1000;
   const watchdog = setTimeout(() => {
     log(`bench: exceeded ${ceilingMs / 1000} s, stopping every service`);
     void stopAll().finally(() => process.exit(2));
@@ -152,11 +159,14 @@ async function main() {
       chunk_interval_ms: options.chunkIntervalMs,
       router: options.router,
       mcp: options.mcp,
+      mcp_profile: options.mcpProfile,
+      mcp_baseline: options.mcpBaseline,
       emulator: options.emulator,
       footprint: options.footprint,
     },
     router: [],
     mcp: [],
+    mcp_profile: [],
     emulator: {},
     footprint: {},
     notes: [],
@@ -204,12 +214,19 @@ async function main() {
         for (const frame of topFrames(options.profileRouter, 25)) log(`  ${frame}`);
       }
     });
+    const needsBaseline =
+      options.mcpBaseline !== undefined &&
+      (options.only.includes('mcp') || options.only.includes('mcp-profile'));
+    const baselineBin = needsBaseline ? buildMcpBaseline(ROOT, String(options.mcpBaseline)) : undefined;
     await scenario('mcp', async () => {
-      const out = await benchMcp({ root: ROOT, ...options.mcp, log });
+      const out = await benchMcp({ root: ROOT, ...options.mcp, baselineBin, log });
       results.mcp = out.rows;
       notes.push(...out.notes);
       for (const [name, f] of Object.entries(out.footprint))
         peaks[name] = { ...f, rss_peak_during: 'MCP load' };
+    });
+    await scenario('mcp-profile', async () => {
+      results.mcp_profile = await benchMcpProfile({ root: ROOT, ...options.mcpProfile, baselineBin, log });
     });
     await scenario('emulator', async () => {
       const out = await benchEmulator({ root: ROOT, ...options.emulator, log });

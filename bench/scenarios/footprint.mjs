@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 // Footprint: cold start (spawn to first healthy response), idle RSS, and the on-disk size of each service's
 // production dependency tree.
 
@@ -95,6 +96,9 @@ export function serviceLaunches(root) {
  * @property {(line: string) => void} log
  */
 
+/** The footprint entry of a bare `node -e 0` (cold start only). */
+export const BARE_NODE = 'node -e 0';
+
 /**
  * @param {FootprintScenarioOptions} options
  * @returns {Promise<Record<string, Record<string, unknown>>>}
@@ -104,6 +108,22 @@ export async function benchFootprint(options) {
   /** @type {Record<string, Record<string, unknown>>} */
   const out = {};
   try {
+    // The floor every cold start stands on, in the same run: spawn of a Node that does nothing, to its exit.
+    /** @type {number[]} */
+    const bare = [];
+    for (let run = 0; run < options.runs; run += 1) {
+      const startedAt = nowMs();
+      await new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+        child.once('error', reject);
+        child.once('exit', resolve);
+      });
+      bare.push(nowMs() - startedAt);
+    }
+    out[BARE_NODE] = {
+      cold_start_ms: round(median(bare), 1),
+      cold_start_runs_ms: bare.map((v) => round(v, 1)),
+    };
     for (const launch of serviceLaunches(options.root)) {
       try {
         /** @type {number[]} */

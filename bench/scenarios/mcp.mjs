@@ -1,6 +1,9 @@
 // MCP overhead: the same OCS operations as direct REST calls to the emulator, as MCP tool calls over
-// Streamable HTTP (ocs-mcp --http) and over stdio (ocs-mcp), one long-lived client per transport.
+// Streamable HTTP (ocs-mcp --http) with a 2025-11-25 and a 2026-07-28 client and over stdio (ocs-mcp), one
+// long-lived client per transport; beside them the SDK's floor (bench/sdk-floor.mjs: a bare SDK server with a
+// constant tool) and optionally a baseline build of ocs-mcp, all in one run, at each concurrency level.
 
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -17,8 +20,9 @@ import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
  * @property {string} root
  * @property {number} iterations sequential calls per path and operation (latency percentiles), interleaved
  * @property {number} warmup unmeasured sequential calls first
- * @property {number} concurrency workers in the calls/s loop
- * @property {number} durationS seconds of the calls/s loop
+ * @property {number[]} concurrency worker counts of the calls/s loops (1 = one call at a time)
+ * @property {number} durationS seconds of each calls/s loop
+ * @property {string} [baselineBin] an older build of the MCP server's bin.js, measured as `mcp-http-baseline`
  * @property {(line: string) => void} log
  */
 
@@ -44,7 +48,7 @@ export async function benchMcp(options) {
     const subscribers = await seed(emulator.url, 20);
     const at = (/** @type {number} */ i) =>
       /** @type {import('./emulator.mjs').SeededSubscriber} */ (subscribers[i % subscribers.length]);
-    const dispatcher = new Agent({ connections: options.concurrency + 4 });
+    const dispatcher = new Agent({ connections: Math.max(...options.concurrency) + 4 });
     cleanups.push(() => dispatcher.close());
     /**
      * @param {'GET' | 'POST'} method
@@ -86,31 +90,49 @@ export async function benchMcp(options) {
       },
     ];
 
-    // Streamable HTTP server as its own process.
-    const mcpPort = await freePort();
-    const mcpHttp = spawnService(
-      'mcp-server',
-      process.execPath,
-      [path.join(root, 'packages/mcp-server/dist/bin.js'), '--http'],
-      {
+    // Streamable HTTP servers, each its own process: ocs-mcp, the SDK floor, and optionally a baseline build.
+    /**
+     * @param {string} name
+     * @param {string} bin
+     */
+    const startHttp = async (name, bin) => {
+      const port = await freePort();
+      const service = spawnService(name, process.execPath, [bin, '--http'], {
         cwd: root,
         env: {
           OCS_API_URL: emulator.url,
           MCP_HTTP_HOST: '127.0.0.1',
-          MCP_HTTP_PORT: String(mcpPort),
+          MCP_HTTP_PORT: String(port),
           LOG_LEVEL: 'warn',
         },
-      },
-    );
-    cleanups.push(() => mcpHttp.stop());
-    await waitForHealthy(`http://127.0.0.1:${mcpPort}/healthz`, { service: mcpHttp });
-    const httpClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
-    await httpClient.connect(
-      new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${mcpPort}/mcp`), {
-        fetch: fetchWithOwnSignal,
-      }),
-    );
-    cleanups.push(() => httpClient.close());
+      });
+      cleanups.push(() => service.stop());
+      await waitForHealthy(`http://127.0.0.1:${port}/healthz`, { service });
+      return { service, url: new URL(`http://127.0.0.1:${port}/mcp`) };
+    };
+    /**
+     * @param {URL} url
+     * @param {'2025-11-25' | '2026-07-28'} era
+     */
+    const connectHttp = async (url, era) => {
+      const client = new Client(
+        { name: 'ocs-bench', version: '1.0.0' },
+        era === '2026-07-28' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+      );
+      await client.connect(new StreamableHTTPClientTransport(url, { fetch: fetchWithOwnSignal }));
+      cleanups.push(() => client.close());
+      return client;
+    };
+    const mcpHttp = await startHttp('mcp-server', path.join(root, 'packages/mcp-server/dist/bin.js'));
+    const floor = await startHttp('sdk-floor', path.join(root, 'bench/sdk-floor.mjs'));
+    const baseline = options.baselineBin
+      ? await startHttp('mcp-server-baseline', options.baselineBin)
+      : undefined;
+    const httpClient = await connectHttp(mcpHttp.url, '2025-11-25');
+    const httpModernClient = await connectHttp(mcpHttp.url, '2026-07-28');
+    const floorClient = await connectHttp(floor.url, '2025-11-25');
+    const floorModernClient = await connectHttp(floor.url, '2026-07-28');
+    const baselineClient = baseline ? await connectHttp(baseline.url, '2025-11-25') : undefined;
 
     const stdioTransport = new StdioClientTransport({
       command: process.execPath,
@@ -142,21 +164,30 @@ export async function benchMcp(options) {
       return result;
     };
 
-    const httpRss = sampleRss(mcpHttp.pid);
+    const httpRss = sampleRss(mcpHttp.service.pid);
     const stdioRss = sampleRss(stdioPid);
     /** @type {McpRow[]} */
     const rows = [];
     for (const op of operations) {
-      /** @type {Array<[McpRow['path'], (i: number) => Promise<unknown>]>} */
+      /** @type {Array<[McpRow['path'], (i: number) => Promise<unknown>, number]>} path, one call, server pid */
       const variants = [
-        ['direct-rest', op.rest],
-        ['mcp-http', (i) => callTool(httpClient, op.name, op.args(i))],
-        ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i))],
+        ['direct-rest', op.rest, -1],
+        ['mcp-http', (i) => callTool(httpClient, op.name, op.args(i)), mcpHttp.service.pid],
+        ['mcp-http-2026', (i) => callTool(httpModernClient, op.name, op.args(i)), mcpHttp.service.pid],
+        ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i)), stdioPid],
+        ['sdk-floor', (i) => callTool(floorClient, op.name, op.args(i)), floor.service.pid],
+        ['sdk-floor-2026', (i) => callTool(floorModernClient, op.name, op.args(i)), floor.service.pid],
       ];
+      if (baseline && baselineClient)
+        variants.push([
+          'mcp-http-baseline',
+          (i) => callTool(baselineClient, op.name, op.args(i)),
+          baseline.service.pid,
+        ]);
       /** @type {Map<McpRow['path'], string>} */
       const failed = new Map();
       for (const [pathName, run] of variants) {
-        if (pathName !== 'direct-rest' && !toolNames.has(op.name)) {
+        if (pathName.startsWith('mcp-') && !toolNames.has(op.name)) {
           failed.set(pathName, `tool ${op.name} not listed by tools/list`);
           continue;
         }
@@ -184,47 +215,51 @@ export async function benchMcp(options) {
           }
         }
       }
-      for (const [pathName, run] of variants) {
+      for (const [pathName] of variants) {
         const problem = failed.get(pathName);
-        if (problem) {
-          notes.push(`${pathName} ${op.name} failed: ${problem}`);
-          rows.push(failedRow(pathName, op.name, problem));
-          continue;
+        if (!problem) continue;
+        notes.push(`${pathName} ${op.name} failed: ${problem}`);
+        rows.push(failedRow(pathName, op.name, problem));
+      }
+      for (const concurrency of options.concurrency) {
+        for (const [pathName, run, serverPid] of live.filter(([name]) => !failed.has(name))) {
+          let i = 0;
+          const nextCall = () => {
+            i += 1;
+            return run(i);
+          };
+          // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
+          const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
+          const throughput = await concurrentThroughput(nextCall, {
+            concurrency,
+            durationS: options.durationS,
+          });
+          const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
+          if (throughput.failures > 0) {
+            notes.push(
+              `${pathName} ${op.name} c=${concurrency}: ${throughput.failures} failed calls in the calls/s loop`,
+            );
+          }
+          // One call at a time, the interleaved loop is the fairer latency; under load, the loop's own.
+          const latency = concurrency === 1 ? summarize(samples.get(pathName) ?? []) : throughput.latency;
+          log(
+            `  mcp c=${String(concurrency).padEnd(3)} ${pathName.padEnd(17)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,
+          );
+          rows.push({
+            path: pathName,
+            operation: op.name,
+            calls_per_s: throughput.calls_per_s,
+            p50_ms: latency.p50_ms,
+            p90_ms: latency.p90_ms,
+            p99_ms: latency.p99_ms,
+            mean_ms: latency.mean_ms,
+            iterations: latency.count,
+            concurrency,
+            ...(serverPid > 0
+              ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
+              : {}),
+          });
         }
-        let i = 0;
-        const nextCall = () => {
-          i += 1;
-          return run(i);
-        };
-        // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
-        const serverPid = pathName === 'mcp-http' ? mcpHttp.pid : pathName === 'mcp-stdio' ? stdioPid : -1;
-        const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
-        const throughput = await concurrentThroughput(nextCall, {
-          concurrency: options.concurrency,
-          durationS: options.durationS,
-        });
-        const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
-        if (throughput.failures > 0) {
-          notes.push(`${pathName} ${op.name}: ${throughput.failures} failed calls in the calls/s loop`);
-        }
-        const latency = summarize(samples.get(pathName) ?? []);
-        log(
-          `  mcp ${pathName.padEnd(11)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,
-        );
-        rows.push({
-          path: pathName,
-          operation: op.name,
-          calls_per_s: throughput.calls_per_s,
-          p50_ms: latency.p50_ms,
-          p90_ms: latency.p90_ms,
-          p99_ms: latency.p99_ms,
-          mean_ms: latency.mean_ms,
-          iterations: latency.count,
-          concurrency: options.concurrency,
-          ...(serverPid > 0
-            ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
-            : {}),
-        });
       }
     }
     httpRss.stop();
@@ -234,7 +269,7 @@ export async function benchMcp(options) {
       footprint: {
         'mcp-server': {
           rss_peak_mb: round(httpRss.peak(), 1),
-          rss_after_load_mb: round(rssMb(mcpHttp.pid), 1),
+          rss_after_load_mb: round(rssMb(mcpHttp.service.pid), 1),
         },
         'mcp-server-stdio': { rss_peak_mb: round(stdioRss.peak(), 1) },
       },
@@ -257,6 +292,8 @@ export async function benchMcp(options) {
 function fetchWithOwnSignal(url, init) {
   const outer = init?.signal ?? undefined;
   if (!outer) return fetch(url, init);
+  // Up to one listener per call in flight (50 at the highest level): not a leak, so no warning.
+  setMaxListeners(1000, outer);
   const own = new AbortController();
   const forward = () => own.abort(outer.reason);
   if (outer.aborted) forward();

@@ -1,6 +1,8 @@
 // Router overhead: one fake upstream, hit directly, through our router (two endpoints) and through Portkey.
 // All three servers are child processes, so each one's RSS and CPU time are its own.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { runHttpLoad, runStreamLoad } from '../load.mjs';
@@ -11,6 +13,7 @@ import {
   rssMb,
   sampleRss,
   spawnService,
+  treeCpuTimeMs,
   waitForHealthy,
 } from '../processes.mjs';
 import { nowMs, round, summarize } from '../stats.mjs';
@@ -97,6 +100,33 @@ export async function benchRouter(options) {
   const routerUrl = `http://127.0.0.1:${routerPort}`;
   await waitForHealthy(`${routerUrl}/health`, { service: router });
 
+  // The same router with ROUTER_WORKERS=2 (node:cluster), which needs a shared store: SQLite in a temp dir.
+  const workersDir = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-workers-'));
+  const workersPort = await freePort();
+  const routerWorkers = spawnService(
+    'router-2-workers',
+    process.execPath,
+    [path.join(root, 'packages/router/dist/bin.js')],
+    {
+      cwd: root,
+      env: {
+        ROUTER_HOST: '127.0.0.1',
+        ROUTER_PORT: String(workersPort),
+        ROUTER_WORKERS: '2',
+        ROUTER_STORE: 'sqlite',
+        ROUTER_DB: path.join(workersDir, 'router.sqlite'),
+        MCP_CONFIG: 'none',
+        LLM_PROVIDER: 'openai',
+        OPENAI_BASE_URL: upstreamUrl,
+        OPENAI_API_KEY: 'bench-key',
+        OPENAI_MODEL: 'bench-model',
+        LOG_LEVEL: options.routerLogLevel,
+      },
+    },
+  );
+  const workersUrl = `http://127.0.0.1:${workersPort}`;
+  await waitForHealthy(`${workersUrl}/health`, { service: routerWorkers });
+
   /** @type {import('../processes.mjs').Service | undefined} */
   let portkey;
   let portkeyUrl = '';
@@ -118,7 +148,7 @@ export async function benchRouter(options) {
     await waitForHealthy(`${portkeyUrl}/`, { service: portkey });
   }
 
-  /** @type {Record<string, {url: string, headers: Record<string, string>, body: string, streamBody: string, pid?: number}>} */
+  /** @type {Record<string, {url: string, headers: Record<string, string>, body: string, streamBody: string, pid?: number, tree?: boolean}>} */
   const paths = {
     direct: {
       url: `${upstreamUrl}/chat/completions`,
@@ -132,6 +162,14 @@ export async function benchRouter(options) {
       body: CHAT_BODY,
       streamBody: CHAT_STREAM_BODY,
       pid: router.pid,
+    },
+    'router-openai-2w': {
+      url: `${workersUrl}/v1/chat/completions`,
+      headers: JSON_HEADERS,
+      body: CHAT_BODY,
+      streamBody: CHAT_STREAM_BODY,
+      pid: routerWorkers.pid,
+      tree: true,
     },
     'router-ask': {
       url: `${routerUrl}/ask`,
@@ -208,9 +246,10 @@ export async function benchRouter(options) {
           };
           if (roundIndex === 0 && options.warmupS > 0)
             await runHttpLoad({ ...load, durationS: options.warmupS });
-          const cpuBefore = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+          const cpu = (/** @type {number} */ pid) => (p.tree ? treeCpuTimeMs(pid) : cpuTimeMs(pid));
+          const cpuBefore = p.pid ? cpu(p.pid) : Number.NaN;
           const result = await runHttpLoad({ ...load, durationS: options.durationS / options.rounds });
-          const cpuAfter = p.pid ? cpuTimeMs(p.pid) : Number.NaN;
+          const cpuAfter = p.pid ? cpu(p.pid) : Number.NaN;
           totals[name] ??= { samples: [], seconds: 0, non2xx: 0, errors: 0, cpuMs: 0 };
           const total = totals[name];
           for (const sample of result.samples) total.samples.push(sample);
@@ -314,7 +353,8 @@ export async function benchRouter(options) {
       rss_after_load_mb: round(rssMb(portkey.pid), 1),
     };
   }
-  await Promise.all([router.stop(), portkey?.stop(), upstream.stop()]);
+  await Promise.all([router.stop(), routerWorkers.stop(), portkey?.stop(), upstream.stop()]);
+  rmSync(workersDir, { recursive: true, force: true });
   return { rows, footprint, notes };
 }
 

@@ -359,3 +359,38 @@ describe('command line', () => {
     }
   });
 });
+
+describe('MCP profile stages', () => {
+  type Frame = { functionName: string; url: string };
+  interface Profile {
+    stageOf(stack: Frame[]): string | undefined;
+  }
+  const f = (functionName: string, url: string): Frame => ({ functionName, url });
+  const sdk = 'file:///r/node_modules/@modelcontextprotocol/server/dist/index.mjs';
+  const zod = 'file:///r/node_modules/zod/v4/core/schemas.js';
+
+  it('charges each sample to the stage its stack belongs to', async () => {
+    const { stageOf } = (await harness('profile.mjs')) as Profile;
+    expect(stageOf([f('parse', zod), f('validateToolInput', sdk), f('handle', sdk)])).toBe(
+      'input-schema-validation',
+    );
+    expect(stageOf([f('parse', zod), f('validateToolOutput', sdk)])).toBe('output-schema-validation');
+    expect(stageOf([f('parse', zod), f('classifyInboundRequest', sdk)])).toBe('jsonrpc-validation');
+    expect(stageOf([f('write', 'file:///r/node_modules/pino/lib/proto.js'), f('run', sdk)])).toBe('logging');
+    expect(stageOf([f('registerTool', sdk), f('fetchFace', sdk)])).toBe('per-request-server-transport');
+    expect(
+      stageOf([
+        f('writeGeneric', 'node:internal/stream_base_commons'),
+        f('write', 'file:///r/node_modules/undici/lib/x.js'),
+      ]),
+    ).toBe('ocs-round-trip');
+    expect(
+      stageOf([
+        f('Request', 'node:internal/deps/undici/undici'),
+        f('toWebRequest', 'file:///r/node_modules/@modelcontextprotocol/node/dist/index.mjs'),
+      ]),
+    ).toBe('node-web-conversion');
+    expect(stageOf([f('(garbage collector)', '')])).toBe('gc');
+    expect(stageOf([f('compileSourceTextModule', 'node:internal/modules/esm/utils')])).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { hostHeaderValidation, originValidation } from '@modelcontextprotocol/node';
 import {
   createMcpHandler,
   localhostAllowedHostnames,
@@ -18,8 +18,9 @@ import {
   type Refusal,
   readJsonBody,
 } from './http-guards.js';
+import { createNodeMcpAdapter, parsedBodyOf } from './node-adapter.js';
 import { closeRuntime, getRuntime } from './runtime.js';
-import { createOcsMcpServer } from './server.js';
+import { calledToolName, createOcsMcpServer } from './server.js';
 
 /** Largest accepted POST body on /mcp; bigger ones get 413 before anything is parsed. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
@@ -53,12 +54,17 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   const runtime = getRuntime(config);
   const log = runtime.logger.child({ component: 'http' });
 
-  // The factory sees the verified credential: tools/list shows only what its scopes allow.
-  const handler = createMcpHandler((ctx) => createOcsMcpServer(config, ctx.authInfo), {
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
-    onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
-  });
-  const mcp = toNodeHandler(handler, {
+  // Per request: a server scoped to what the verified credential may call (tools/list shows only
+  // what its scopes allow) and to what the message needs (a tools/call registers only its tool).
+  const handler = createMcpHandler(
+    (ctx) =>
+      createOcsMcpServer(config, ctx.authInfo, { onlyTool: calledToolName(parsedBodyOf(ctx.requestInfo)) }),
+    {
+      maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
+      onerror: (err) => log.warn({ err: err.message }, 'MCP request rejected or failed'),
+    },
+  );
+  const mcp = createNodeMcpAdapter(handler, {
     maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.error({ err }, 'MCP handler failed'),
   });
@@ -125,8 +131,7 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
         }
         parsed = read.body;
       }
-      (req as IncomingMessage & { auth?: unknown }).auth = who.authInfo;
-      await mcp(req as never, res, parsed);
+      await mcp(req, res, { parsedBody: parsed, authInfo: who.authInfo });
     })().catch((err: unknown) => {
       log.error({ err }, 'HTTP request failed');
       if (!res.headersSent) sendJson(res, 500, jsonRpcError(-32603, 'Internal error'));

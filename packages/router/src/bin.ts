@@ -1,6 +1,8 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
 import { existsSync, readFileSync } from 'node:fs';
 import { auditVerifyCommand } from '@ocsai/contract';
+import { workerCount } from './cluster-env.js';
 import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
@@ -21,13 +23,17 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 
 // Thin on purpose: configuration, start-up and shutdown live in startRouter().
 let logLevel: string;
+let workers: number;
 try {
-  logLevel = loadRouterConfig(process.env).LOG_LEVEL;
+  const config = loadRouterConfig(process.env);
+  logLevel = config.LOG_LEVEL;
+  workers = workerCount(config.ROUTER_WORKERS);
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);
 }
-const logger = createLogger(logLevel);
+// Under ROUTER_WORKERS every line says which worker process wrote it.
+const logger = cluster.isWorker ? createLogger(logLevel).child({ pid: process.pid }) : createLogger(logLevel);
 const describe = (error: unknown) => ({ message: error instanceof Error ? error.message : String(error) });
 process.on('uncaughtException', (error) => {
   logger.fatal({ err: describe(error) }, 'uncaught exception');
@@ -37,6 +43,12 @@ process.on('unhandledRejection', (reason) => {
   logger.fatal({ err: describe(reason) }, 'unhandled rejection');
   process.exit(1);
 });
+
+// ROUTER_WORKERS > 1: this process only supervises; every worker runs the code below.
+if (cluster.isPrimary && workers > 1) {
+  const { runRouterPrimary } = await import('./cluster.js');
+  process.exit(await runRouterPrimary({ workers, logger }));
+}
 
 try {
   const router = await startRouter({ logger });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { admissionEnvShape } from './admission/admission-config.js';
+import { clusterEnvShape, workerCount } from './cluster-env.js';
 import { redisEnvShape } from './context-store/redis-env.js';
 import { PROVIDER_NAMES } from './providers/types.js';
 import { resilienceEnvShape } from './resilience/resilience-config.js';
@@ -17,6 +18,7 @@ export const routerEnvSchema = z
     ...resilienceEnvShape,
     ...admissionEnvShape,
     ...redisEnvShape,
+    ...clusterEnvShape,
     ROUTER_HOST: optionalEnv(
       z.string().min(1).default('127.0.0.1').describe('Interface the router listens on.'),
     ),
@@ -148,6 +150,22 @@ export const routerEnvSchema = z
         path: ['ROUTER_OIDC_AUDIENCE'],
         message: 'required with ROUTER_OIDC_ISSUER (tokens for other audiences must not be accepted)',
       });
+    }
+    // Workers are separate processes: in-memory contexts, confirmations and rate-limit counters
+    // would each be one worker's, so a second request could miss them or get a second allowance.
+    if (workerCount(config.ROUTER_WORKERS) > 1) {
+      if (config.ROUTER_STORE === 'memory')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ROUTER_WORKERS'],
+          message: 'above 1 needs ROUTER_STORE=sqlite or redis (memory is per process)',
+        });
+      if ((config.ROUTER_RATE_LIMIT_RPM > 0 || config.ROUTER_RATE_LIMIT_TPM > 0) && !config.REDIS_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ROUTER_WORKERS'],
+          message: 'above 1 with rate limits needs REDIS_URL (each worker would count on its own)',
+        });
     }
   });
 

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createAdmission, LOCAL_PRINCIPAL } from './admission/admission.js';
 import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
@@ -167,7 +168,11 @@ export async function startRouter(
     providers,
     store,
     logger,
-    metrics: new RouterMetrics({ defaultMetrics: true }),
+    metrics: new RouterMetrics({
+      defaultMetrics: true,
+      // A cluster worker answers /metrics with the aggregate over every worker.
+      ...(cluster.isWorker ? { aggregate: (await import('./cluster.js')).clusterMetricsSource } : {}),
+    }),
     admission,
     audit,
     tools: tools.loop,

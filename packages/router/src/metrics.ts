@@ -34,7 +34,13 @@ export class RouterMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { defaultMetrics?: boolean } = {}) {
+  /** Renders /metrics: this registry, or the aggregate over every worker of a cluster. */
+  readonly text: () => Promise<string>;
+
+  constructor(
+    options: { defaultMetrics?: boolean; aggregate?: (registry: Registry) => () => Promise<string> } = {},
+  ) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });
+    this.text = options.aggregate ? options.aggregate(this.registry) : () => this.registry.metrics();
   }
 }

@@ -59,6 +59,12 @@ const FIND_SUBSCRIBER = 'Use lookup_subscriber (by MSISDN) to find the subscribe
 const FIND_SUBSCRIPTION = 'Use list_subscriptions with the subscriberId to find subscriptionIds.';
 const FIND_HISTORY = 'Use list_account_history with the entityId to find interactionIds.';
 
+// Response schemas are built once per process, not per call.
+const LookupAnswer = z.object({ subscriberId: z.string() });
+const SubscriptionList = z.array(SubscriptionRecord);
+const BalanceList = z.array(BalanceRecord);
+const HistoryList = z.array(HistoryRecord);
+
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success)
@@ -93,7 +99,7 @@ export class ProvisioningApi {
         badRequestMessage: 'Lookup needs an MSISDN, an IMSI, or both first and last name.',
       },
     });
-    return parse(z.object({ subscriberId: z.string() }), res.body, 'lookup').subscriberId;
+    return parse(LookupAnswer, res.body, 'lookup').subscriberId;
   }
 
   async createSubscriber(body: SubscriberCreate, o: CallOptions): Promise<SubscriberRecord> {
@@ -180,7 +186,7 @@ export class ProvisioningApi {
       ...o,
       context: { entity: 'Subscriber', id: subscriberId, notFoundHint: FIND_SUBSCRIBER },
     });
-    return parse(z.array(SubscriptionRecord), res.body, 'subscription list');
+    return parse(SubscriptionList, res.body, 'subscription list');
   }
 
   async getSubscription(id: string, o: CallOptions): Promise<SubscriptionRecord> {
@@ -267,7 +273,7 @@ export class ProvisioningApi {
       ...o,
       context: { entity: 'Subscription', id: subscriptionId, notFoundHint: FIND_SUBSCRIPTION },
     });
-    return parse(z.array(BalanceRecord), res.body, 'balance list');
+    return parse(BalanceList, res.body, 'balance list');
   }
 
   async deleteBalances(subscriptionId: string, o: CallOptions): Promise<void> {
@@ -313,7 +319,7 @@ export class ProvisioningApi {
       ...o,
       context: { entity: 'Account history of entity', id: entityId },
     });
-    return parse(z.array(HistoryRecord), res.body, 'account history list');
+    return parse(HistoryList, res.body, 'account history list');
   }
 
   async getHistory(id: string, o: CallOptions): Promise<HistoryRecord> {

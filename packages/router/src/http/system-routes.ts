@@ -41,6 +41,6 @@ export function registerSystemRoutes(app: Hono<RouterEnv>, services: RouterServi
   app.get('/openapi.json', (c) => c.body(routerOpenApiJson(), 200, { 'content-type': 'application/json' }));
 
   app.get('/metrics', async (c) =>
-    c.body(await metrics.registry.metrics(), 200, { 'content-type': metrics.registry.contentType }),
+    c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType }),
   );
 }
