@@ -59,7 +59,8 @@ export async function readJsonBody(
   const declared = Number(req.headers['content-length'] ?? Number.NaN);
   const tooLarge: Refusal = {
     status: 413,
-    body: jsonRpcError(-32600, `Request body larger than ${maxBytes} bytes`),
+    // The SDK's own answer to an oversized body, so a client sees one shape whichever layer refuses.
+    body: jsonRpcError(-32000, `Payload Too Large: Request body must not exceed ${maxBytes} bytes`),
     headers: { connection: 'close' },
   };
   if (Number.isFinite(declared) && declared > maxBytes) return { ok: false, refusal: tooLarge };
