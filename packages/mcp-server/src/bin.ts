@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { ConfigError, loadMcpConfig } from './config.js';
+import { SERVER_INFO } from './server-info.js';
 
-const HELP = `Usage: ocs-mcp [--http]
+const HELP = `Usage: ocs-mcp [--http] [--help] [--version]
   (default)  serve MCP over stdio
   --http     serve Streamable HTTP on MCP_HTTP_HOST:MCP_HTTP_PORT/mcp (default 127.0.0.1:3001)
 Configuration comes from the environment (see README).`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  // Nothing else runs with these: an MCP client never passes them, so stdout is free.
   if (args.includes('--help') || args.includes('-h')) {
-    process.stderr.write(`${HELP}\n`);
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (args.includes('--version')) {
+    process.stdout.write(`${SERVER_INFO.version}\n`);
     return;
   }
   // A .env file in the working directory configures the server; real environment variables win.

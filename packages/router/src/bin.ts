@@ -3,6 +3,21 @@ import { existsSync } from 'node:fs';
 import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
+import { ROUTER_VERSION } from './version.js';
+
+// Flags first: --help and --version answer and exit before anything is configured or started.
+const HELP = `Usage: ocs-router [--help] [--version]
+Starts the LLM router (POST /ask, /v1/chat/completions, /console) on ROUTER_HOST:ROUTER_PORT
+(default 127.0.0.1:8000). Configuration comes from the environment and ./.env (see README).`;
+const flags = process.argv.slice(2);
+if (flags.includes('--help') || flags.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+if (flags.includes('--version')) {
+  process.stdout.write(`${ROUTER_VERSION}\n`);
+  process.exit(0);
+}
 
 // A .env file in the working directory configures the service; real environment variables win.
 if (existsSync('.env')) process.loadEnvFile('.env');
