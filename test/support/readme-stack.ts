@@ -43,14 +43,22 @@ export interface StackResult {
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as Job;
 
 // --- a model that provisions as a person would ask it to ---------------------------------------
+/** The question: the last user message with text (Anthropic's tool results are user messages too). */
 function lastUserText(body: CapturedRequest['body']): string {
+  const textOf = (content: unknown): string =>
+    typeof content === 'string'
+      ? content
+      : ((content ?? []) as { type: string; text?: string }[])
+          .filter((b) => b.type === 'text')
+          .map((b) => b.text)
+          .join('');
   const users = (body.messages ?? []).filter((m: { role: string }) => m.role === 'user');
-  const content = users.at(-1)?.content;
-  if (typeof content === 'string') return content;
-  return (content ?? [])
-    .filter((b: { type: string }) => b.type === 'text')
-    .map((b: { text: string }) => b.text)
-    .join('');
+  return (
+    users
+      .map((m: { content: unknown }) => textOf(m.content))
+      .filter(Boolean)
+      .at(-1) ?? ''
+  );
 }
 /** Tool results so far in this turn (OpenAI: role "tool"; Anthropic: tool_result blocks). */
 function toolResults(body: CapturedRequest['body']): string[] {
