@@ -22,7 +22,7 @@ COPY scripts scripts
 # /runtime becomes the runtime image's root: the bundles (scripts/bundle.mjs), the Node binary, the
 # shared libraries that it and the addon link (as ldd finds them), and the image user.
 RUN npm run build \
- && node scripts/bundle.mjs /runtime \
+ && node scripts/bundle.mjs --image /runtime \
  && mkdir -p /runtime/usr/local/bin /runtime/etc /runtime/tmp /runtime/home/node /runtime-data/data \
  && cp /usr/local/bin/node /runtime/usr/local/bin/node \
  && ldd /usr/local/bin/node /runtime/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node \

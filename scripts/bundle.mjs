@@ -1,45 +1,39 @@
 #!/usr/bin/env node
-// Production bundles of the three services, for the container image's runtime stage:
-//   node scripts/bundle.mjs OUT      (after `npm run build`)
-// writes OUT/app/packages/<package>/dist/ (one bundle per bin, code-split where a bin loads a part
-// lazily), each package's package.json (module type, version) and the data files its code finds
-// relative to itself, better-sqlite3 with its native addon in OUT/app/node_modules (the one
-// dependency that cannot be bundled), and scripts/healthcheck.mjs. Paths keep the repository's
-// layout, so compose.yaml's commands and the HEALTHCHECK work unchanged.
+// Production bundles, made with rolldown from the built dist/ (run after `npm run build`):
+//
+//   node scripts/bundle.mjs --image OUT
+//     for the container image's runtime stage: OUT/app/packages/<package>/dist/ (one bundle per
+//     service bin, code-split where a bin loads a part lazily), each package's package.json (module
+//     type, version) and the data files its code finds relative to itself, better-sqlite3 with its
+//     native addon in OUT/app/node_modules (the one dependency that cannot be bundled), and
+//     scripts/healthcheck.mjs. Paths keep the repository's layout, so compose.yaml's commands and
+//     the HEALTHCHECK work unchanged.
+//
+//   node scripts/bundle.mjs --mcp-package
+//     the published @ocsai/mcp-server: packages/mcp-server/bundle/ (its library entry and its bin,
+//     every dependency inlined) and packages/mcp-server/data/ (the offer catalogue), so the packed
+//     tarball has no dependencies and `npx -y @ocsai/mcp-server` installs nothing else.
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { rolldown } from 'rolldown';
 
-const out = resolve(process.argv[2] ?? 'image-bundle');
 const root = resolve(import.meta.dirname, '..');
-const app = join(out, 'app');
-
-/** Native: loaded at run time from node_modules, never bundled. */
-const NATIVE = ['better-sqlite3'];
-
-const services = [
-  { pkg: 'emulator', data: true },
-  { pkg: 'mcp-server', data: true },
-  { pkg: 'router', data: true, extra: ['dist/console'] },
-];
-
-rmSync(app, { recursive: true, force: true });
 const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-for (const { pkg, data, extra = [] } of services) {
-  const from = join(root, 'packages', pkg);
-  const to = join(app, 'packages', pkg);
-  if (!existsSync(join(from, 'dist/bin.js')))
-    throw new Error(`packages/${pkg}/dist/bin.js is missing: run npm run build`);
-  const bundle = await rolldown({
-    input: { bin: join(from, 'dist/bin.js') },
+/** Bundles `inputs` (name -> built file) into `dir` as ES modules; `native` packages stay external. */
+async function bundle(inputs, dir, native = []) {
+  for (const file of Object.values(inputs)) {
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build`);
+  }
+  const build = await rolldown({
+    input: inputs,
     platform: 'node',
-    external: (id) => builtins.has(id) || NATIVE.some((n) => id === n || id.startsWith(`${n}/`)),
+    external: (id) => builtins.has(id) || native.some((n) => id === n || id.startsWith(`${n}/`)),
     logLevel: 'warn',
   });
-  await bundle.write({
-    dir: join(to, 'dist'),
+  await build.write({
+    dir,
     format: 'esm',
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
@@ -47,13 +41,42 @@ for (const { pkg, data, extra = [] } of services) {
     banner:
       "import { createRequire as __ocsCreateRequire } from 'node:module'; const require = __ocsCreateRequire(import.meta.url);",
   });
-  await bundle.close();
+  await build.close();
+}
+
+/** @ocsai/contract finds its offer catalogue at ../data/offers.csv from its own module, which in a
+ *  bundle is a file one level under the package. */
+const copyOffers = (packageDir) =>
+  cpSync(join(root, 'packages/contract/data'), join(packageDir, 'data'), { recursive: true });
+
+const [mode, outArg] = process.argv.slice(2);
+if (mode === '--mcp-package') {
+  const pkg = join(root, 'packages/mcp-server');
+  rmSync(join(pkg, 'bundle'), { recursive: true, force: true });
+  await bundle({ index: join(pkg, 'dist/index.js'), bin: join(pkg, 'dist/bin.js') }, join(pkg, 'bundle'));
+  copyOffers(pkg);
+  process.exit(0);
+}
+if (mode !== '--image' || !outArg) {
+  process.stderr.write('usage: node scripts/bundle.mjs --image OUT | --mcp-package\n');
+  process.exit(2);
+}
+
+const app = join(resolve(outArg), 'app');
+
+/** Native: loaded at run time from node_modules, never bundled. */
+const NATIVE = ['better-sqlite3'];
+
+const services = [{ pkg: 'emulator' }, { pkg: 'mcp-server' }, { pkg: 'router', extra: ['dist/console'] }];
+
+rmSync(app, { recursive: true, force: true });
+for (const { pkg, extra = [] } of services) {
+  const from = join(root, 'packages', pkg);
+  const to = join(app, 'packages', pkg);
+  await bundle({ bin: join(from, 'dist/bin.js') }, join(to, 'dist'), NATIVE);
   const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
-  mkdirSync(to, { recursive: true });
   cpSync(join(from, 'package.json'), join(to, 'package.json'));
-  // @ocsai/contract finds its offer catalogue at ../data/offers.csv from its own module; in a
-  // bundle that module is dist/<file>.js of the service.
-  if (data) cpSync(join(root, 'packages/contract/data'), join(to, 'data'), { recursive: true });
+  copyOffers(to);
   for (const path of extra) cpSync(join(from, path), join(to, path), { recursive: true });
   process.stderr.write(`bundled ${manifest.name}@${manifest.version}\n`);
 }
