@@ -8,7 +8,7 @@
 //        --profile-router=DIR (node --cpu-prof on the router child; prints its top frames),
 //        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -249,6 +249,11 @@ async function main() {
     resultsDir,
     options.quick ? 'quick.json' : options.partial ? 'partial.json' : 'latest.json',
   );
+  // The container image figures come from `npm run image`, not from this run: keep them.
+  if (existsSync(jsonPath)) {
+    const previous = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    for (const key of ['image', 'image_before']) if (previous[key]) results[key] = previous[key];
+  }
   writeFileSync(jsonPath, `${JSON.stringify(results, jsonNumbers, 2)}\n`);
   log(`bench: wrote ${path.relative(ROOT, jsonPath)}`);
   if (options.docs) {

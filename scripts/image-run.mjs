@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
     'unpacked-bytes': { type: 'string' },
     'build-seconds': { type: 'string' },
     results: { type: 'string' },
+    'results-key': { type: 'string', default: 'image' },
     rounds: { type: 'string', default: '5' },
   },
 });
@@ -121,8 +122,12 @@ async function healthyAfter(url, started, deadline = started + 20_000) {
   return null;
 }
 
+/** `node -e 0` from the image, timed just before each service start so both see the same load. */
+const baselineSamples = [];
+
 /** Starts a compose service from the image; resolves with its start-to-healthy time in ms. */
 async function start(name) {
+  baselineSamples.push(await nodeBaselineMs());
   const env = serviceEnv(name);
   const started = performance.now();
   const child = inImage([...entrypoint, ...services[name].command], env);
@@ -266,9 +271,7 @@ try {
     check(code === 0, `${name} exits 0 on SIGTERM (${code ?? killedBy})`);
   }
 
-  const baseline = [];
-  for (let i = 0; i < rounds; i++) baseline.push(await nodeBaselineMs());
-  const baselineMs = median(baseline);
+  const baselineMs = median(baselineSamples);
   const figures = {
     unpacked_bytes: Number(args['unpacked-bytes']),
     unpacked_mb: round1(Number(args['unpacked-bytes']) / 1e6),
@@ -285,8 +288,12 @@ try {
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
   if (args.results && failures.length === 0) {
     const results = existsSync(args.results) ? JSON.parse(readFileSync(args.results, 'utf8')) : {};
-    results.image = figures;
+    results[args['results-key']] = { command: 'npm run image', ...results[args['results-key']], ...figures };
     writeFileSync(args.results, `${JSON.stringify(results, null, 2)}\n`);
+    if (results.machine) {
+      const { renderMarkdown } = await import('../bench/markdown.mjs');
+      writeFileSync('docs/benchmarks.md', renderMarkdown(results));
+    }
   }
 } catch (error) {
   failures.push(error instanceof Error ? error.message : String(error));

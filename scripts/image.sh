@@ -10,7 +10,10 @@
 #
 # Needs root, buildah, debootstrap and redis-server (.ci/run installs them).
 # Environment: IMAGE_TAG (default localhost/ocs-ai:ci), IMAGE_KEEP=1 keeps the built image,
-# IMAGE_RESULTS=FILE writes the figures there as JSON (default: print only).
+# IMAGE_RESULTS=FILE merges the figures into that JSON file under "image" (default: print only;
+# IMAGE_RESULTS_KEY names another key),
+# IMAGE_ROUNDS=N starts each service N times for the start-to-healthy median (default 5),
+# IMAGE_SKIP_BUILD=1 reuses an already built IMAGE_TAG.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -150,6 +153,7 @@ printf '127.0.0.1 localhost emulator mcp redis router-1 router-2\n' >"$root/etc/
 
 unshare --net sh -c 'ip link set lo up && exec node scripts/image-run.mjs "$@"' image-run \
   --root "$root" --inspect "$root.inspect.json" --unpacked-bytes "$unpacked_bytes" \
-  --build-seconds "$build_seconds" ${IMAGE_RESULTS:+--results "$IMAGE_RESULTS"}
+  --build-seconds "$build_seconds" ${IMAGE_RESULTS:+--results "$IMAGE_RESULTS"} ${IMAGE_ROUNDS:+--rounds "$IMAGE_ROUNDS"} \
+  ${IMAGE_RESULTS_KEY:+--results-key "$IMAGE_RESULTS_KEY"}
 rm -f "$root.inspect.json"
 log "done in $(($(date +%s) - started)) s"
