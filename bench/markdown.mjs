@@ -56,6 +56,22 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  */
 
 /**
+ * @typedef {object} ImageFigures
+ * @property {string} [label]
+ * @property {string} [note]
+ * @property {string} [command]
+ * @property {string} [date]
+ * @property {number} unpacked_mb
+ * @property {number} layers
+ * @property {number} node_e_0_ms
+ * @property {number} samples_per_service
+ * @property {Record<string, number>} start_to_healthy_ms
+ * @property {Record<string, number>} start_to_healthy_ratio_to_node_e_0
+ * @property {number} [ci_step_seconds]
+ * @property {number} [stand_ins_seconds]
+ */
+
+/**
  * @typedef {object} BenchResults
  * @property {Record<string, unknown> & {cpu?: string, cores?: number, memory_gb?: number, node?: string, os?: string, date?: string, git_commit?: string}} machine
  * @property {string} [command]
@@ -407,6 +423,7 @@ export function renderMarkdown(results, options = {}) {
   out.push(...mcpSection(results, chartDir));
   out.push(...emulatorSection(results));
   out.push(...footprintSection(results));
+  out.push(...imageSection(results));
   if (results.notes && results.notes.length > 0) {
     out.push('## Notes from this run');
     out.push('');
@@ -812,6 +829,52 @@ function emulatorSection(results) {
 }
 
 /** @param {BenchResults} results */
+/**
+ * The container image, from `npm run image` (scripts/image.sh): its size and each service's start
+ * from the image root, against `node -e 0` in the same run and, when recorded, the image before.
+ * @param {BenchResults & {image?: ImageFigures, image_before?: ImageFigures}} results
+ */
+function imageSection(results) {
+  const image = results.image;
+  if (!image) return [];
+  const before = results.image_before;
+  const out = ['## Container image', ''];
+  out.push(
+    `Built from the unchanged Dockerfile by \`${image.command ?? 'npm run image'}\` (buildah, local stand-ins for the base images) and started from its root file system as compose.yaml starts each service, on ${image.date?.slice(0, 10) ?? 'n/a'}. Start-to-healthy: spawn until the health endpoint first answers 2xx, median of ${image.samples_per_service} starts; the ratio is to a bare \`node -e 0\` from the same image in the same run.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['', 'this image', ...(before ? [before.label ?? 'before'] : [])],
+      [
+        ['unpacked MB', fmt(image.unpacked_mb, 1), ...(before ? [fmt(before.unpacked_mb, 1)] : [])],
+        ['layers', String(image.layers), ...(before ? [String(before.layers)] : [])],
+        ['`node -e 0` ms', fmt(image.node_e_0_ms, 1), ...(before ? [fmt(before.node_e_0_ms, 1)] : [])],
+        ...Object.entries(image.start_to_healthy_ms).map(([service, ms]) => [
+          `**${service}** start-to-healthy ms (x node -e 0)`,
+          `${fmt(ms, 0)} (${fmt(image.start_to_healthy_ratio_to_node_e_0[service], 1)}x)`,
+          ...(before
+            ? [
+                `${fmt(before.start_to_healthy_ms[service], 0)} (${fmt(before.start_to_healthy_ratio_to_node_e_0[service], 1)}x)`,
+              ]
+            : []),
+        ]),
+      ],
+    ),
+  );
+  out.push('');
+  for (const figures of [image, before])
+    if (figures?.note) out.push(`- ${figures.label ?? 'this image'}: ${figures.note}`);
+  if (image.note || before?.note) out.push('');
+  if (image.ci_step_seconds) {
+    out.push(
+      `The image step of \`.ci/run\` (stand-ins from the cache, build, start and checks) took ${fmt(image.ci_step_seconds, 0)} s here; making the stand-ins on a fresh machine adds about ${fmt(image.stand_ins_seconds, 0)} s.`,
+    );
+    out.push('');
+  }
+  return out;
+}
+
 function footprintSection(results) {
   const entries = Object.entries(results.footprint ?? {});
   if (entries.length === 0) return [];

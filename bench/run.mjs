@@ -9,7 +9,7 @@
 //        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON),
 //        --mcp-baseline=REV (also build and measure the MCP server as of git revision REV: before/after).
 
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -266,6 +266,11 @@ async function main() {
     resultsDir,
     options.quick ? 'quick.json' : options.partial ? 'partial.json' : 'latest.json',
   );
+  // The container image figures come from `npm run image`, not from this run: keep them.
+  if (existsSync(jsonPath)) {
+    const previous = JSON.parse(readFileSync(jsonPath, 'utf8'));
+    for (const key of ['image', 'image_before']) if (previous[key]) results[key] = previous[key];
+  }
   writeFileSync(jsonPath, `${JSON.stringify(results, jsonNumbers, 2)}\n`);
   log(`bench: wrote ${path.relative(ROOT, jsonPath)}`);
   if (options.docs) {

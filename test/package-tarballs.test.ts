@@ -5,7 +5,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // Each publishable package is packed as npm would publish it, unpacked into a temporary folder and
 // started from there: a file the bin needs at run time (a data file, the console build) that the
@@ -91,15 +93,72 @@ describe('publishable package tarballs', () => {
     );
   });
 
-  it('@ocsai/mcp-server starts from its tarball (--http)', async () => {
-    const { dir } = await packAndUnpack('mcp-server');
-    const port = await freePort();
-    await startsFromTarball(
-      dir,
-      ['--http'],
-      { MCP_HTTP_PORT: String(port) },
-      `http://127.0.0.1:${port}/healthz`,
-    );
+  describe('@ocsai/mcp-server, run from its tarball the way MCP clients run it (npx -y)', () => {
+    // No node_modules beside the tarball, an empty npm cache and no registry: `npx -y` can only
+    // succeed if the package carries everything it runs. (`npx -y @ocsai/mcp-server` names the
+    // registry package; a local tarball needs --package and the bin name.)
+    const npx = (args: string[]) => ({
+      command: 'npx',
+      args: ['-y', '--package', tarball, 'ocs-mcp', ...args],
+      cwd: join(work, 'npx-project'),
+      env: {
+        ...(process.env as Record<string, string>),
+        npm_config_cache: join(work, 'npx-cache'),
+        npm_config_offline: 'true',
+        npm_config_update_notifier: 'false',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    let tarball = '';
+
+    beforeAll(async () => {
+      const { stdout } = await run(
+        'npm',
+        ['pack', '--json', '--pack-destination', work, '--workspace', 'packages/mcp-server'],
+        { cwd: root },
+      );
+      tarball = join(work, (JSON.parse(stdout) as PackResult[])[0]!.filename);
+      mkdirSync(join(work, 'npx-project'));
+    });
+
+    it('declares no dependencies, so installing it fetches nothing else', async () => {
+      const { stdout } = await run('tar', ['xzf', tarball, '-O', 'package/package.json']);
+      const manifest = JSON.parse(stdout) as Record<string, unknown>;
+      expect(manifest.dependencies).toBeUndefined();
+      expect(manifest.mcpName).toBe('io.github.ocs-ai/ocs-mcp');
+      expect(manifest.bin).toEqual({ 'ocs-mcp': './bin/ocs-mcp.js' });
+    });
+
+    it('serves MCP over stdio to an SDK client', async () => {
+      const client = new Client({ name: 'tarball-stdio', version: '1' });
+      await client.connect(new StdioClientTransport({ ...npx([]), stderr: 'pipe' }));
+      const { tools } = await client.listTools();
+      expect(tools.map((t) => t.name)).toEqual(expect.arrayContaining(['lookup_subscriber', 'list_offers']));
+      // The offer catalogue comes from the tarball's own data file.
+      const offers = await client.callTool({ name: 'list_offers', arguments: { type: 'PREPAID' } });
+      expect((offers.structuredContent as { total: number }).total).toBe(4);
+      await client.close();
+    });
+
+    it('serves MCP over Streamable HTTP to an SDK client (--http)', async () => {
+      const port = await freePort();
+      const { command, args, cwd, env } = npx(['--http']);
+      const child = spawn(command, args, {
+        cwd,
+        env: { ...env, MCP_HTTP_PORT: String(port) },
+        stdio: 'ignore',
+      });
+      try {
+        expect(await answers(`http://127.0.0.1:${port}/healthz`)).toBe(true);
+        const client = new Client({ name: 'tarball-http', version: '1' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+        expect((await client.listTools()).tools.length).toBeGreaterThan(10);
+        await client.close();
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    });
   });
 
   it('@ocsai/router starts from its tarball and serves the console it carries', async () => {

@@ -1,14 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // The container image runs `node <command>` (Dockerfile ENTRYPOINT ["node"]) with the commands that
 // compose.yaml gives each service, and checks health with scripts/healthcheck.mjs. This test runs
-// the built bundle the same way, so the image's commands cannot drift from what the build produces.
+// the build the same way, from the repository's dist/ and from the image's production bundles
+// (scripts/bundle.mjs --image, in a folder outside the repository, so nothing resolves from its
+// node_modules), so the image's commands cannot drift from what the build produces.
+// (scripts/image.sh builds and starts the image itself; it needs root and runs in .ci/run.)
 const root = new URL('../', import.meta.url).pathname;
 const compose = readFileSync(join(root, 'compose.yaml'), 'utf8');
 
@@ -35,10 +39,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function healthy(url: string, deadline = Date.now() + 15_000): Promise<boolean> {
+async function healthy(url: string, cwd = root, deadline = Date.now() + 15_000): Promise<boolean> {
   while (Date.now() < deadline) {
     const check = spawn('node', ['scripts/healthcheck.mjs'], {
-      cwd: root,
+      cwd,
       env: { ...process.env, HEALTHCHECK_URL: url },
     });
     const [code] = await once(check, 'exit');
@@ -48,9 +52,19 @@ async function healthy(url: string, deadline = Date.now() + 15_000): Promise<boo
   return false;
 }
 
-describe('production bundle started with the image commands', () => {
+const bundles = mkdtempSync(join(tmpdir(), 'image-bundles-'));
+afterAll(() => rmSync(bundles, { recursive: true, force: true }));
+
+describe.each([
+  ['the built dist/', root],
+  ['the image bundles', join(bundles, 'app')],
+])('services started with the image commands from %s', (where, cwd) => {
   const dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   const children: ChildProcess[] = [];
+  beforeAll(async () => {
+    if (cwd !== root)
+      await promisify(execFile)(process.execPath, ['scripts/bundle.mjs', '--image', bundles], { cwd: root });
+  }, 60_000);
   afterAll(() => {
     for (const child of children) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -63,12 +77,12 @@ describe('production bundle started with the image commands', () => {
   ): Promise<void> {
     const port = await freePort();
     const child = spawn('node', commandOf(service), {
-      cwd: root,
+      cwd,
       env: { ...process.env, ...envFor(port), NODE_ENV: 'production', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     children.push(child);
-    expect(await healthy(healthUrl(port))).toBe(true);
+    expect(await healthy(healthUrl(port), cwd), `${service} from ${where}`).toBe(true);
     child.kill('SIGTERM');
     const [code] = await once(child, 'exit');
     expect(code, `${service} exits cleanly on SIGTERM`).toBe(0);
@@ -96,6 +110,13 @@ describe('production bundle started with the image commands', () => {
       (port) => ({ ROUTER_PORT: String(port), ROUTER_STORE: 'memory', MCP_CONFIG: '' }),
       (port) => `http://127.0.0.1:${port}/health`,
     );
+  });
+});
+
+describe('the image commands and .env', () => {
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGKILL');
   });
 
   it('reads .env from the working directory, and real environment variables win', async () => {

@@ -1,8 +1,23 @@
 #!/usr/bin/env node
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { type EmulatorEnv, loadEmulatorConfig } from './config.js';
 import { startEmulator } from './server.js';
+
+// Flags first: --help and --version answer and exit before anything is configured or started.
+const HELP = `Usage: ocs-emulator [--help] [--version]
+Starts the OCS provisioning API emulator on OCS_EMULATOR_HOST:OCS_EMULATOR_PORT/ocs/prov/v1
+(default 127.0.0.1:8080). Configuration comes from the environment and ./.env (see README).`;
+const flags = process.argv.slice(2);
+if (flags.includes('--help') || flags.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+if (flags.includes('--version')) {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  process.stdout.write(`${pkg.version}\n`);
+  process.exit(0);
+}
 
 // A .env file in the working directory configures the service; real environment variables win.
 if (existsSync('.env')) process.loadEnvFile('.env');

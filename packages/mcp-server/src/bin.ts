@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { ConfigError, loadMcpConfig } from './config.js';
+import { SERVER_INFO } from './server-info.js';
 
-const HELP = `Usage: ocs-mcp [--http]
+const HELP = `Usage: ocs-mcp [--http] [--help] [--version]
        ocs-mcp audit verify FILE
   (default)  serve MCP over stdio
   --http     serve Streamable HTTP on MCP_HTTP_HOST:MCP_HTTP_PORT/mcp (default 127.0.0.1:3001)
@@ -22,8 +23,13 @@ async function main(): Promise<void> {
     (verdict.exitCode === 0 ? process.stdout : process.stderr).write(`${verdict.message}\n`);
     process.exit(verdict.exitCode);
   }
+  // Nothing else runs with these: an MCP client never passes them, so stdout is free.
   if (args.includes('--help') || args.includes('-h')) {
-    process.stderr.write(`${HELP}\n`);
+    process.stdout.write(`${HELP}\n`);
+    return;
+  }
+  if (args.includes('--version')) {
+    process.stdout.write(`${SERVER_INFO.version}\n`);
     return;
   }
   // A .env file in the working directory configures the server; real environment variables win.

@@ -5,10 +5,11 @@ import type { McpConfig } from './config.js';
 import { OcsError } from './ocs/ocs-error.js';
 import { newTransactionId } from './ocs/ocs-http.js';
 import { getRuntime, type Runtime } from './runtime.js';
+import { SERVER_INFO } from './server-info.js';
 import { withCachedJsonSchema } from './tools/cached-json-schema.js';
 import { invokeTool } from './tools/invoke-tool.js';
 
-export const SERVER_INFO = { name: 'ocs-mcp', version: '1.0.0' } as const;
+export { SERVER_INFO };
 
 const SUBSCRIBER_TEMPLATE = new ResourceTemplate('ocs://subscribers/{subscriberId}', { list: undefined });
 

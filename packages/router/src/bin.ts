@@ -6,6 +6,21 @@ import { workerCount } from './cluster-env.js';
 import { loadRouterConfig } from './config.js';
 import { startRouter } from './index.js';
 import { createLogger } from './logger.js';
+import { ROUTER_VERSION } from './version.js';
+
+// Flags first: --help and --version answer and exit before anything is configured or started.
+const HELP = `Usage: ocs-router [--help] [--version]
+Starts the LLM router (POST /ask, /v1/chat/completions, /console) on ROUTER_HOST:ROUTER_PORT
+(default 127.0.0.1:8000). Configuration comes from the environment and ./.env (see README).`;
+const flags = process.argv.slice(2);
+if (flags.includes('--help') || flags.includes('-h')) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+if (flags.includes('--version')) {
+  process.stdout.write(`${ROUTER_VERSION}\n`);
+  process.exit(0);
+}
 
 // `ocs-router audit verify FILE`: checks an audit file's hash chain and names the first broken line.
 if (process.argv[2] === 'audit') {

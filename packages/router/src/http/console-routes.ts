@@ -2,14 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
+import { PACKAGE_ROOT } from '../version.js';
 import type { RouterEnv } from './router-env.js';
 
 /**
  * Where the operator console's built files live: copied into the router's own dist/console by the
  * root build, so the published router serves the console without depending on the console package.
- * Both src/http and dist/http sit two levels under the package root.
  */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../dist/console/', import.meta.url));
+export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('dist/console/', PACKAGE_ROOT));
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -7,6 +7,7 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ROUTER_VERSION } from '../version.js';
 import {
   isAbort,
   isConnectionFailure,
@@ -326,19 +327,22 @@ export class McpServerConnection {
     const { config } = this;
     const mode = config.protocolVersion;
     const { Client } = await loadMcpSdk();
-    const client = new Client(this.#options.clientInfo ?? { name: 'ocs-ai-router', version: '1.0.0' }, {
-      versionNegotiation: { mode: mode === 'auto' || mode === 'legacy' ? mode : { pin: mode } },
-      inputRequired: { autoFulfill: false },
-      // Over stdio, notifications share the pipe; over HTTP we rely on the TTL instead of
-      // holding a listen stream open per server.
-      ...(config.transport === 'stdio'
-        ? {
-            listChanged: {
-              tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.invalidateTools() },
-            },
-          }
-        : {}),
-    });
+    const client = new Client(
+      this.#options.clientInfo ?? { name: 'ocs-ai-router', version: ROUTER_VERSION },
+      {
+        versionNegotiation: { mode: mode === 'auto' || mode === 'legacy' ? mode : { pin: mode } },
+        inputRequired: { autoFulfill: false },
+        // Over stdio, notifications share the pipe; over HTTP we rely on the TTL instead of
+        // holding a listen stream open per server.
+        ...(config.transport === 'stdio'
+          ? {
+              listChanged: {
+                tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.invalidateTools() },
+              },
+            }
+          : {}),
+      },
+    );
     client.onclose = () => {
       if (this.#client === client) {
         this.#client = undefined;
