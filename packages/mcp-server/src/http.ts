@@ -8,7 +8,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { Authenticator } from './auth/authenticate.js';
 import { principalOf } from './auth/principal.js';
-import { missingScope } from './auth/scope-gate.js';
+import { auditDenied, missingScope } from './auth/scope-gate.js';
 import type { McpConfig } from './config.js';
 import {
   batchRefusal,
@@ -116,6 +116,7 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
           for (const message of messagesOf(read.body)) {
             const missing = await missingScope(message, principal, runtime);
             if (!missing) continue;
+            auditDenied(runtime, principal, message, missing.reason);
             const wanted = [...new Set([...principal.scopes, missing.scope])].join(' ');
             return sendJson(
               res,

@@ -16,6 +16,7 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const ROUTER_TOKEN = 'router-token-0123456789abcdef';
 const INTRUDER_TOKEN = 'intruder-token-0123456789abcd';
+const READER_TOKEN = 'reader-token-0123456789abcdefg';
 const OCS_KEY = 'ocs-key-abcdef0123456789';
 
 let emulator: RunningEmulator;
@@ -35,6 +36,7 @@ beforeAll(async () => {
     JSON.stringify([
       { token: ROUTER_TOKEN, subject: 'router', scopes: 'ocs:read ocs:write ocs:irreversible delegate' },
       { token: INTRUDER_TOKEN, subject: 'intruder', scopes: 'ocs:read ocs:write ocs:irreversible' },
+      { token: READER_TOKEN, subject: 'reader', scopes: 'ocs:read' },
     ]),
   );
   config = testConfig(emulator.url, {
@@ -124,6 +126,31 @@ describe('audit log: one record per tools/call', () => {
     expect(JSON.stringify(approve?.args)).not.toContain(token);
     expect(list).toMatchObject({ principal: 'intruder', user_id: null, tool: 'ocs/list_offers' });
     expect(readFileSync(auditFile, 'utf8')).not.toContain(ROUTER_TOKEN);
+  });
+
+  it('a call refused for its scope before dispatch is recorded as denied', async () => {
+    const r = await fetch(server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': '2025-11-25',
+        authorization: `Bearer ${READER_TOKEN}`,
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'delete_subscriber', arguments: { subscriberId: 'victim' } },
+      }),
+    });
+    expect(r.status).toBe(403);
+    expect(records().at(-1)).toMatchObject({
+      principal: 'reader',
+      tool: 'ocs/delete_subscriber',
+      outcome: 'denied',
+      args: { subscriberId: 'victim' },
+    });
   });
 
   it('ocs-mcp audit verify FILE says intact, then names the edited line', async () => {

@@ -229,5 +229,10 @@ describe('HTTP edges', () => {
     expect(JSON.stringify(await tooMany.json())).toMatch(/1 to 10 messages/);
     const sneaky = await post(TOKENS.reader, [entry(1), entry(2, 'delete_balances')]);
     expect(sneaky.status).toBe(403);
+    // Within the bound, each entry is served (and audited) on its own.
+    const small = await post(TOKENS.reader, [entry(1), entry(2)]);
+    expect(small.status).toBe(200);
+    const text = await small.text();
+    expect(text.match(/"offerId":"1000"/g)?.length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -1,3 +1,4 @@
+import { argumentsDigest } from '@ocsai/contract';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
 import { boundArguments } from '../tools/confirmation.js';
@@ -40,4 +41,29 @@ export async function missingScope(
     // The tool runs the same judgement and reports the failure itself.
     return undefined;
   }
+}
+
+/** A tools/call refused before dispatch still gets its audit record (outcome `denied`). */
+export function auditDenied(
+  runtime: Runtime,
+  principal: Principal,
+  message: Record<string, unknown>,
+  reason: string,
+): void {
+  if (!runtime.audit.enabled) return;
+  const params = (message.params ?? {}) as { name?: unknown; arguments?: unknown };
+  const args = (params.arguments ?? {}) as Record<string, unknown>;
+  const bound = boundArguments(args);
+  runtime.audit.append({
+    event: 'tool_call',
+    principal: principal.subject,
+    user_id: null,
+    tool: `ocs/${String(params.name)}`,
+    args_digest: argumentsDigest(bound),
+    args: bound,
+    outcome: 'denied',
+    confirmation: { id: '', state: 'none' },
+    latency_ms: 0,
+    detail: `insufficient_scope: ${reason}`,
+  });
 }
