@@ -110,11 +110,14 @@ export async function startRouter(
       'no credentials configured (ROUTER_KEYS_FILE, ROUTER_API_KEYS, ROUTER_OIDC_ISSUER): every caller on this loopback address acts as principal "local" for every user id',
     );
   }
+  // Audit lines go out at info whatever LOG_LEVEL says: a quieter log must not drop them.
+  const auditLogger =
+    options.logger === false ? logger : logger.child({ component: 'audit' }, { level: 'info' });
   const audit = new AuditTrail({
     redactor: new SecretRedactor(secretsFromEnv(env)),
     ...(config.ROUTER_AUDIT_FILE ? { file: config.ROUTER_AUDIT_FILE } : {}),
     ...(config.ROUTER_AUDIT_LOG
-      ? { sink: (line: string) => logger.info({ audit: JSON.parse(line) as unknown }, 'audit') }
+      ? { sink: (line: string) => auditLogger.info({ audit: JSON.parse(line) as unknown }, 'audit') }
       : {}),
   });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);

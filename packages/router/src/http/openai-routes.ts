@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { assertMayUse } from '../admission/principal.js';
+import { assertMayUse, matchesGlob } from '../admission/principal.js';
 import { RouterError, toRouterError, validationError } from '../errors.js';
 import {
   type ChatCompletionsRequest,
@@ -66,15 +66,16 @@ export function registerOpenAiRoutes(app: Hono<RouterEnv>, services: RouterServi
 
   app.get('/v1/models', (c) => {
     const data = [];
-    const allowed = c.get('principal').providers;
-    for (const name of providers.configured().filter((name) => allowed.includes(name))) {
+    // Only what this principal may ask for.
+    const principal = c.get('principal');
+    for (const name of providers.configured().filter((name) => principal.providers.includes(name))) {
       let defaultModel: string | undefined;
       try {
         defaultModel = providers.get(name).defaultModel;
       } catch {
         continue;
       }
-      if (defaultModel)
+      if (defaultModel && matchesGlob(principal.models, defaultModel))
         data.push({ id: `${name}/${defaultModel}`, object: 'model', created: 0, owned_by: name });
     }
     return c.json({ object: 'list', data });

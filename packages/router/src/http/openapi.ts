@@ -381,6 +381,7 @@ function buildPaths(): JsonObject {
   };
   const writeErrors = {
     400: responseRef('InvalidJson'),
+    404: errorResponse('not_found: the principal may not act for this user_id.'),
     413: responseRef('PayloadTooLarge'),
     ...contextErrors,
   };
@@ -578,8 +579,11 @@ function buildPaths(): JsonObject {
           },
           400: badRequest,
           401: responseRef('Unauthorized'),
+          403: errorResponse(
+            "provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones); approval_forbidden: ROUTER_APPROVAL=other-approver and this principal may not approve.",
+          ),
           404: errorResponse(
-            'confirmation_not_found: confirm.id is unknown, was already answered, or belongs to another user_id.',
+            'not_found: the principal may not act for this user_id. confirmation_not_found: confirm.id is unknown, was already answered, or belongs to another principal or user_id.',
           ),
           409: errorResponse('confirmation_expired: the pending confirmation expired; nothing was done.'),
           413: responseRef('PayloadTooLarge'),
@@ -598,7 +602,9 @@ function buildPaths(): JsonObject {
         tags: ['context'],
         responses: {
           200: { description: 'The stored envelope.', content: jsonBody(schemaRef('ContextEnvelope')) },
-          404: errorResponse('not_found: nothing is stored for this user.'),
+          404: errorResponse(
+            'not_found: nothing is stored for this user, or the principal may not act for it (the same answer).',
+          ),
           ...contextErrors,
         },
       },
@@ -640,7 +646,9 @@ function buildPaths(): JsonObject {
         tags: ['context'],
         responses: {
           204: { description: 'Deleted.' },
-          404: errorResponse('not_found: nothing is stored for this user.'),
+          404: errorResponse(
+            'not_found: nothing is stored for this user, or the principal may not act for it (the same answer).',
+          ),
           ...contextErrors,
         },
       },
@@ -677,6 +685,9 @@ function buildPaths(): JsonObject {
           },
           400: badRequest,
           401: responseRef('Unauthorized'),
+          403: errorResponse(
+            "provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones).",
+          ),
           413: responseRef('PayloadTooLarge'),
           422: responseRef('ValidationError'),
           429: responseRef('RateLimited'),

@@ -24,6 +24,7 @@ let openai: FakeServer;
 let router: Awaited<ReturnType<typeof startRouter>>;
 let fourEyes: Awaited<ReturnType<typeof startRouter>>;
 let openaiOnly: Awaited<ReturnType<typeof startRouter>>;
+let sharedEnv: Record<string, string>;
 
 beforeAll(async () => {
   stack = await startOcsStack();
@@ -52,6 +53,7 @@ beforeAll(async () => {
     ROUTER_STORE: 'memory',
     ROUTER_KEYS_FILE: keysFile,
   };
+  sharedEnv = env;
   router = await startRouter({ env, port: 0, logger: false });
   fourEyes = await startRouter({
     env: { ...env, ROUTER_APPROVAL: 'other-approver' },
@@ -313,6 +315,31 @@ describe('attack: four-eyes (ROUTER_APPROVAL=other-approver)', () => {
     );
     expect(declined.body).toMatchObject({ finish_reason: 'stop', content: 'Kept.' });
     expect((await provisionedState(stack, '436607300002'))?.subscriberId).toBe(subscriberId);
+  });
+});
+
+describe('attack: a restart does not unbind a confirmation', () => {
+  it('after the router restarts on its sqlite store, key B still gets 404 and alice can still approve', async () => {
+    const env = { ...sharedEnv, ROUTER_STORE: 'sqlite', ROUTER_DB: join(dir, 'restart.sqlite') };
+    const subscriberId = await subscriberFor('436607600001');
+    let first = await startRouter({ env, port: 0, logger: false });
+    let id: string;
+    try {
+      id = await heldDelete(subscriberId, first.url);
+    } finally {
+      await first.close();
+    }
+    first = await startRouter({ env, port: 0, logger: false });
+    try {
+      const stolen = await ask(KEY_BOB, { user_id: 'alice', confirm: { id, approve: true } }, first.url);
+      expect(stolen.status).toBe(404);
+      expect((await provisionedState(stack, '436607600001'))?.subscriberId).toBe(subscriberId);
+      const approved = await ask(KEY_ALICE, { user_id: 'alice', confirm: { id, approve: true } }, first.url);
+      expect(approved.body).toMatchObject({ finish_reason: 'stop', content: 'Deleted.' });
+      expect(await provisionedState(stack, '436607600001')).toBeUndefined();
+    } finally {
+      await first.close();
+    }
   });
 });
 

@@ -116,6 +116,7 @@ describe('per-principal limits and models', () => {
     [
       { id: 'slow', keys: ['k-slow'], rate_limits: { rpm: 1 } },
       { id: 'fast', keys: ['k-fast'], models: ['gpt-4o*'] },
+      { id: 'claude-only', keys: ['k-claude'], providers: ['anthropic'] },
     ],
     mkdtempSync(join(tmpdir(), 'router-principals-')),
   );
@@ -131,6 +132,18 @@ describe('per-principal limits and models', () => {
     expect(limited.status).toBe(429);
     expect(await limited.text()).toContain('principal slow');
     expect((await as('k-fast', { message: 'hi', model: 'gpt-4o' })).status).toBe(200);
+  });
+
+  it('/v1/models lists only the providers and models the principal may use', async () => {
+    const list = async (key: string) =>
+      (
+        (await (await app.request('/v1/models', { headers: { authorization: `Bearer ${key}` } })).json()) as {
+          data: { owned_by: string }[];
+        }
+      ).data.map((model) => model.owned_by);
+    expect(await list('k-claude')).toEqual(['anthropic']);
+    // Its models (gpt-4o*) match none of the providers' default models here.
+    expect(await list('k-fast')).toEqual([]);
   });
 
   it('a model outside the principal models patterns is 403 naming the allowed ones', async () => {
