@@ -57,7 +57,11 @@ if (mode === '--mcp-package') {
   const pkg = join(root, 'packages/mcp-server');
   rmSync(join(pkg, 'bundle'), { recursive: true, force: true });
   // better-sqlite3 is native: it stays a dependency of the package (loaded only for MCP_STATE_FILE).
-  await bundle({ index: join(pkg, 'dist/index.js'), bin: join(pkg, 'dist/bin.js') }, join(pkg, 'bundle'), NATIVE);
+  await bundle(
+    { index: join(pkg, 'dist/index.js'), bin: join(pkg, 'dist/bin.js') },
+    join(pkg, 'bundle'),
+    NATIVE,
+  );
   copyOffers(pkg);
   process.exit(0);
 }
@@ -67,7 +71,6 @@ if (mode !== '--image' || !outArg) {
 }
 
 const app = join(resolve(outArg), 'app');
-
 
 const services = [{ pkg: 'emulator' }, { pkg: 'mcp-server' }, { pkg: 'router', extra: ['dist/console'] }];
 

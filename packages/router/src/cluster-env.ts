@@ -20,3 +20,19 @@ export const clusterEnvShape = {
 export function workerCount(value: number | 'auto'): number {
   return value === 'auto' ? availableParallelism() : value;
 }
+
+/** Set by the primary in each worker's environment: the worker's slot, 1 to ROUTER_WORKERS. */
+export const WORKER_SLOT_VARIABLE = 'ROUTER_WORKER_SLOT';
+
+/**
+ * The audit file a process writes: a hash chain has one writer, so under ROUTER_WORKERS each worker
+ * appends to its own file beside the configured one (`audit.jsonl` -> `audit.worker-2.jsonl`).
+ */
+export function auditFileForProcess(file: string, slot: string | undefined): string {
+  if (!slot) return file;
+  const dot = file.lastIndexOf('.');
+  const slash = Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\'));
+  return dot > slash + 1
+    ? `${file.slice(0, dot)}.worker-${slot}${file.slice(dot)}`
+    : `${file}.worker-${slot}`;
+}

@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry, type Registry } from 'prom-client';
+import { WORKER_SLOT_VARIABLE } from './cluster-env.js';
 import type { Logger } from './logger.js';
 
 /** IPC message a worker sends to have /metrics answered for the whole cluster. */
@@ -33,8 +34,12 @@ export function runRouterPrimary(options: { workers: number; logger: Logger }): 
 
   const alive = new Set<Worker>();
   const live = () => [...alive];
-  const fork = () => {
-    const worker = cluster.fork();
+  // Each worker keeps a slot number for its life and its replacement's, so what it owns on disk
+  // (its audit file) continues with the same name after a restart.
+  const slots = new Map<Worker, number>();
+  const fork = (slot: number) => {
+    const worker = cluster.fork({ [WORKER_SLOT_VARIABLE]: String(slot) });
+    slots.set(worker, slot);
     alive.add(worker);
     worker.on('listening', () => listening.add(worker));
     worker.on('message', (message: { type?: string; id?: number }) => {
@@ -72,14 +77,14 @@ export function runRouterPrimary(options: { workers: number; logger: Logger }): 
         stop('SIGTERM');
       } else {
         logger.error({ pid: worker.process.pid, code, signal }, 'router worker died; starting another');
-        fork();
+        fork(slots.get(worker) ?? 0);
       }
     } else if (code !== 0 && code !== null) exitCode = 1;
     if (stopping && live().length === 0) resolveDone(exitCode);
   });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  for (let i = 0; i < options.workers; i += 1) fork();
+  for (let slot = 1; slot <= options.workers; slot += 1) fork(slot);
   logger.info({ workers: options.workers }, 'router primary started its workers');
   return done;
 }

@@ -4,6 +4,7 @@ import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
 import { RedisRateLimiter } from './admission/redis-rate-limiter.js';
 import { AuditTrail, SecretRedactor, secretsFromEnv } from './audit/audit-trail.js';
+import { auditFileForProcess, WORKER_SLOT_VARIABLE, workerCount } from './cluster-env.js';
 import { loadRouterConfig, type RouterConfig } from './config.js';
 import type { ContextStore } from './context-store/context-store.js';
 import { createContextStore } from './context-store/index.js';
@@ -102,6 +103,18 @@ export async function startRouter(
     ]),
   });
   assertAuthForHost(host, admission.credentials);
+  // The config check covers ROUTER_RATE_LIMIT_*; a keys file's own rate_limits need the same shared counter.
+  if (
+    workerCount(config.ROUTER_WORKERS) > 1 &&
+    !config.REDIS_URL &&
+    admission.credentials.keys.principals.some(
+      (p) => p.rateLimits.rpm !== undefined || p.rateLimits.tpm !== undefined,
+    )
+  ) {
+    throw new Error(
+      'ROUTER_WORKERS: above 1 with rate_limits in ROUTER_KEYS_FILE needs REDIS_URL (each worker would count on its own)',
+    );
+  }
   const logger =
     options.logger === false ? silentLogger() : (options.logger ?? createLogger(config.LOG_LEVEL));
   if (admission.credentials.local) {
@@ -115,7 +128,14 @@ export async function startRouter(
     options.logger === false ? logger : logger.child({ component: 'audit' }, { level: 'info' });
   const audit = new AuditTrail({
     redactor: new SecretRedactor(secretsFromEnv(env)),
-    ...(config.ROUTER_AUDIT_FILE ? { file: config.ROUTER_AUDIT_FILE } : {}),
+    ...(config.ROUTER_AUDIT_FILE
+      ? {
+          file: auditFileForProcess(
+            config.ROUTER_AUDIT_FILE,
+            cluster.isWorker ? env[WORKER_SLOT_VARIABLE] : undefined,
+          ),
+        }
+      : {}),
     ...(config.ROUTER_AUDIT_LOG
       ? { sink: (line: string) => auditLogger.info({ audit: JSON.parse(line) as unknown }, 'audit') }
       : {}),

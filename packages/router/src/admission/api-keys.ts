@@ -25,6 +25,11 @@ export class PrincipalKeys<P> {
     return this.#entries.length > 0;
   }
 
+  /** Every principal that owns a key, once each. */
+  get principals(): P[] {
+    return [...new Set(this.#entries.map((entry) => entry.principal))];
+  }
+
   /** Whether a principal with this id owns any key. */
   has(id: string): boolean {
     return this.#ids.has(id);

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRedis, startRedis } from '../../../../test/support/redis.js';
+import { auditFileForProcess } from '../../src/cluster-env.js';
 import { loadRouterConfig } from '../../src/config.js';
+import { startRouter } from '../../src/index.js';
 import { type FakeServer, providerEnvFor, startFakeOpenAI } from '../fakes/index.js';
 import {
   buildPackages,
@@ -94,6 +96,28 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
     expect(loadRouterConfig({}).ROUTER_WORKERS).toBe(1);
   });
 
+  it("refuses a keys file's own rate_limits without Redis, as it refuses ROUTER_RATE_LIMIT_*", async () => {
+    const keysFile = join(dir, 'keys.json');
+    writeFileSync(
+      keysFile,
+      JSON.stringify({
+        principals: [{ id: 'ops', key_sha256: ['a'.repeat(64)], roles: [], rate_limits: { rpm: 10 } }],
+      }),
+    );
+    await expect(
+      startRouter({
+        env: { ROUTER_WORKERS: '2', ROUTER_KEYS_FILE: keysFile, ROUTER_PORT: '0' },
+        logger: false,
+      }),
+    ).rejects.toThrow(/ROUTER_WORKERS.*rate_limits.*REDIS_URL/);
+  });
+
+  it('gives each worker its own audit file, since a hash chain has one writer', () => {
+    expect(auditFileForProcess('/var/log/audit.jsonl', undefined)).toBe('/var/log/audit.jsonl');
+    expect(auditFileForProcess('/var/log/audit.jsonl', '2')).toBe('/var/log/audit.worker-2.jsonl');
+    expect(auditFileForProcess('/var/log.d/audit', '1')).toBe('/var/log.d/audit.worker-1');
+  });
+
   it('serves from 2 workers on one SQLite store, aggregates /metrics, and drains both on SIGTERM', async () => {
     const service = await spawnService(
       bin,
@@ -104,6 +128,7 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
         ROUTER_WORKERS: '2',
         ROUTER_STORE: 'sqlite',
         ROUTER_DB: join(dir, 'router.sqlite'),
+        ROUTER_AUDIT_FILE: join(dir, 'audit.jsonl'),
         ROUTER_PORT: '0',
         LOG_LEVEL: 'info',
       },
@@ -114,6 +139,10 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
     await expect.poll(() => pidsThatLogged(service, 'router listening').size, { timeout: 15_000 }).toBe(2);
     const workerPids = [...pidsThatLogged(service, 'router listening')] as number[];
     expect(workerPids).not.toContain(primaryPid);
+    // One audit chain per worker, never two writers on one file.
+    expect(existsSync(join(dir, 'audit.worker-1.jsonl'))).toBe(true);
+    expect(existsSync(join(dir, 'audit.worker-2.jsonl'))).toBe(true);
+    expect(existsSync(join(dir, 'audit.jsonl'))).toBe(false);
 
     // Both workers answer: every request on a new connection goes to the next worker in turn.
     const hits = 40;
