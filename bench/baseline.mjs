@@ -3,14 +3,15 @@
 // dependencies from this checkout's node_modules.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 /**
  * @param {string} root repository root
  * @param {string} revision any git revision (commit, tag, branch)
- * @returns {string} path of the baseline's packages/mcp-server/dist/bin.js
+ * @returns {{bin: string, remove: () => void}} the baseline's packages/mcp-server/dist/bin.js, and a
+ *   function that deletes the build
  */
 export function buildMcpBaseline(root, revision) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-baseline-'));
@@ -31,5 +32,8 @@ export function buildMcpBaseline(root, revision) {
     cwd: pkg,
     stdio: 'inherit',
   });
-  return path.join(pkg, 'dist/bin.js');
+  return {
+    bin: path.join(pkg, 'dist/bin.js'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }

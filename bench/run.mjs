@@ -191,6 +191,8 @@ async function main() {
     log(`bench: ${name} done in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
   };
 
+  /** @type {{bin: string, remove: () => void} | undefined} */
+  let baseline;
   try {
     await scenario('router', async () => {
       const out = await benchRouter({
@@ -217,7 +219,8 @@ async function main() {
     const needsBaseline =
       options.mcpBaseline !== undefined &&
       (options.only.includes('mcp') || options.only.includes('mcp-profile'));
-    const baselineBin = needsBaseline ? buildMcpBaseline(ROOT, String(options.mcpBaseline)) : undefined;
+    baseline = needsBaseline ? buildMcpBaseline(ROOT, String(options.mcpBaseline)) : undefined;
+    const baselineBin = baseline?.bin;
     await scenario('mcp', async () => {
       const out = await benchMcp({ root: ROOT, ...options.mcp, baselineBin, log });
       results.mcp = out.rows;
@@ -240,6 +243,7 @@ async function main() {
     });
   } finally {
     await stopAll();
+    baseline?.remove();
   }
 
   // Peak RSS comes from the load scenarios; cold start, idle RSS and install size from the footprint scenario.
