@@ -187,7 +187,8 @@ describe('MCP client install snippets', () => {
         stderr: 'pipe',
       }),
     );
-    expect((await client.listTools()).tools).toHaveLength(21);
+    // The default toolsets: every tool but the two of history-admin, which is off unless listed.
+    expect((await client.listTools()).tools).toHaveLength(20);
     await client.close();
   });
 
@@ -214,7 +215,8 @@ describe('MCP client install snippets', () => {
       await client.connect(
         new StreamableHTTPClientTransport(url, { requestInit: { headers: cursor.headers } }),
       );
-      expect((await client.listTools()).tools).toHaveLength(21);
+      // The default toolsets: every tool but the two of history-admin, which is off unless listed.
+    expect((await client.listTools()).tools).toHaveLength(20);
       await client.close();
       const anonymous = new Client({ name: 'snippet-http-anonymous', version: '1' });
       await expect(anonymous.connect(new StreamableHTTPClientTransport(url))).rejects.toThrow();

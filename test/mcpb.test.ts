@@ -79,9 +79,11 @@ describe('MCP Bundle (.mcpb)', () => {
     });
   });
 
-  it('starts from its manifest with the defaults and offers every tool', async () => {
+  it('starts from its manifest with the defaults and offers every default tool', async () => {
     const tools = await toolsWith({ ocs_api_url: 'http://127.0.0.1:9/ocs/prov/v1' });
-    expect(tools).toHaveLength(21);
+    // Every tool but the two of history-admin, which is off unless listed.
+    expect(tools).toHaveLength(20);
+    expect(tools).not.toContain('update_account_history');
     expect(tools).toContain('delete_subscriber');
   });
 

@@ -83,8 +83,17 @@ export class LazyStateStore implements StateStore {
         case 'memory':
           return new MemoryStateStore();
         case 'sqlite': {
-          const { SqliteStateStore } = await import('./sqlite-state-store.js');
-          return new SqliteStateStore(this.choice.file);
+          const file = this.choice.file;
+          // better-sqlite3 is native, so the published package carries it as an optional peer:
+          // without it the state cannot be kept, and every call that needs it fails closed.
+          const { SqliteStateStore } = await import('./sqlite-state-store.js').catch((error: unknown) => {
+            throw (error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND'
+              ? new Error(
+                  `MCP_STATE_FILE (${file}) needs the better-sqlite3 package: npm install better-sqlite3, or set REDIS_URL`,
+                )
+              : error;
+          });
+          return new SqliteStateStore(file);
         }
         case 'redis': {
           const { RedisStateStore } = await import('./redis-state-store.js');
