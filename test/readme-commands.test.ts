@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -137,7 +138,8 @@ describe.skipIf(process.getuid?.() !== 0)('README commands, verbatim, on a fresh
     await once(child, 'exit');
     result = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as StackResult;
   }, 900_000);
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  // The clone holds a whole node_modules: removing it can take a while on a busy disk.
+  afterAll(() => rm(work, { recursive: true, force: true }), 300_000);
 
   it('`npm ci && npm start` brings the stack up from a fresh clone', () => {
     expect(result.started, result.setupOutput).toBe(true);
