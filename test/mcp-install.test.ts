@@ -216,7 +216,7 @@ describe('MCP client install snippets', () => {
         new StreamableHTTPClientTransport(url, { requestInit: { headers: cursor.headers } }),
       );
       // The default toolsets: every tool but the two of history-admin, which is off unless listed.
-    expect((await client.listTools()).tools).toHaveLength(20);
+      expect((await client.listTools()).tools).toHaveLength(20);
       await client.close();
       const anonymous = new Client({ name: 'snippet-http-anonymous', version: '1' });
       await expect(anonymous.connect(new StreamableHTTPClientTransport(url))).rejects.toThrow();
