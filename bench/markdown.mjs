@@ -50,6 +50,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {number[]} [cold_start_runs_ms]
  * @property {number} rss_idle_mb
  * @property {number} rss_peak_mb
+ * @property {number} [rss_peak_file_mb] file-backed part of the peak sample (RssFile)
  * @property {number} [install_size_mb]
  * @property {string} [rss_peak_during]
  * @property {string} [error]
@@ -880,7 +881,7 @@ function footprintSection(results) {
   if (entries.length === 0) return [];
   const out = ['## Footprint', ''];
   out.push(
-    'Cold start: spawn to the first healthy response (median of the runs listed), and as a ratio to spawning a bare `node -e 0` until it exits, in the same run. RSS: resident memory of the service process.',
+    'Cold start: spawn to the first healthy response (median of the runs listed), and as a ratio to spawning a bare `node -e 0` until it exits, in the same run. RSS: resident memory of the service process (VmRSS, what the targets count); *of which file-backed* is the part of the peak that is mapped from files (RssFile: mostly the code and read-only data of the node binary, shared by every node process on the machine and reclaimable by the kernel), so RSS peak minus it is what the process holds privately.',
   );
   out.push('');
   out.push(
@@ -892,12 +893,13 @@ function footprintSection(results) {
         'runs ms',
         'RSS idle MB',
         'RSS peak MB',
+        'of which file-backed MB',
         'peak measured during',
         'install size MB',
       ],
       entries.map(([name, f]) =>
         f.error
-          ? [name, `failed: ${f.error}`, '', '', '', '', '', '']
+          ? [name, `failed: ${f.error}`, '', '', '', '', '', '', '']
           : [
               `**${name}**`,
               fmt(f.cold_start_ms, 0),
@@ -907,6 +909,7 @@ function footprintSection(results) {
               (f.cold_start_runs_ms ?? []).map((v) => v.toFixed(0)).join(', '),
               fmt(f.rss_idle_mb, 1),
               fmt(f.rss_peak_mb, 1),
+              f.rss_peak_file_mb === undefined ? 'n/a' : fmt(f.rss_peak_file_mb, 1),
               f.rss_peak_during ?? 'n/a',
               fmt(f.install_size_mb, 1),
             ],
