@@ -260,10 +260,12 @@ async function main() {
     });
   }
   // Peaks of processes the footprint scenario does not start: ocs-mcp over stdio, the --mcp-baseline build.
-  const extra = Object.fromEntries(
-    ['mcp-server-stdio', 'mcp-server-baseline']
-      .filter((name) => peaks[name])
-      .map((name) => [name, peaks[name]]),
+  const extra = /** @type {NonNullable<typeof results.footprint_extra>} */ (
+    Object.fromEntries(
+      ['mcp-server-stdio', 'mcp-server-baseline']
+        .filter((name) => peaks[name])
+        .map((name) => [name, peaks[name]]),
+    )
   );
   if (Object.keys(extra).length > 0) results.footprint_extra = extra;
   results.elapsed_s = round((nowMs() - started) / 1000, 1);
