@@ -160,17 +160,30 @@ export async function waitForHealthy(url, options = {}) {
 }
 
 /**
+ * Resident memory of a process in MiB, from /proc/<pid>/status: VmRSS, and RssFile, the part of it that is
+ * file-backed pages (the node binary's code and read-only data, shared by every node process on the machine
+ * and reclaimable); NaN off Linux or after exit.
+ * @param {number} pid
+ */
+function residentMb(pid) {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (/** @type {string} */ name) => {
+      const match = new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+      return match ? Number(match[1]) / 1024 : Number.NaN;
+    };
+    return { rss: field('VmRSS'), file: field('RssFile') };
+  } catch {
+    return { rss: Number.NaN, file: Number.NaN };
+  }
+}
+
+/**
  * Resident set size of a process in MiB, from /proc/<pid>/status (VmRSS); NaN off Linux or after exit.
  * @param {number} pid
  */
 export function rssMb(pid) {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
+  return residentMb(pid).rss;
 }
 
 /**
@@ -190,24 +203,27 @@ export function cpuTimeMs(pid) {
 }
 
 /**
- * Samples a process's RSS every `intervalMs` until stopped; reports the peak.
+ * Samples a process's RSS every `intervalMs` until stopped; reports the peak, and how much of the peak
+ * sample was file-backed (see residentMb).
  * @param {number} pid
  * @param {number} [intervalMs]
  */
 export function sampleRss(pid, intervalMs = 100) {
-  let peak = rssMb(pid);
-  const timer = setInterval(() => {
-    const value = rssMb(pid);
-    if (Number.isFinite(value) && !(value <= peak)) peak = value;
-  }, intervalMs);
+  let peak = residentMb(pid);
+  const sample = () => {
+    const value = residentMb(pid);
+    if (Number.isFinite(value.rss) && !(value.rss <= peak.rss)) peak = value;
+  };
+  const timer = setInterval(sample, intervalMs);
   timer.unref();
   return {
     /** @returns {number} peak RSS in MiB seen so far */
     peak: () => {
-      const value = rssMb(pid);
-      if (Number.isFinite(value) && !(value <= peak)) peak = value;
-      return peak;
+      sample();
+      return peak.rss;
     },
+    /** @returns {number} file-backed MiB of the peak sample */
+    peakFile: () => peak.file,
     stop: () => clearInterval(timer),
   };
 }

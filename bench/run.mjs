@@ -259,7 +259,15 @@ async function main() {
       ...peak,
     });
   }
-  if (peaks['mcp-server-stdio']) results.footprint_extra = { 'mcp-server-stdio': peaks['mcp-server-stdio'] };
+  // Peaks of processes the footprint scenario does not start: ocs-mcp over stdio, the --mcp-baseline build.
+  const extra = /** @type {NonNullable<typeof results.footprint_extra>} */ (
+    Object.fromEntries(
+      ['mcp-server-stdio', 'mcp-server-baseline']
+        .filter((name) => peaks[name])
+        .map((name) => [name, peaks[name]]),
+    )
+  );
+  if (Object.keys(extra).length > 0) results.footprint_extra = extra;
   results.elapsed_s = round((nowMs() - started) / 1000, 1);
   Object.assign(results.machine, { load_average_at_end: os.loadavg().map((v) => round(v, 2)) });
   results.summary = headline(results);

@@ -194,6 +194,7 @@ export async function benchEmulator(options) {
       },
       footprint: {
         rss_peak_mb: round(rss.peak(), 1),
+        rss_peak_file_mb: round(rss.peakFile(), 1),
         rss_after_load_mb: round(rssMb(emulator.service.pid), 1),
       },
     };

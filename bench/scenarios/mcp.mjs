@@ -166,6 +166,8 @@ export async function benchMcp(options) {
 
     const httpRss = sampleRss(mcpHttp.service.pid);
     const stdioRss = sampleRss(stdioPid);
+    // The baseline build's peak under the same load, so a memory change is compared within one run.
+    const baselineRss = baseline ? sampleRss(baseline.service.pid) : undefined;
     /** @type {McpRow[]} */
     const rows = [];
     for (const op of operations) {
@@ -264,14 +266,25 @@ export async function benchMcp(options) {
     }
     httpRss.stop();
     stdioRss.stop();
+    baselineRss?.stop();
     return {
       rows,
       footprint: {
         'mcp-server': {
           rss_peak_mb: round(httpRss.peak(), 1),
+          rss_peak_file_mb: round(httpRss.peakFile(), 1),
           rss_after_load_mb: round(rssMb(mcpHttp.service.pid), 1),
         },
         'mcp-server-stdio': { rss_peak_mb: round(stdioRss.peak(), 1) },
+        ...(baseline && baselineRss
+          ? {
+              'mcp-server-baseline': {
+                rss_peak_mb: round(baselineRss.peak(), 1),
+                rss_peak_file_mb: round(baselineRss.peakFile(), 1),
+                rss_after_load_mb: round(rssMb(baseline.service.pid), 1),
+              },
+            }
+          : {}),
       },
       notes,
     };

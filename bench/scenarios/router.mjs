@@ -343,13 +343,18 @@ export async function benchRouter(options) {
     routerRss.stop();
     portkeyRss?.stop();
   }
-  /** @type {Record<string, {rss_peak_mb: number, rss_after_load_mb: number}>} */
+  /** @type {Record<string, {rss_peak_mb: number, rss_peak_file_mb?: number, rss_after_load_mb: number}>} */
   const footprint = {
-    router: { rss_peak_mb: round(routerRss.peak(), 1), rss_after_load_mb: round(rssMb(router.pid), 1) },
+    router: {
+      rss_peak_mb: round(routerRss.peak(), 1),
+      rss_peak_file_mb: round(routerRss.peakFile(), 1),
+      rss_after_load_mb: round(rssMb(router.pid), 1),
+    },
   };
   if (portkey && portkeyRss) {
     footprint.portkey = {
       rss_peak_mb: round(portkeyRss.peak(), 1),
+      rss_peak_file_mb: round(portkeyRss.peakFile(), 1),
       rss_after_load_mb: round(rssMb(portkey.pid), 1),
     };
   }

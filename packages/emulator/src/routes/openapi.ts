@@ -1,19 +1,20 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../http/app-env.js';
-import { buildOpenApiDocument } from '../openapi/document.js';
-import { renderApiReference } from '../openapi/reference-page.js';
 
 export function registerOpenApiRoutes(app: Hono<AppEnv>): void {
-  // Built on first use: generation takes a moment and most emulator runs never ask for it.
-  let document: Record<string, unknown> | undefined;
-  let page: string | undefined;
+  // Built on first use, and its modules (zod-to-openapi) loaded only then: generation takes a moment,
+  // and importing them at start-up cost every emulator run start-up time and memory it rarely uses.
+  let document: Promise<Record<string, unknown>> | undefined;
+  let page: Promise<string> | undefined;
   const doc = () => {
-    document ??= buildOpenApiDocument();
+    document ??= import('../openapi/document.js').then(({ buildOpenApiDocument }) => buildOpenApiDocument());
     return document;
   };
-  app.get('/openapi.json', (c) => c.json(doc()));
-  app.get('/docs', (c) => {
-    page ??= renderApiReference(doc());
-    return c.html(page);
+  app.get('/openapi.json', async (c) => c.json(await doc()));
+  app.get('/docs', async (c) => {
+    page ??= Promise.all([import('../openapi/reference-page.js'), doc()]).then(
+      ([{ renderApiReference }, document]) => renderApiReference(document),
+    );
+    return c.html(await page);
   });
 }

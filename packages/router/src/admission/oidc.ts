@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
 import { RouterError } from '../errors.js';
 import type { ProviderName } from '../providers/types.js';
 import { ownNamespace, PRINCIPAL_ID_PATTERN, type Principal } from './principal.js';
@@ -19,6 +19,16 @@ const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256
 /** A compact JWS: three base64url parts. API keys never look like that (no dots). */
 export const looksLikeJwt = (token: string): boolean =>
   /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);
+
+/**
+ * jose is loaded by the first bearer JWT, not at start-up: most routers run on API keys alone, and its
+ * ~45 modules cost start-up time and resident memory for nothing there.
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = (): Promise<typeof import('jose')> => {
+  jose ??= import('jose');
+  return jose;
+};
 
 function claimAt(payload: JWTPayload, path: string): unknown {
   let value: unknown = payload;
@@ -68,12 +78,14 @@ export class OidcVerifier {
       throw unavailable(error instanceof Error ? error.message : 'unreachable');
     }
     if (typeof document.jwks_uri !== 'string') throw unavailable('no jwks_uri in the discovery document');
+    const { createRemoteJWKSet } = await loadJose();
     return createRemoteJWKSet(new URL(document.jwks_uri));
   }
 
   /** The token's principal, or undefined when the token does not verify (the caller answers 401). */
   async verify(token: string): Promise<Principal | undefined> {
     const keys = await this.#keySet();
+    const { jwtVerify } = await loadJose();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(token, keys, {

@@ -1,5 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { UpstreamTimeouts } from './config.js';
 import { ProviderError, type ProviderName } from './types.js';
 import { parseErrorText, providerErrorFromHttp } from './upstream-errors.js';
@@ -28,7 +28,8 @@ export interface UpstreamRequest {
  */
 export class UpstreamClient {
   readonly origin: string;
-  private readonly pool: Pool;
+  /** undici loads with the first upstream request, not at start-up: it is the largest module the router imports. */
+  private pool: Promise<Pool> | undefined;
 
   constructor(
     readonly provider: ProviderName,
@@ -38,21 +39,29 @@ export class UpstreamClient {
     readonly secrets: readonly (string | undefined)[],
   ) {
     this.origin = new URL(baseUrl).origin;
-    this.pool = new Pool(this.origin, {
-      connections: 128,
-      connectTimeout: timeouts.connectMs,
-      keepAliveTimeout: 30_000,
-      headersTimeout: timeouts.firstByteMs,
-      bodyTimeout: timeouts.idleMs,
-    });
+  }
+
+  #connections(): Promise<Pool> {
+    this.pool ??= import('undici').then(
+      ({ Pool }) =>
+        new Pool(this.origin, {
+          connections: 128,
+          connectTimeout: this.timeouts.connectMs,
+          keepAliveTimeout: 30_000,
+          headersTimeout: this.timeouts.firstByteMs,
+          bodyTimeout: this.timeouts.idleMs,
+        }),
+    );
+    return this.pool;
   }
 
   /** Sends the request; a non-2xx status is read and thrown as a ProviderError. */
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     if (request.signal?.aborted) throw this.abortedError(request.signal.reason, request.signal);
+    const pool = await this.#connections();
     let response: UpstreamResponse;
     try {
-      const result = await this.pool.request({
+      const result = await pool.request({
         method: request.method,
         path: request.url.pathname + request.url.search,
         headers: {
@@ -210,8 +219,8 @@ export class UpstreamClient {
     });
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  async close(): Promise<void> {
+    await (await this.pool)?.close();
   }
 }
 
