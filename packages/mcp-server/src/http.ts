@@ -65,7 +65,6 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
     },
   );
   const mcp = createNodeMcpAdapter(handler, {
-    maxRequestBodySize: MAX_REQUEST_BODY_BYTES,
     onerror: (err) => log.error({ err }, 'MCP handler failed'),
   });
   const bindHost = host === '0.0.0.0' || host === '::' ? [] : [host.includes(':') ? `[${host}]` : host];

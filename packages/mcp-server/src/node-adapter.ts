@@ -7,14 +7,13 @@ export interface FetchHandler {
 }
 
 export interface NodeAdapterOptions {
-  maxRequestBodySize: number;
   /** Called when the handler throws; the client then gets a JSON-RPC internal error (500). */
   onerror: (error: Error) => void;
 }
 
 /** What the HTTP layer already established about a request before it reaches the MCP handler. */
 export interface PreparedRequest {
-  /** The body, already read and parsed (its guards needed it); the adapter then reads nothing. */
+  /** The body, already read, size-capped and parsed by the HTTP guards (which need it first); the adapter never reads the request stream. */
   parsedBody?: unknown;
   /** The verified credential, handed to the MCP handler's factory as `authInfo`. */
   authInfo?: AuthInfo | undefined;
@@ -31,20 +30,6 @@ export function parsedBodyOf(request: Request | undefined): unknown {
   return request === undefined ? undefined : parsedBodies.get(request);
 }
 
-type BodyRead = { tooLarge: true } | { tooLarge: false; bytes: Buffer };
-
-async function readBody(req: IncomingMessage, max: number): Promise<BodyRead> {
-  if (Number(req.headers['content-length']) > max) return { tooLarge: true };
-  const chunks: Buffer[] = [];
-  let received = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    received += chunk.byteLength;
-    if (received > max) return { tooLarge: true };
-    chunks.push(chunk);
-  }
-  return { tooLarge: false, bytes: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) };
-}
-
 function webHeaders(req: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
@@ -55,12 +40,11 @@ function webHeaders(req: IncomingMessage): Headers {
   return headers;
 }
 
-function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string, close = false) {
+function sendJsonRpcError(res: ServerResponse, status: number, code: number, message: string) {
   const body = JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null });
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),
-    ...(close ? { connection: 'close' } : {}),
   });
   res.end(body);
 }
@@ -68,11 +52,11 @@ function sendJsonRpcError(res: ServerResponse, status: number, code: number, mes
 /**
  * Node (req, res) in front of a web-standard MCP handler, doing per request only what the handler needs.
  * It replaces the SDK's `toNodeHandler`, which tees the body into a web stream, lets the handler read it
- * back through a stream reader and writes a JSON answer chunk by chunk. Here the body is read into one
- * buffer and parsed once; the parsed message goes to the handler as `parsedBody` (so it reads and clones
- * nothing) on a bodiless `Request` that keeps the method, URL, headers and abort signal. A body that is
- * not JSON is handed over as text instead, so the SDK still writes its own parse error. A JSON answer is
- * written in one piece with its length; an SSE answer is streamed with backpressure, as the SDK does.
+ * back through a stream reader and writes a JSON answer chunk by chunk. Here the HTTP guards have read,
+ * capped and parsed the body once (they need it before dispatch); the parsed message goes to the handler
+ * as `parsedBody` (so it reads and clones nothing) on a bodiless `Request` that keeps the method, URL,
+ * headers and abort signal. A JSON answer is written in one piece with its length; an SSE answer is
+ * streamed with backpressure, as the SDK does.
  */
 export function createNodeMcpAdapter(handler: FetchHandler, options: NodeAdapterOptions) {
   return async (req: IncomingMessage, res: ServerResponse, prepared: PreparedRequest = {}): Promise<void> => {
@@ -86,36 +70,8 @@ export function createNodeMcpAdapter(handler: FetchHandler, options: NodeAdapter
       const method = (req.method ?? 'GET').toUpperCase();
       const url = `http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`;
       const headers = webHeaders(req);
-      let request: Request;
-      let parsedBody: unknown;
-      if (method === 'GET' || method === 'HEAD') {
-        request = new Request(url, { method, headers, signal: abort.signal });
-      } else if (prepared.parsedBody !== undefined) {
-        parsedBody = prepared.parsedBody;
-        request = new Request(url, { method, headers, signal: abort.signal });
-      } else {
-        const read = await readBody(req, options.maxRequestBodySize);
-        if (read.tooLarge) {
-          finished = true;
-          return sendJsonRpcError(
-            res,
-            413,
-            -32000,
-            `Payload Too Large: Request body must not exceed ${options.maxRequestBodySize} bytes`,
-            true,
-          );
-        }
-        const text = read.bytes.toString('utf8');
-        try {
-          parsedBody = text.length === 0 ? undefined : JSON.parse(text);
-        } catch {
-          parsedBody = undefined;
-        }
-        request =
-          parsedBody === undefined
-            ? new Request(url, { method, headers, signal: abort.signal, ...(text ? { body: text } : {}) })
-            : new Request(url, { method, headers, signal: abort.signal });
-      }
+      const request = new Request(url, { method, headers, signal: abort.signal });
+      const parsedBody = method === 'GET' || method === 'HEAD' ? undefined : prepared.parsedBody;
       if (parsedBody !== undefined) parsedBodies.set(request, parsedBody);
       const authInfo = prepared.authInfo;
       response = await handler.fetch(request, {

@@ -56,7 +56,7 @@ const modernCall = (id: number, name: string, args: Record<string, unknown>) => 
 });
 
 describe('Node adapter in front of the MCP handler', () => {
-  it('hands a body that is not JSON to the SDK, which answers with its JSON-RPC parse error', async () => {
+  it('answers a body that is not JSON with a JSON-RPC parse error', async () => {
     const r = await fetch(server.url, {
       method: 'POST',
       headers: HEADERS,
