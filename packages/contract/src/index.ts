@@ -2,6 +2,7 @@ export * from './account-history.js';
 export * from './audit/index.js';
 export * from './balance.js';
 export * from './enums.js';
+export * from './env/index.js';
 export * from './error.js';
 export * from './offer.js';
 export * from './patch.js';
