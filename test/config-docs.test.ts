@@ -4,7 +4,7 @@ import { mcpEnvSchema } from '@ocsai/mcp-server';
 import { routerEnvSchema } from '@ocsai/router';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { providerEnvSchema } from '../packages/router/src/providers/index.js';
+import { providerEnvSchema } from '../packages/router/src/providers/catalogue.js';
 import {
   type EnvSection,
   renderEnvExample,

@@ -11,13 +11,13 @@ import { createContextStore } from './context-store/index.js';
 import { createRouterApp } from './http/app.js';
 import { createLogger, type Logger, silentLogger } from './logger.js';
 import { RouterMetrics } from './metrics.js';
-import { ProviderRegistry } from './provider-registry.js';
 import {
   createProvider,
   enabledProviders,
   isProviderConfigured,
   loadProvidersConfig,
-} from './providers/index.js';
+} from './providers/catalogue.js';
+import { ProviderRegistry } from './providers/registry.js';
 import type { ProviderName } from './providers/types.js';
 import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
@@ -63,7 +63,7 @@ export {
   parseMcpConfig,
 } from './mcp/index.js';
 export { RouterMetrics } from './metrics.js';
-export { ProviderRegistry } from './provider-registry.js';
+export { ProviderRegistry } from './providers/registry.js';
 export { type AnsweredBy, answeredBy, CircuitBreaker, ResilientProviders } from './resilience/index.js';
 export type { RunningServer } from './server.js';
 export {

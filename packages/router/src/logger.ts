@@ -1,14 +1,8 @@
 import { pino } from 'pino';
+import { SECRET_VARIABLES } from './providers/catalogue.js';
 
 const SECRET_HEADERS = ['authorization', 'cookie', '["x-api-key"]', '["api-key"]'];
 const HEADER_HOLDERS = ['headers', 'req.headers', 'request.headers', 'err.headers', 'options.headers'];
-const SECRET_VARIABLES = [
-  'OPENAI_API_KEY',
-  'ANTHROPIC_API_KEY',
-  'AZURE_OPENAI_API_KEY',
-  'OPENROUTER_API_KEY',
-  'LMSTUDIO_API_KEY',
-];
 
 /**
  * Paths pino blanks out. The router never logs headers or configuration on purpose; these are the

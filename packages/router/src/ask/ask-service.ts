@@ -6,7 +6,7 @@ import { buildPrompt } from '../context/prompt.js';
 import type { ContextStore } from '../context-store/context-store.js';
 import { RouterError } from '../errors.js';
 import { McpCallError } from '../mcp/mcp-call-error.js';
-import { isProviderName, type ProviderRegistry } from '../provider-registry.js';
+import { isProviderName, type ProviderRegistry } from '../providers/registry.js';
 import {
   type ChatMessage,
   type ChatRequest,

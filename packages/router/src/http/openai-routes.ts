@@ -9,7 +9,7 @@ import {
   toChatRequest,
 } from '../openai-compat/chat-completions-request.js';
 import { ChunkWriter, chatCompletion } from '../openai-compat/chat-completions-response.js';
-import { isProviderName } from '../provider-registry.js';
+import { isProviderName } from '../providers/registry.js';
 import type { ChatRequest, ProviderAdapter } from '../providers/types.js';
 import { roundMs } from '../request-clock.js';
 import { SSE_HEADERS, startEventStream } from './event-stream.js';

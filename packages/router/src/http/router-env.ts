@@ -6,7 +6,7 @@ import type { RouterConfig } from '../config.js';
 import type { ContextStore } from '../context-store/context-store.js';
 import type { Logger } from '../logger.js';
 import type { RouterMetrics } from '../metrics.js';
-import type { ProviderRegistry } from '../provider-registry.js';
+import type { ProviderRegistry } from '../providers/registry.js';
 import type { RequestClock } from '../request-clock.js';
 import type { ToolLoop } from '../tool-loop/tool-loop.js';
 

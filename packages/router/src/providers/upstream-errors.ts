@@ -1,5 +1,5 @@
 import { SecretRedactor } from '@ocsai/contract';
-import { ProviderError, type ProviderErrorKind, type ProviderName } from './types.js';
+import { type AdapterName, ProviderError, type ProviderErrorKind } from './model.js';
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -121,7 +121,7 @@ function retryableFrom(status: number, headers: HeaderBag, parsed: UpstreamError
 }
 
 export interface HttpErrorInput {
-  provider: ProviderName;
+  provider: AdapterName;
   status: number;
   headers: HeaderBag;
   body: unknown;
@@ -160,7 +160,7 @@ export function providerErrorFromHttp({
  * SSE events, Ollama error lines). Numeric codes are read like HTTP statuses; typed errors by name.
  */
 export function providerErrorFromInBand(
-  provider: ProviderName,
+  provider: AdapterName,
   body: unknown,
   secrets: readonly (string | undefined)[],
 ): ProviderError {

@@ -1,7 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import type { Pool } from 'undici';
-import type { UpstreamTimeouts } from './config.js';
-import { ProviderError, type ProviderName } from './types.js';
+import type { UpstreamTimeouts } from './definition.js';
+import { type AdapterName, ProviderError } from './model.js';
 import { parseErrorText, providerErrorFromHttp } from './upstream-errors.js';
 
 type BodyReadable = Awaited<ReturnType<Pool['request']>>['body'];
@@ -32,7 +32,7 @@ export class UpstreamClient {
   private pool: Promise<Pool> | undefined;
 
   constructor(
-    readonly provider: ProviderName,
+    readonly provider: AdapterName,
     baseUrl: string,
     readonly timeouts: UpstreamTimeouts,
     /** Values to scrub from any message (API keys). */

@@ -195,7 +195,7 @@ export class ResilientProviders {
     let breakerWaitMs: number | undefined;
 
     for (const candidate of this.#candidates(primary, request.model)) {
-      const name = candidate.adapter.name;
+      const name = candidate.adapter.name as ProviderName;
       const breaker = this.breaker(name);
       for (let retry = 0; retry <= config.LLM_MAX_RETRIES; retry++) {
         const permit = breaker.tryAcquire();

@@ -607,7 +607,7 @@ export class ToolLoop {
 
 function snapshotBase(start: ToolLoopStart): LoopState['snapshotBase'] {
   const base: LoopState['snapshotBase'] = {
-    provider: start.adapter.name,
+    provider: start.adapter.name as ProviderName,
     model: start.chat.model,
     access: start.access,
     principal: start.principal,

@@ -1,5 +1,5 @@
 /** Fake LLM upstreams for tests, one per provider, all driven by the script model in script.ts. */
-import type { ProviderName } from '../../src/providers/index.js';
+import type { ProviderName } from '../../src/providers/catalogue.js';
 import { startFakeAnthropic } from './anthropic.js';
 import { startFakeOllama } from './ollama.js';
 import {

@@ -5,7 +5,7 @@ import {
   loadProvidersConfig,
   PROVIDER_NAMES,
   providerEnvSchema,
-} from '../../src/providers/index.js';
+} from '../../src/providers/catalogue.js';
 
 describe('provider configuration', () => {
   it('defaults: public base URLs, default models, timeouts; local providers count as configured', () => {

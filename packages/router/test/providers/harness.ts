@@ -1,11 +1,6 @@
 /** Test harness: a fake upstream plus the adapter pointed at it. */
-import {
-  createProvider,
-  loadProvidersConfig,
-  type ProviderAdapter,
-  type ProviderName,
-  type StreamEvent,
-} from '../../src/providers/index.js';
+import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
+import type { ProviderAdapter, ProviderName, StreamEvent } from '../../src/providers/types.js';
 import { type FakeEnvOptions, type FakeServer, providerEnvFor, startFakeFor } from '../fakes/index.js';
 
 export const startFake = startFakeFor;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProvider, loadProvidersConfig } from '../../src/providers/index.js';
+import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
 import { providerEnvFor, startFakeLmStudio } from '../fakes/index.js';
 import { collect, type Rig, rig, user, weatherTool } from './harness.js';
 

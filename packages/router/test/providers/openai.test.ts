@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ProviderError } from '../../src/providers/index.js';
+import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_KEYS } from '../fakes/index.js';
 import { collect, eventually, type Rig, rejection, rig, user, weatherTool } from './harness.js';
 

@@ -4,7 +4,7 @@
  */
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_NAMES } from '../../src/providers/index.js';
+import { PROVIDER_NAMES } from '../../src/providers/catalogue.js';
 import { collect, eventually, rejection, rig, user } from './harness.js';
 
 describe.each(PROVIDER_NAMES)('%s resources', (name) => {

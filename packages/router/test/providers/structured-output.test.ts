@@ -1,6 +1,6 @@
 /** Complaint #10 (Helicone #5639): structured output must be translated into each provider's own field. */
 import { describe, expect, it } from 'vitest';
-import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/index.js';
+import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/catalogue.js';
 import { rig, user } from './harness.js';
 
 const schema = { type: 'object', properties: { balance: { type: 'number' } }, required: ['balance'] };

@@ -5,13 +5,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createProvider,
-  loadProvidersConfig,
-  PROVIDER_NAMES,
-  ProviderError,
-  type StreamEvent,
-} from '../../src/providers/index.js';
+import { createProvider, loadProvidersConfig, PROVIDER_NAMES } from '../../src/providers/catalogue.js';
+import { ProviderError, type StreamEvent } from '../../src/providers/types.js';
 import { FAKE_KEYS, providerEnvFor } from '../fakes/index.js';
 import { collect, eventually, type Rig, rejection, rig, user } from './harness.js';
 

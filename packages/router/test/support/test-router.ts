@@ -6,7 +6,7 @@ import { MemoryContextStore } from '../../src/context-store/memory.js';
 import { createRouterApp } from '../../src/http/app.js';
 import { REDACT_PATHS } from '../../src/logger.js';
 import { RouterMetrics } from '../../src/metrics.js';
-import { ProviderRegistry } from '../../src/provider-registry.js';
+import { ProviderRegistry } from '../../src/providers/registry.js';
 import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/types.js';
 import { ScriptedAdapter } from './scripted-adapter.js';
 

@@ -1,12 +1,12 @@
-import type { UpstreamTimeouts } from '../config.js';
+import type { UpstreamTimeouts } from '../definition.js';
 import {
+  type AdapterName,
   type ChatRequest,
   type ChatResult,
   type ProviderAdapter,
   ProviderError,
-  type ProviderName,
   type StreamEvent,
-} from '../types.js';
+} from '../model.js';
 import { providerErrorFromInBand } from '../upstream-errors.js';
 import { UpstreamClient } from '../upstream-http.js';
 import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOptions } from './codec.js';
@@ -16,7 +16,7 @@ import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOp
  * headers to add, and how to sharpen its error messages. Everything else is the shared codec.
  */
 export interface OpenAICompatibleProfile {
-  name: ProviderName;
+  name: AdapterName;
   /** For logs and error messages: no secrets, no query string. */
   baseUrl: string;
   defaultModel: string | undefined;
@@ -33,7 +33,7 @@ export interface OpenAICompatibleProfile {
 }
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {
-  readonly name: ProviderName;
+  readonly name: AdapterName;
   readonly defaultModel: string | undefined;
   readonly baseUrl: string;
   private readonly client: UpstreamClient;

@@ -2,7 +2,7 @@
  * The OpenAI chat-completions wire format, shared by every provider that speaks it (OpenAI, Azure,
  * OpenRouter, LM Studio): request mapping, response mapping and assembly of streamed chunks.
  */
-import { generatedToolCallId, toolArgumentsFrom } from '../tool-arguments.js';
+
 import type {
   ChatMessage,
   ChatRequest,
@@ -11,7 +11,8 @@ import type {
   StreamEvent,
   ToolCall,
   Usage,
-} from '../types.js';
+} from '../model.js';
+import { generatedToolCallId, toolArgumentsFrom } from '../tool-arguments.js';
 
 export interface WireRequestOptions {
   model: string;

@@ -1,5 +1,5 @@
-import { RouterError } from './errors.js';
-import { PROVIDER_NAMES, type ProviderAdapter, type ProviderName } from './providers/types.js';
+import { RouterError } from '../errors.js';
+import { PROVIDER_NAMES, type ProviderAdapter, type ProviderName } from './types.js';
 
 export interface ProviderRegistryOptions {
   defaultProvider: ProviderName;

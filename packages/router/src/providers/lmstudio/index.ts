@@ -1,0 +1,36 @@
+import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
+import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
+import { joinUrl } from '../upstream-http.js';
+
+/**
+ * LM Studio's OpenAI-compatible server. No key needed; `stream_options` is not sent because LM
+ * Studio does not support it (lmstudio-bug-tracker #713), so streamed usage is usually null.
+ */
+export const lmstudio = defineProvider({
+  name: 'lmstudio',
+  env: {
+    LMSTUDIO_BASE_URL: baseUrl('http://localhost:1234/v1').describe('LM Studio OpenAI-compatible base URL.'),
+    LMSTUDIO_MODEL: optionalText(
+      'Default LM Studio model; unset uses the first model listed by GET /models.',
+    ),
+    LMSTUDIO_API_KEY: secretVariable('Optional LM Studio API key (Authorization: Bearer).'),
+  },
+  required: [],
+  chosenBy: ['LMSTUDIO_BASE_URL', 'LMSTUDIO_MODEL', 'LMSTUDIO_API_KEY'],
+  defaultModel: (settings) => settings.LMSTUDIO_MODEL,
+  create: (settings, { timeouts, secrets, defaultModel }) =>
+    new OpenAICompatibleAdapter(
+      {
+        name: 'lmstudio',
+        baseUrl: settings.LMSTUDIO_BASE_URL,
+        defaultModel,
+        chatUrl: () => joinUrl(settings.LMSTUDIO_BASE_URL, '/chat/completions'),
+        modelsUrl: joinUrl(settings.LMSTUDIO_BASE_URL, '/models'),
+        headers: settings.LMSTUDIO_API_KEY ? { authorization: `Bearer ${settings.LMSTUDIO_API_KEY}` } : {},
+        includeStreamUsage: false,
+        maxTokensField: 'max_tokens',
+        secrets,
+      },
+      timeouts,
+    ),
+});

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
+import { ProviderError } from '../model.js';
+import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
+import { joinUrl } from '../upstream-http.js';
+
+/**
+ * OpenRouter: OpenAI-compatible, plus optional attribution headers. Its quirks (`: OPENROUTER
+ * PROCESSING` SSE comments, errors inside a 200 body or stream) are handled by the shared adapter;
+ * this module only makes the 402 "out of credits" case say so.
+ */
+export const openrouter = defineProvider({
+  name: 'openrouter',
+  env: {
+    OPENROUTER_API_KEY: secretVariable(
+      'OpenRouter API key (Authorization: Bearer). Required for openrouter.',
+    ),
+    OPENROUTER_BASE_URL: baseUrl('https://openrouter.ai/api/v1').describe('OpenRouter API base URL.'),
+    OPENROUTER_MODEL: z.string().min(1).default('openai/gpt-4.1-mini').describe('Default OpenRouter model.'),
+    OPENROUTER_APP_URL: optionalText('App URL sent as HTTP-Referer (OpenRouter attribution).'),
+    OPENROUTER_APP_NAME: optionalText('App name sent as X-Title (OpenRouter attribution).'),
+  },
+  required: ['OPENROUTER_API_KEY'],
+  defaultModel: (settings) => settings.OPENROUTER_MODEL,
+  create: (settings, { timeouts, secrets, defaultModel }) => {
+    const headers: Record<string, string> = { authorization: `Bearer ${settings.OPENROUTER_API_KEY}` };
+    if (settings.OPENROUTER_APP_URL) headers['http-referer'] = settings.OPENROUTER_APP_URL;
+    if (settings.OPENROUTER_APP_NAME) headers['x-title'] = settings.OPENROUTER_APP_NAME;
+    return new OpenAICompatibleAdapter(
+      {
+        name: 'openrouter',
+        baseUrl: settings.OPENROUTER_BASE_URL,
+        defaultModel,
+        chatUrl: () => joinUrl(settings.OPENROUTER_BASE_URL, '/chat/completions'),
+        modelsUrl: joinUrl(settings.OPENROUTER_BASE_URL, '/models'),
+        headers,
+        includeStreamUsage: true,
+        maxTokensField: 'max_tokens',
+        secrets,
+        refineError: (error) =>
+          error.status === 402
+            ? new ProviderError(
+                'openrouter',
+                'auth',
+                `${error.message} (OpenRouter account is out of credits)`,
+                {
+                  ...error.options,
+                  cause: error,
+                },
+              )
+            : error,
+      },
+      timeouts,
+    );
+  },
+});
