@@ -7,6 +7,7 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { ReconnectBackoff } from '../resilience/backoff.js';
 import { ROUTER_VERSION } from '../version.js';
 import {
   isAbort,
@@ -77,7 +78,7 @@ export class McpServerConnection {
   #closed = false;
   /** Negative cache: after a failed connect, no new attempt before this time (ms). */
   #retryAt = 0;
-  #backoffMs = 0;
+  readonly #backoff = new ReconnectBackoff(MIN_CONNECT_BACKOFF_MS, MAX_CONNECT_BACKOFF_MS);
   #lastConnectError = '';
 
   constructor(config: McpServerConfig, options: McpConnectionOptions) {
@@ -291,19 +292,16 @@ export class McpServerConnection {
     this.#connecting ??= this.#connect()
       .then(
         (client) => {
-          this.#backoffMs = 0;
+          this.#backoff.reset();
           this.#retryAt = 0;
           return client;
         },
         (error: unknown) => {
-          this.#backoffMs = Math.min(
-            MAX_CONNECT_BACKOFF_MS,
-            this.#backoffMs ? this.#backoffMs * 2 : MIN_CONNECT_BACKOFF_MS,
-          );
-          this.#retryAt = this.#now() + this.#backoffMs;
+          const backoffMs = this.#backoff.next();
+          this.#retryAt = this.#now() + backoffMs;
           this.#lastConnectError = shortMessage(error);
           this.#options.logger?.warn(
-            { server: this.name, retry_in_ms: this.#backoffMs, err: this.#lastConnectError },
+            { server: this.name, retry_in_ms: backoffMs, err: this.#lastConnectError },
             'MCP server unreachable; its tools are left out until the next attempt',
           );
           throw error;

@@ -1,6 +1,15 @@
+import { ExponentialBackoff, type IBackoff, noJitterGenerator } from 'cockatiel';
+
+const exponential = (baseMs: number, capMs: number) => ({
+  generator: noJitterGenerator,
+  initialDelay: baseMs,
+  maxDelay: capMs,
+  exponent: 2,
+});
+
 /** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^n)). */
 export function fullJitterDelay(retry: number, baseMs: number, capMs: number, random = Math.random): number {
-  const ceiling = Math.min(capMs, baseMs * 2 ** retry);
+  const [ceiling] = noJitterGenerator(retry, exponential(baseMs, capMs));
   return Math.floor(random() * ceiling);
 }
 
@@ -13,22 +22,25 @@ export function retryDelay(
   return options.retryAfterMs === undefined ? jitter : Math.max(options.retryAfterMs, jitter);
 }
 
-/** Resolves after `ms`, or rejects at once with `onAbort()` when the signal fires. */
-export function abortableSleep(
-  ms: number,
-  signal: AbortSignal | undefined,
-  onAbort: () => Error,
-): Promise<void> {
-  if (signal?.aborted) return Promise.reject(onAbort());
-  return new Promise((resolve, reject) => {
-    const aborted = () => {
-      clearTimeout(timer);
-      reject(onAbort());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
+/**
+ * Successive waits between reconnects, `minMs` doubling to `maxMs`, no jitter: `next()` on nothing
+ * starts the series, on the last wait gives the following one.
+ */
+export class ReconnectBackoff {
+  readonly #factory: ExponentialBackoff<number>;
+  #current: IBackoff<unknown> | undefined;
+
+  constructor(minMs: number, maxMs: number) {
+    this.#factory = new ExponentialBackoff(exponential(minMs, maxMs));
+  }
+
+  /** The wait after one more failure, in ms. */
+  next(): number {
+    this.#current = this.#current ? this.#current.next(undefined) : this.#factory.next();
+    return this.#current.duration;
+  }
+
+  reset(): void {
+    this.#current = undefined;
+  }
 }

@@ -1,150 +1,188 @@
 /**
- * One circuit breaker per provider. Closed: calls flow and outcomes land in a rolling window.
- * When the window holds at least `minRequests` outcomes and the failure share reaches
- * `failureRate`, it opens: calls are refused for `cooldownMs`. Then it half-opens and lets exactly
- * one probe through; the probe's outcome closes it again or re-opens it for another cool-down.
+ * One circuit breaker per provider, on cockatiel's `CircuitBreakerPolicy` (closed -> open ->
+ * half-open with one test call -> closed or open again, `halfOpenAfter` = the cool-down).
+ *
+ * Two things are ours, because cockatiel's own breakers decide differently from what the router
+ * promises (and tests):
+ * - {@link RollingWindowBreaker} decides when to open: at least `minRequests` outcomes in the last
+ *   `windowMs` and a failure share of at least `failureRate` (1 allowed). cockatiel's
+ *   SamplingBreaker takes a minimum rate instead of a count, opens only above the threshold, needs a
+ *   threshold below 1, and advances its window by one bucket per call, so an old failure can
+ *   outlive the window.
+ * - {@link CircuitBreaker.tryAcquire} refuses a call while the half-open probe is in flight, so the
+ *   request moves on to a fallback at once; cockatiel would make it wait for the probe.
  */
+import {
+  type CircuitBreakerPolicy,
+  CircuitState,
+  circuitBreaker,
+  handleType,
+  type IBreaker,
+} from 'cockatiel';
+
 export interface CircuitBreakerOptions {
   failureRate: number;
   minRequests: number;
   windowMs: number;
   cooldownMs: number;
-  now?: () => number;
 }
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
-
-/**
- * The window is kept as this many fixed time buckets of running ok/fail counts, so recording an
- * outcome and deciding are O(1) amortised and memory is fixed whatever the traffic. The bucket
- * holding an outcome is dropped once it lies wholly outside the window, so an outcome counts for
- * between (1 - 1/BUCKETS) and 1 window: never longer than the window.
- */
-const BUCKETS = 10;
-
-function slotOf(bucket: number): number {
-  return ((bucket % BUCKETS) + BUCKETS) % BUCKETS;
-}
 
 export interface BreakerPermit {
   /** Records the call's outcome; a permit counts once. */
   success(): void;
   failure(): void;
-  /** The call ended without a verdict (client went away): a half-open probe slot is freed. */
+  /** The call ended without a verdict on the upstream (client went away, request refused as invalid). */
   release(): void;
 }
 
-export class CircuitBreaker {
-  readonly #options: Required<CircuitBreakerOptions>;
-  readonly #bucketMs: number;
-  /** Ring slots: the absolute bucket number each holds, and its counts. */
-  readonly #slotBucket = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
-  readonly #slotOk = new Array<number>(BUCKETS).fill(0);
-  readonly #slotFail = new Array<number>(BUCKETS).fill(0);
-  #okTotal = 0;
-  #failTotal = 0;
-  /** Newest bucket number the ring has been advanced to. */
-  #head = Number.NEGATIVE_INFINITY;
-  #openedAt: number | undefined;
-  #probeInFlight = false;
+/**
+ * The window is kept as this many fixed time buckets of running ok/fail counts, so recording an
+ * outcome and deciding are O(1) amortised and memory is fixed whatever the traffic. A bucket is
+ * dropped once it lies wholly outside the window: an outcome counts for at most one window.
+ */
+const BUCKETS = 10;
+const slotOf = (bucket: number) => ((bucket % BUCKETS) + BUCKETS) % BUCKETS;
 
-  constructor(options: CircuitBreakerOptions) {
-    this.#options = { now: Date.now, ...options };
+export class RollingWindowBreaker implements IBreaker {
+  readonly #bucketMs: number;
+  #buckets = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
+  #ok = new Array<number>(BUCKETS).fill(0);
+  #fail = new Array<number>(BUCKETS).fill(0);
+  #head = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly options: Pick<CircuitBreakerOptions, 'failureRate' | 'minRequests' | 'windowMs'>,
+  ) {
     this.#bucketMs = Math.max(1, options.windowMs / BUCKETS);
   }
 
+  /** Serialisable counts (cockatiel's `toJSON`). */
+  get state(): unknown {
+    return { buckets: [...this.#buckets], ok: [...this.#ok], fail: [...this.#fail], head: this.#head };
+  }
+
+  set state(value: unknown) {
+    const saved = value as { buckets: number[]; ok: number[]; fail: number[]; head: number };
+    this.#buckets = [...saved.buckets];
+    this.#ok = [...saved.ok];
+    this.#fail = [...saved.fail];
+    this.#head = saved.head;
+  }
+
+  success(state: CircuitState): void {
+    if (state === CircuitState.HalfOpen) this.#reset();
+    else this.#record(true);
+  }
+
+  failure(state: CircuitState): boolean {
+    if (state !== CircuitState.Closed) {
+      this.#reset();
+      return true;
+    }
+    this.#record(false);
+    const ok = this.#ok.reduce((sum, n) => sum + n, 0);
+    const failed = this.#fail.reduce((sum, n) => sum + n, 0);
+    const total = ok + failed;
+    if (total < this.options.minRequests || failed / total < this.options.failureRate) return false;
+    this.#reset();
+    return true;
+  }
+
+  #record(ok: boolean): void {
+    // A clock that steps back lands in the newest bucket rather than a recycled slot.
+    const bucket = Math.max(this.#head, Math.floor(Date.now() / this.#bucketMs));
+    if (bucket > this.#head) {
+      for (let next = Math.max(this.#head + 1, bucket - BUCKETS + 1); next <= bucket; next++) {
+        const slot = slotOf(next);
+        if (this.#buckets[slot] === next) continue;
+        this.#buckets[slot] = next;
+        this.#ok[slot] = 0;
+        this.#fail[slot] = 0;
+      }
+      this.#head = bucket;
+    }
+    const counts = ok ? this.#ok : this.#fail;
+    const slot = slotOf(bucket);
+    counts[slot] = (counts[slot] ?? 0) + 1;
+  }
+
+  #reset(): void {
+    this.#buckets.fill(Number.NEGATIVE_INFINITY);
+    this.#ok.fill(0);
+    this.#fail.fill(0);
+    this.#head = Number.NEGATIVE_INFINITY;
+  }
+}
+
+/** What a permit's call came to: a failure counts against the upstream, a release does not. */
+class UpstreamFailed extends Error {}
+class Released extends Error {}
+
+/**
+ * The cockatiel policy seen through permits, so the fallback loop can ask "may I call?" without
+ * waiting, and settle the call later (a stream is settled at its first event, not its end).
+ * Outcomes reach the policy a microtask after they are settled.
+ */
+export class CircuitBreaker {
+  readonly #policy: CircuitBreakerPolicy;
+  readonly #cooldownMs: number;
+  #openedAt: number | undefined;
+
+  constructor(options: CircuitBreakerOptions) {
+    this.#cooldownMs = options.cooldownMs;
+    this.#policy = circuitBreaker(handleType(UpstreamFailed), {
+      halfOpenAfter: options.cooldownMs,
+      breaker: new RollingWindowBreaker(options),
+    });
+    this.#policy.onBreak(() => {
+      this.#openedAt = Date.now();
+    });
+    this.#policy.onReset(() => {
+      this.#openedAt = undefined;
+    });
+  }
+
   get state(): BreakerState {
-    if (this.#openedAt === undefined) return 'closed';
-    return this.#options.now() - this.#openedAt >= this.#options.cooldownMs ? 'half_open' : 'open';
+    switch (this.#policy.state) {
+      case CircuitState.Closed:
+        return 'closed';
+      case CircuitState.HalfOpen:
+        return 'half_open';
+      default:
+        return this.retryAfterMs() > 0 ? 'open' : 'half_open';
+    }
   }
 
   /** How long until a probe may pass (0 when closed or half-open). */
   retryAfterMs(): number {
     if (this.#openedAt === undefined) return 0;
-    return Math.max(0, this.#openedAt + this.#options.cooldownMs - this.#options.now());
+    return Math.max(0, this.#openedAt + this.#cooldownMs - Date.now());
   }
 
   /** A permit for one call, or undefined when the breaker refuses it. */
   tryAcquire(): BreakerPermit | undefined {
     const state = this.state;
-    if (state === 'open') return undefined;
-    if (state === 'half_open') {
-      if (this.#probeInFlight) return undefined;
-      this.#probeInFlight = true;
-      return this.#permit(true);
-    }
-    return this.#permit(false);
-  }
-
-  #permit(probe: boolean): BreakerPermit {
+    if (state === 'open' || this.#policy.state === CircuitState.HalfOpen) return undefined;
+    const probe = state === 'half_open';
+    let settle: (error?: Error) => void = () => {};
+    const outcome = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve());
+    });
+    // cockatiel moves to half-open synchronously inside execute(), so the next tryAcquire sees it.
+    this.#policy.execute(() => outcome).catch(() => {});
     let settled = false;
-    const settle = (ok: boolean | undefined) => {
+    const once = (error?: Error) => {
       if (settled) return;
       settled = true;
-      if (probe) {
-        this.#probeInFlight = false;
-        if (ok === true) this.#close();
-        else if (ok === false) this.#open();
-        return;
-      }
-      if (ok !== undefined) this.#record(ok);
+      // An outcome of a call admitted before the breaker opened changes nothing.
+      settle(!probe && this.#policy.state !== CircuitState.Closed ? new Released() : error);
     };
-    return { success: () => settle(true), failure: () => settle(false), release: () => settle(undefined) };
-  }
-
-  #record(ok: boolean): void {
-    // An outcome that lands while the breaker is open (a call admitted before it opened) changes nothing.
-    if (this.#openedAt !== undefined) return;
-    // A clock that steps back lands in the newest bucket rather than a recycled slot.
-    const bucket = Math.max(this.#head, Math.floor(this.#options.now() / this.#bucketMs));
-    this.#advance(bucket);
-    const slot = slotOf(bucket);
-    if (ok) {
-      this.#slotOk[slot] = (this.#slotOk[slot] ?? 0) + 1;
-      this.#okTotal++;
-    } else {
-      this.#slotFail[slot] = (this.#slotFail[slot] ?? 0) + 1;
-      this.#failTotal++;
-    }
-    const total = this.#okTotal + this.#failTotal;
-    if (total < this.#options.minRequests) return;
-    if (this.#failTotal / total >= this.#options.failureRate) this.#open();
-  }
-
-  /** Empties the slots of buckets that fell out of the window on the way to `bucket`. */
-  #advance(bucket: number): void {
-    if (bucket <= this.#head) return;
-    // Each slot is emptied at most once per step, and at most BUCKETS slots per call.
-    const from = Math.max(this.#head + 1, bucket - BUCKETS + 1);
-    for (let next = from; next <= bucket; next++) {
-      const slot = slotOf(next);
-      if (this.#slotBucket[slot] !== next) {
-        this.#okTotal -= this.#slotOk[slot] ?? 0;
-        this.#failTotal -= this.#slotFail[slot] ?? 0;
-        this.#slotOk[slot] = 0;
-        this.#slotFail[slot] = 0;
-        this.#slotBucket[slot] = next;
-      }
-    }
-    this.#head = bucket;
-  }
-
-  #reset(): void {
-    this.#slotBucket.fill(Number.NEGATIVE_INFINITY);
-    this.#slotOk.fill(0);
-    this.#slotFail.fill(0);
-    this.#okTotal = 0;
-    this.#failTotal = 0;
-    this.#head = Number.NEGATIVE_INFINITY;
-  }
-
-  #open(): void {
-    this.#openedAt = this.#options.now();
-    this.#reset();
-  }
-
-  #close(): void {
-    this.#openedAt = undefined;
-    this.#reset();
+    return {
+      success: () => once(),
+      failure: () => once(new UpstreamFailed()),
+      release: () => once(new Released()),
+    };
   }
 }

@@ -1,4 +1,4 @@
-export { abortableSleep, fullJitterDelay, retryDelay } from './backoff.js';
+export { fullJitterDelay, ReconnectBackoff, retryDelay } from './backoff.js';
 export { type BreakerState, CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.js';
 export { type FallbackTarget, type ResilienceConfig, resilienceEnvShape } from './resilience-config.js';
 export {

@@ -1,3 +1,4 @@
+import { handleWhen, type IBackoffFactory, type IRetryBackoffContext, retry } from 'cockatiel';
 import type { Logger } from '../logger.js';
 import {
   type ChatRequest,
@@ -7,7 +8,7 @@ import {
   type ProviderName,
   type StreamEvent,
 } from '../providers/types.js';
-import { abortableSleep, retryDelay } from './backoff.js';
+import { retryDelay } from './backoff.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
@@ -35,7 +36,6 @@ export interface ResilientProvidersOptions {
   createAdapter(name: ProviderName): ProviderAdapter;
   isConfigured(name: ProviderName): boolean;
   logger?: Logger;
-  now?: () => number;
   random?: () => number;
 }
 
@@ -69,7 +69,6 @@ export class ResilientProviders {
         minRequests: config.LLM_BREAKER_MIN_REQUESTS,
         windowMs: config.LLM_BREAKER_WINDOW_MS,
         cooldownMs: config.LLM_BREAKER_COOLDOWN_MS,
-        ...(this.#options.now && { now: this.#options.now }),
       });
       this.#breakers.set(name, breaker);
     }
@@ -125,45 +124,18 @@ export class ResilientProviders {
   }
 
   async #chat(primary: ProviderAdapter, request: ChatRequest): Promise<ChatResult> {
-    const run = this.#attempts(primary, request);
-    let step = await run.next();
-    while (!step.done) {
-      const call = step.value;
-      let outcome: AttemptOutcome;
-      try {
-        outcome = { ok: true, result: await call.adapter.chat(call.request) };
-      } catch (error) {
-        outcome = { ok: false, error };
-      }
-      step = await run.next(outcome);
-    }
-    const { result } = step.value;
-    if (!result) throw new Error('unreachable: a chat attempt succeeded without a result');
-    return result;
+    const { value, who } = await this.#runWithFallback(primary, request, (adapter, call) =>
+      adapter.chat(call),
+    );
+    answered.set(value, { ...who, model: value.model ?? who.model });
+    return value;
   }
 
   async *#stream(
     primary: ProviderAdapter,
     request: ChatRequest,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const run = this.#attempts(primary, request);
-    let step = await run.next();
-    let opened: OpenedStream | undefined;
-    while (!step.done) {
-      const call = step.value;
-      try {
-        opened = await openStream(call.adapter, call.request);
-        step = await run.next({ ok: true, result: undefined });
-      } catch (error) {
-        step = await run.next({ ok: false, error });
-      }
-    }
-    if (!opened) throw new Error('unreachable: a stream attempt succeeded without a stream');
-    const who: AnsweredBy = {
-      provider: step.value.provider,
-      model: step.value.model,
-      attempts: step.value.attempts,
-    };
+    const { value: opened, who } = await this.#runWithFallback(primary, request, openStream);
     // From here on bytes flow to the client: no more retries, errors surface as they are.
     const { held, iterator } = opened;
     try {
@@ -179,89 +151,155 @@ export class ResilientProviders {
   }
 
   /**
-   * The retry/fallback plan as a generator: it yields the next upstream call to make and receives
-   * its outcome, so chat() and stream() share one policy. It returns who answered, or throws the
-   * error to report.
+   * The primary, then each configured fallback, each with its retries, within one time budget.
+   * Returns the first success and who gave it, or throws the error to report: the first one no
+   * retry can help (invalid request, client gone), else the last one, else "every breaker open".
    */
-  async *#attempts(
+  async #runWithFallback<T>(
     primary: ProviderAdapter,
     request: ChatRequest,
-  ): AsyncGenerator<AttemptCall, AnsweredBy & { result?: ChatResult }, AttemptOutcome> {
-    const { config, logger } = this.#options;
-    const now = this.#options.now ?? Date.now;
-    const deadline = now() + config.LLM_RETRY_BUDGET_MS;
-    let attempts = 0;
-    let lastError: unknown;
-    let breakerWaitMs: number | undefined;
-
+    call: (adapter: ProviderAdapter, request: ChatRequest) => Promise<T>,
+  ): Promise<{ value: T; who: AnsweredBy }> {
+    const run: RunState = {
+      deadline: Date.now() + this.#options.config.LLM_RETRY_BUDGET_MS,
+      attempts: 0,
+      lastError: undefined,
+      breakerWaitMs: undefined,
+    };
     for (const candidate of this.#candidates(primary, request.model)) {
       const name = candidate.adapter.name as ProviderName;
-      const breaker = this.breaker(name);
-      for (let retry = 0; retry <= config.LLM_MAX_RETRIES; retry++) {
-        const permit = breaker.tryAcquire();
-        if (!permit) {
-          const wait = breaker.retryAfterMs();
-          breakerWaitMs = breakerWaitMs === undefined ? wait : Math.min(breakerWaitMs, wait);
-          logger?.debug({ provider: name }, 'circuit open: skipping provider');
-          break;
+      try {
+        const value = await this.#withRetries(name, candidate, request, run, call);
+        return { value, who: { provider: name, model: candidate.model, attempts: run.attempts } };
+      } catch (error) {
+        if (error instanceof BreakerRefused) {
+          run.breakerWaitMs = Math.min(run.breakerWaitMs ?? error.waitMs, error.waitMs);
+          this.#options.logger?.debug({ provider: name }, 'circuit open: skipping provider');
+        } else if (error instanceof ProviderError && error.retryable) {
+          run.lastError = error;
+        } else {
+          throw error;
         }
-        attempts++;
-        const outcome = yield { adapter: candidate.adapter, request: { ...request, model: candidate.model } };
-        if (outcome.ok) {
-          permit.success();
-          const who: AnsweredBy = {
-            provider: name,
-            model: outcome.result?.model ?? candidate.model,
-            attempts,
-          };
-          if (outcome.result) answered.set(outcome.result, who);
-          return { ...who, ...(outcome.result && { result: outcome.result }) };
-        }
-        const error = outcome.error;
+      }
+      if (Date.now() >= run.deadline) break;
+      this.#options.logger?.info({ provider: name }, 'provider gave up; trying the next fallback');
+    }
+    if (run.lastError !== undefined) throw run.lastError;
+    throw new ProviderError(primary.name, 'overloaded', 'circuit breaker open for every candidate provider', {
+      status: 503,
+      retryable: true,
+      retryAfterMs: Math.max(1000, run.breakerWaitMs ?? 0),
+    });
+  }
+
+  /** One provider: cockatiel's retry policy, each try through the provider's breaker. */
+  async #withRetries<T>(
+    name: ProviderName,
+    candidate: Candidate,
+    request: ChatRequest,
+    run: RunState,
+    call: (adapter: ProviderAdapter, request: ChatRequest) => Promise<T>,
+  ): Promise<T> {
+    const { config, logger } = this.#options;
+    const breaker = this.breaker(name);
+    const policy = retry(
+      handleWhen((error) => error instanceof ProviderError && error.retryable),
+      {
+        maxAttempts: config.LLM_MAX_RETRIES,
+        backoff: budgetedBackoff({
+          baseMs: config.LLM_RETRY_BASE_MS,
+          deadline: run.deadline,
+          ...(this.#options.random && { random: this.#options.random }),
+          onWait: (error, delay) =>
+            logger?.debug(
+              { provider: name, kind: error.kind, status: error.status, delay_ms: delay },
+              'retrying',
+            ),
+        }),
+      },
+      // A wait the client aborted must not keep the process alive until it ends.
+    ).dangerouslyUnref();
+    let waiting = false;
+    policy.onRetry(() => {
+      waiting = true;
+    });
+    const attempt = async (): Promise<T> => {
+      waiting = false;
+      if (request.signal?.aborted) throw abortedError(name);
+      const permit = breaker.tryAcquire();
+      if (!permit) throw new BreakerRefused(breaker.retryAfterMs());
+      run.attempts++;
+      try {
+        const value = await call(candidate.adapter, { ...request, model: candidate.model });
+        permit.success();
+        return value;
+      } catch (error) {
         if (request.signal?.aborted || (error instanceof ProviderError && error.kind === 'aborted')) {
           permit.release();
           throw error instanceof ProviderError ? error : abortedError(name);
         }
-        if (!(error instanceof ProviderError) || !error.retryable) {
-          // The request itself is wrong (or the credentials are): another try cannot help.
-          permit.release();
-          throw error;
-        }
-        permit.failure();
-        lastError = error;
-        if (retry === config.LLM_MAX_RETRIES) break;
-        const delay = retryDelay(retry, {
-          baseMs: config.LLM_RETRY_BASE_MS,
-          capMs: BACKOFF_CAP_MS,
-          ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
-          ...(this.#options.random && { random: this.#options.random }),
-        });
-        if (now() + delay > deadline) break;
-        logger?.debug(
-          { provider: name, kind: error.kind, status: error.status, delay_ms: delay },
-          'retrying',
-        );
-        await abortableSleep(delay, request.signal, () => abortedError(name));
+        // The request itself is wrong (or the credentials are): another try cannot help.
+        if (error instanceof ProviderError && error.retryable) permit.failure();
+        else permit.release();
+        throw error;
       }
-      if (now() >= deadline) break;
-      if (lastError !== undefined || breakerWaitMs !== undefined)
-        logger?.info({ provider: name }, 'provider gave up; trying the next fallback');
-    }
-    if (lastError !== undefined) throw lastError;
-    throw new ProviderError(primary.name, 'overloaded', 'circuit breaker open for every candidate provider', {
-      status: 503,
-      retryable: true,
-      retryAfterMs: Math.max(1000, breakerWaitMs ?? 0),
+    };
+    const running = policy.execute(attempt);
+    const signal = request.signal;
+    if (!signal) return running;
+    // cockatiel's wait between tries does not listen to the signal: a client that leaves during
+    // a wait ends the request at once (the wait's late wake-up finds the signal aborted, calls nothing).
+    running.catch(() => {});
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (waiting) reject(abortedError(name));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      running.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
 }
 
-interface AttemptCall {
-  adapter: ProviderAdapter;
-  request: ChatRequest;
+interface RunState {
+  deadline: number;
+  attempts: number;
+  lastError: unknown;
+  breakerWaitMs: number | undefined;
 }
 
-type AttemptOutcome = { ok: true; result: ChatResult | undefined } | { ok: false; error: unknown };
+/** The breaker refused a call: the provider is skipped, not retried. */
+class BreakerRefused extends Error {
+  constructor(readonly waitMs: number) {
+    super('circuit open');
+  }
+}
+
+/**
+ * cockatiel backoff: full jitter, never shorter than the upstream's Retry-After, and none at all
+ * when the wait would overrun the request's budget: then the last error is the answer.
+ */
+function budgetedBackoff(options: {
+  baseMs: number;
+  deadline: number;
+  random?: () => number;
+  onWait(error: ProviderError, delayMs: number): void;
+}): IBackoffFactory<IRetryBackoffContext<unknown>> {
+  const factory: IBackoffFactory<IRetryBackoffContext<unknown>> = {
+    next(context) {
+      const error = (context.result as { error: ProviderError }).error;
+      const duration = retryDelay(context.attempt - 1, {
+        baseMs: options.baseMs,
+        capMs: BACKOFF_CAP_MS,
+        ...(error.retryAfterMs !== undefined && { retryAfterMs: error.retryAfterMs }),
+        ...(options.random && { random: options.random }),
+      });
+      if (Date.now() + duration > options.deadline) throw error;
+      options.onWait(error, duration);
+      return { duration, next: factory.next };
+    },
+  };
+  return factory;
+}
 
 interface OpenedStream {
   held: StreamEvent[];

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadRouterConfig } from '../../src/config.js';
 import {
   type ChatRequest,
@@ -88,82 +88,101 @@ describe('backoff', () => {
 });
 
 describe('CircuitBreaker', () => {
-  it('opens at the failure rate once the window has the minimum volume, half-opens with one probe', () => {
-    let now = 0;
+  // The breaker is cockatiel's policy, which reads Date.now(); an outcome reaches it a microtask
+  // after the permit is settled, hence the fake clock and the `settled()` before each look.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(0);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('opens at the failure rate once the window has the minimum volume, half-opens with one probe', async () => {
     const breaker = new CircuitBreaker({
       failureRate: 0.5,
       minRequests: 4,
       windowMs: 1000,
       cooldownMs: 100,
-      now: () => now,
     });
     breaker.tryAcquire()?.failure();
     breaker.tryAcquire()?.failure();
     breaker.tryAcquire()?.success();
+    await settled();
     expect(breaker.state).toBe('closed');
     breaker.tryAcquire()?.failure();
+    await settled();
     expect(breaker.state).toBe('open');
     expect(breaker.tryAcquire()).toBeUndefined();
     expect(breaker.retryAfterMs()).toBe(100);
-    now = 100;
+    vi.setSystemTime(100);
     expect(breaker.state).toBe('half_open');
     const probe = breaker.tryAcquire();
     expect(probe).toBeDefined();
     expect(breaker.tryAcquire()).toBeUndefined();
     probe?.failure();
+    await settled();
     expect(breaker.state).toBe('open');
-    now = 250;
+    vi.setSystemTime(250);
     const second = breaker.tryAcquire();
     second?.release();
+    await settled();
     const third = breaker.tryAcquire();
     third?.success();
+    await settled();
     expect(breaker.state).toBe('closed');
   });
 
-  it('forgets outcomes older than the window', () => {
-    let now = 0;
+  it('forgets outcomes older than the window', async () => {
     const breaker = new CircuitBreaker({
       failureRate: 0.5,
       minRequests: 2,
       windowMs: 1000,
       cooldownMs: 100,
-      now: () => now,
     });
     breaker.tryAcquire()?.failure();
-    now = 2000;
+    await settled();
+    vi.setSystemTime(2000);
     breaker.tryAcquire()?.success();
     breaker.tryAcquire()?.success();
     breaker.tryAcquire()?.failure();
+    await settled();
     expect(breaker.state).toBe('closed');
   });
 
-  it('counts outcomes for the whole window and drops them once the window has passed', () => {
-    let now = 0;
-    const options = { failureRate: 0.5, minRequests: 2, windowMs: 1000, cooldownMs: 100, now: () => now };
+  it('counts outcomes for the whole window and drops them once the window has passed', async () => {
+    const options = { failureRate: 0.5, minRequests: 2, windowMs: 1000, cooldownMs: 100 };
     const inside = new CircuitBreaker(options);
     inside.tryAcquire()?.failure();
-    now = 850;
+    await settled();
+    vi.setSystemTime(850);
     inside.tryAcquire()?.failure();
+    await settled();
     expect(inside.state).toBe('open');
 
-    now = 0;
+    vi.setSystemTime(0);
     const outside = new CircuitBreaker(options);
     outside.tryAcquire()?.failure();
-    now = 1001;
+    await settled();
+    vi.setSystemTime(1001);
     outside.tryAcquire()?.failure();
+    await settled();
     expect(outside.state).toBe('closed');
     // Many quiet windows later the counts are still empty, not negative.
-    now = 1_000_000;
+    vi.setSystemTime(1_000_000);
     outside.tryAcquire()?.success();
     outside.tryAcquire()?.failure();
+    await settled();
     expect(outside.state).toBe('open');
   });
 
-  it('a permit counts once', () => {
+  it('a permit counts once', async () => {
     const breaker = new CircuitBreaker({ failureRate: 1, minRequests: 2, windowMs: 1000, cooldownMs: 100 });
     const permit = breaker.tryAcquire();
     permit?.failure();
     permit?.failure();
+    await settled();
     expect(breaker.state).toBe('closed');
   });
 });
