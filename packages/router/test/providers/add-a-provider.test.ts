@@ -29,8 +29,7 @@ const SECRET = 'echo-secret-0123456789';
 
 const ECHO_PROVIDER = `import { z } from 'zod';
 import { baseUrl, defineProvider, secretVariable } from '../definition.js';
-import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
-import { joinUrl } from '../upstream-http.js';
+import { compatibleAdapter } from '../openai-compatible/adapter.js';
 
 export const echo = defineProvider({
   name: 'echo',
@@ -41,20 +40,14 @@ export const echo = defineProvider({
   },
   required: ['ECHO_API_KEY'],
   defaultModel: (settings) => settings.ECHO_MODEL,
-  create: (settings, { timeouts, secrets, defaultModel }) =>
-    new OpenAICompatibleAdapter(
-      {
-        name: 'echo',
-        baseUrl: settings.ECHO_BASE_URL,
-        defaultModel,
-        chatUrl: () => joinUrl(settings.ECHO_BASE_URL, '/chat/completions'),
-        headers: { authorization: \`Bearer \${settings.ECHO_API_KEY}\` },
-        includeStreamUsage: true,
-        maxTokensField: 'max_tokens',
-        secrets,
-      },
-      timeouts,
-    ),
+  create: (settings, context) =>
+    compatibleAdapter(context, {
+      name: 'echo',
+      baseUrl: settings.ECHO_BASE_URL,
+      headers: { authorization: \`Bearer \${settings.ECHO_API_KEY}\` },
+      includeStreamUsage: true,
+      maxTokensField: 'max_tokens',
+    }),
 });
 `;
 

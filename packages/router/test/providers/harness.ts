@@ -1,6 +1,6 @@
 /** Test harness: a fake upstream plus the adapter pointed at it. */
 import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
-import type { ProviderAdapter, ProviderName, StreamEvent } from '../../src/providers/types.js';
+import type { ChatMessage, ProviderAdapter, ProviderName, StreamEvent } from '../../src/providers/types.js';
 import { type FakeEnvOptions, type FakeServer, providerEnvFor, startFakeFor } from '../fakes/index.js';
 
 export const startFake = startFakeFor;
@@ -47,6 +47,12 @@ export async function rejection(promise: Promise<unknown>): Promise<any> {
 }
 
 export const user = (content: string) => ({ role: 'user' as const, content });
+
+/** An assistant turn that called get_weather, and the tool's answer to it. */
+export const weatherRound = (id: string, city: string, answer: string): ChatMessage[] => [
+  { role: 'assistant', content: '', toolCalls: [{ id, name: 'get_weather', arguments: { city } }] },
+  { role: 'tool', toolCallId: id, name: 'get_weather', content: answer },
+];
 
 /** Waits (bounded) until a condition holds; for effects that land on the server side asynchronously. */
 export async function eventually(check: () => boolean, ms = 2000): Promise<void> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, type Rig, rejection, rig, user, weatherRound, weatherTool } from './harness.js';
 
 describe('ollama adapter', () => {
   let r: Rig;
@@ -12,16 +12,7 @@ describe('ollama adapter', () => {
     r.fake.setScript([{ text: 'native', usage: { input: 26, output: 3 } }]);
     const result = await r.adapter.chat({
       model: '',
-      messages: [
-        { role: 'system', content: 'sys' },
-        user('q'),
-        {
-          role: 'assistant',
-          content: '',
-          toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Oslo' } }],
-        },
-        { role: 'tool', toolCallId: 'call_1', name: 'get_weather', content: 'cold' },
-      ],
+      messages: [{ role: 'system', content: 'sys' }, user('q'), ...weatherRound('call_1', 'Oslo', 'cold')],
       tools: [weatherTool],
       temperature: 0.1,
       maxTokens: 64,

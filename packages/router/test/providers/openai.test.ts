@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, eventually, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, eventually, type Rig, rejection, rig, user, weatherRound, weatherTool } from './harness.js';
 
 describe('openai adapter', () => {
   let r: Rig;
@@ -89,15 +89,7 @@ describe('openai adapter', () => {
     r.fake.setScript([{ toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: { city: 'Rome' } }] }]);
     const result = await r.adapter.chat({
       model: 'gpt-fake',
-      messages: [
-        user('weather?'),
-        {
-          role: 'assistant',
-          content: '',
-          toolCalls: [{ id: 'call_0', name: 'get_weather', arguments: { city: 'Rome' } }],
-        },
-        { role: 'tool', toolCallId: 'call_0', name: 'get_weather', content: '{"temp":20}' },
-      ],
+      messages: [user('weather?'), ...weatherRound('call_0', 'Rome', '{"temp":20}')],
       tools: [weatherTool],
       toolChoice: 'auto',
     });

@@ -134,6 +134,13 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('closed');
   });
 
+  /** At time `at`, one permit per outcome, settled; then the policy has seen them. */
+  async function record(breaker: CircuitBreaker, at: number, ...outcomes: ('success' | 'failure')[]) {
+    vi.setSystemTime(at);
+    for (const outcome of outcomes) breaker.tryAcquire()?.[outcome]();
+    await settled();
+  }
+
   it('forgets outcomes older than the window', async () => {
     const breaker = new CircuitBreaker({
       failureRate: 0.5,
@@ -141,39 +148,24 @@ describe('CircuitBreaker', () => {
       windowMs: 1000,
       cooldownMs: 100,
     });
-    breaker.tryAcquire()?.failure();
-    await settled();
-    vi.setSystemTime(2000);
-    breaker.tryAcquire()?.success();
-    breaker.tryAcquire()?.success();
-    breaker.tryAcquire()?.failure();
-    await settled();
+    await record(breaker, 0, 'failure');
+    await record(breaker, 2000, 'success', 'success', 'failure');
     expect(breaker.state).toBe('closed');
   });
 
   it('counts outcomes for the whole window and drops them once the window has passed', async () => {
     const options = { failureRate: 0.5, minRequests: 2, windowMs: 1000, cooldownMs: 100 };
     const inside = new CircuitBreaker(options);
-    inside.tryAcquire()?.failure();
-    await settled();
-    vi.setSystemTime(850);
-    inside.tryAcquire()?.failure();
-    await settled();
+    await record(inside, 0, 'failure');
+    await record(inside, 850, 'failure');
     expect(inside.state).toBe('open');
 
-    vi.setSystemTime(0);
     const outside = new CircuitBreaker(options);
-    outside.tryAcquire()?.failure();
-    await settled();
-    vi.setSystemTime(1001);
-    outside.tryAcquire()?.failure();
-    await settled();
+    await record(outside, 0, 'failure');
+    await record(outside, 1001, 'failure');
     expect(outside.state).toBe('closed');
     // Many quiet windows later the counts are still empty, not negative.
-    vi.setSystemTime(1_000_000);
-    outside.tryAcquire()?.success();
-    outside.tryAcquire()?.failure();
-    await settled();
+    await record(outside, 1_000_000, 'success', 'failure');
     expect(outside.state).toBe('open');
   });
 

@@ -1,6 +1,6 @@
 import { defineProvider, optionalText, optionalUrl, secretVariable } from '../definition.js';
 import { ProviderError } from '../model.js';
-import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
+import { compatibleAdapter } from '../openai-compatible/adapter.js';
 import { joinUrl } from '../upstream-http.js';
 
 /**
@@ -25,39 +25,35 @@ export const azure = defineProvider({
   },
   required: ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT'],
   defaultModel: (settings) => settings.AZURE_OPENAI_DEPLOYMENT,
-  create: (settings, { timeouts, secrets, defaultModel }) => {
+  create: (settings, context) => {
     const endpoint = settings.AZURE_OPENAI_ENDPOINT;
     const apiVersion = settings.AZURE_OPENAI_API_VERSION;
     const host = new URL(endpoint).host;
-    return new OpenAICompatibleAdapter(
-      {
-        name: 'azure',
-        baseUrl: endpoint,
-        defaultModel,
-        chatUrl: (model) =>
-          apiVersion
-            ? joinUrl(endpoint, `/openai/deployments/${encodeURIComponent(model)}/chat/completions`, {
-                'api-version': apiVersion,
-              })
-            : joinUrl(endpoint, '/openai/v1/chat/completions'),
-        ...(apiVersion ? {} : { modelsUrl: joinUrl(endpoint, '/openai/v1/models') }),
-        headers: { 'api-key': settings.AZURE_OPENAI_API_KEY },
-        includeStreamUsage: true,
-        maxTokensField: 'max_completion_tokens',
-        secrets,
-        refineError: (error, model) =>
-          error.options.type === 'DeploymentNotFound'
-            ? new ProviderError(
-                'azure',
-                'bad_request',
-                `azure: deployment "${model}" not found on ${host}. Azure needs the deployment name you created ` +
-                  '(AZURE_OPENAI_DEPLOYMENT), not the model name. Upstream said: ' +
-                  error.message.replace(/^azure \d+: /, ''),
-                { ...error.options, retryable: false, cause: error },
-              )
-            : error,
-      },
-      timeouts,
-    );
+    return compatibleAdapter(context, {
+      name: 'azure',
+      baseUrl: endpoint,
+      chatUrl: (model) =>
+        apiVersion
+          ? joinUrl(endpoint, `/openai/deployments/${encodeURIComponent(model)}/chat/completions`, {
+              'api-version': apiVersion,
+            })
+          : joinUrl(endpoint, '/openai/v1/chat/completions'),
+      // The classic API has no deployment-independent model list.
+      modelsUrl: apiVersion ? undefined : joinUrl(endpoint, '/openai/v1/models'),
+      headers: { 'api-key': settings.AZURE_OPENAI_API_KEY },
+      includeStreamUsage: true,
+      maxTokensField: 'max_completion_tokens',
+      refineError: (error, model) =>
+        error.options.type === 'DeploymentNotFound'
+          ? new ProviderError(
+              'azure',
+              'bad_request',
+              `azure: deployment "${model}" not found on ${host}. Azure needs the deployment name you created ` +
+                '(AZURE_OPENAI_DEPLOYMENT), not the model name. Upstream said: ' +
+                error.message.replace(/^azure \d+: /, ''),
+              { ...error.options, retryable: false, cause: error },
+            )
+          : error,
+    });
   },
 });

@@ -1,6 +1,5 @@
 import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
-import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
-import { joinUrl } from '../upstream-http.js';
+import { compatibleAdapter } from '../openai-compatible/adapter.js';
 
 /**
  * LM Studio's OpenAI-compatible server. No key needed; `stream_options` is not sent because LM
@@ -18,19 +17,12 @@ export const lmstudio = defineProvider({
   required: [],
   chosenBy: ['LMSTUDIO_BASE_URL', 'LMSTUDIO_MODEL', 'LMSTUDIO_API_KEY'],
   defaultModel: (settings) => settings.LMSTUDIO_MODEL,
-  create: (settings, { timeouts, secrets, defaultModel }) =>
-    new OpenAICompatibleAdapter(
-      {
-        name: 'lmstudio',
-        baseUrl: settings.LMSTUDIO_BASE_URL,
-        defaultModel,
-        chatUrl: () => joinUrl(settings.LMSTUDIO_BASE_URL, '/chat/completions'),
-        modelsUrl: joinUrl(settings.LMSTUDIO_BASE_URL, '/models'),
-        headers: settings.LMSTUDIO_API_KEY ? { authorization: `Bearer ${settings.LMSTUDIO_API_KEY}` } : {},
-        includeStreamUsage: false,
-        maxTokensField: 'max_tokens',
-        secrets,
-      },
-      timeouts,
-    ),
+  create: (settings, context) =>
+    compatibleAdapter(context, {
+      name: 'lmstudio',
+      baseUrl: settings.LMSTUDIO_BASE_URL,
+      headers: settings.LMSTUDIO_API_KEY ? { authorization: `Bearer ${settings.LMSTUDIO_API_KEY}` } : {},
+      includeStreamUsage: false,
+      maxTokensField: 'max_tokens',
+    }),
 });

@@ -1,4 +1,4 @@
-import type { UpstreamTimeouts } from '../definition.js';
+import type { ProviderContext, UpstreamTimeouts } from '../definition.js';
 import {
   type AdapterName,
   type ChatRequest,
@@ -8,7 +8,7 @@ import {
   type StreamEvent,
 } from '../model.js';
 import { providerErrorFromInBand } from '../upstream-errors.js';
-import { UpstreamClient } from '../upstream-http.js';
+import { joinUrl, UpstreamClient } from '../upstream-http.js';
 import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOptions } from './codec.js';
 
 /**
@@ -30,6 +30,27 @@ export interface OpenAICompatibleProfile {
   secrets: (string | undefined)[];
   /** Provider-specific rewording of an error (Azure's DeploymentNotFound). */
   refineError?(error: ProviderError, model: string): ProviderError;
+}
+
+/**
+ * A provider folder's adapter: `/chat/completions` and `/models` under `baseUrl` unless the profile
+ * says otherwise; default model, secrets and timeouts from the provider context.
+ */
+export function compatibleAdapter(
+  context: ProviderContext,
+  profile: Omit<OpenAICompatibleProfile, 'defaultModel' | 'secrets' | 'chatUrl'> &
+    Partial<Pick<OpenAICompatibleProfile, 'chatUrl'>>,
+): OpenAICompatibleAdapter {
+  return new OpenAICompatibleAdapter(
+    {
+      chatUrl: () => joinUrl(profile.baseUrl, '/chat/completions'),
+      modelsUrl: joinUrl(profile.baseUrl, '/models'),
+      ...profile,
+      defaultModel: context.defaultModel,
+      secrets: context.secrets,
+    },
+    context.timeouts,
+  );
 }
 
 export class OpenAICompatibleAdapter implements ProviderAdapter {

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { baseUrl, defineProvider, secretVariable } from '../definition.js';
-import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
-import { joinUrl } from '../upstream-http.js';
+import { compatibleAdapter } from '../openai-compatible/adapter.js';
 
 export const openai = defineProvider({
   name: 'openai',
@@ -14,19 +13,12 @@ export const openai = defineProvider({
   },
   required: ['OPENAI_API_KEY'],
   defaultModel: (settings) => settings.OPENAI_MODEL,
-  create: (settings, { timeouts, secrets, defaultModel }) =>
-    new OpenAICompatibleAdapter(
-      {
-        name: 'openai',
-        baseUrl: settings.OPENAI_BASE_URL,
-        defaultModel,
-        chatUrl: () => joinUrl(settings.OPENAI_BASE_URL, '/chat/completions'),
-        modelsUrl: joinUrl(settings.OPENAI_BASE_URL, '/models'),
-        headers: { authorization: `Bearer ${settings.OPENAI_API_KEY}` },
-        includeStreamUsage: true,
-        maxTokensField: 'max_completion_tokens',
-        secrets,
-      },
-      timeouts,
-    ),
+  create: (settings, context) =>
+    compatibleAdapter(context, {
+      name: 'openai',
+      baseUrl: settings.OPENAI_BASE_URL,
+      headers: { authorization: `Bearer ${settings.OPENAI_API_KEY}` },
+      includeStreamUsage: true,
+      maxTokensField: 'max_completion_tokens',
+    }),
 });

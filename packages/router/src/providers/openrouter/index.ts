@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
 import { ProviderError } from '../model.js';
-import { OpenAICompatibleAdapter } from '../openai-compatible/adapter.js';
-import { joinUrl } from '../upstream-http.js';
+import { compatibleAdapter } from '../openai-compatible/adapter.js';
 
 /**
  * OpenRouter: OpenAI-compatible, plus optional attribution headers. Its quirks (`: OPENROUTER
@@ -22,35 +21,28 @@ export const openrouter = defineProvider({
   },
   required: ['OPENROUTER_API_KEY'],
   defaultModel: (settings) => settings.OPENROUTER_MODEL,
-  create: (settings, { timeouts, secrets, defaultModel }) => {
+  create: (settings, context) => {
     const headers: Record<string, string> = { authorization: `Bearer ${settings.OPENROUTER_API_KEY}` };
     if (settings.OPENROUTER_APP_URL) headers['http-referer'] = settings.OPENROUTER_APP_URL;
     if (settings.OPENROUTER_APP_NAME) headers['x-title'] = settings.OPENROUTER_APP_NAME;
-    return new OpenAICompatibleAdapter(
-      {
-        name: 'openrouter',
-        baseUrl: settings.OPENROUTER_BASE_URL,
-        defaultModel,
-        chatUrl: () => joinUrl(settings.OPENROUTER_BASE_URL, '/chat/completions'),
-        modelsUrl: joinUrl(settings.OPENROUTER_BASE_URL, '/models'),
-        headers,
-        includeStreamUsage: true,
-        maxTokensField: 'max_tokens',
-        secrets,
-        refineError: (error) =>
-          error.status === 402
-            ? new ProviderError(
-                'openrouter',
-                'auth',
-                `${error.message} (OpenRouter account is out of credits)`,
-                {
-                  ...error.options,
-                  cause: error,
-                },
-              )
-            : error,
-      },
-      timeouts,
-    );
+    return compatibleAdapter(context, {
+      name: 'openrouter',
+      baseUrl: settings.OPENROUTER_BASE_URL,
+      headers,
+      includeStreamUsage: true,
+      maxTokensField: 'max_tokens',
+      refineError: (error) =>
+        error.status === 402
+          ? new ProviderError(
+              'openrouter',
+              'auth',
+              `${error.message} (OpenRouter account is out of credits)`,
+              {
+                ...error.options,
+                cause: error,
+              },
+            )
+          : error,
+    });
   },
 });
