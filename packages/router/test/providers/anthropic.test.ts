@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, rejection, useRig, user, weatherTool } from './harness.js';
 
 describe('anthropic adapter', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('anthropic');
-  });
-  afterAll(() => r.close());
+  const r = useRig('anthropic');
   beforeEach(() => {
     r.fake.requests.length = 0;
   });

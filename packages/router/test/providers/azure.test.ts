@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, rejection, useRig, user, weatherTool } from './harness.js';
 
 describe('azure adapter, v1 API (no api-version)', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('azure');
-  });
-  afterAll(() => r.close());
+  const r = useRig('azure');
 
   it('posts to /openai/v1/chat/completions with the deployment as model and the api-key header', async () => {
     r.fake.setScript([{ text: 'hello from azure' }]);
@@ -70,11 +66,7 @@ describe('azure adapter, v1 API (no api-version)', () => {
 });
 
 describe('azure adapter, classic deployment URL (AZURE_OPENAI_API_VERSION set)', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('azure', { azureApiVersion: '2024-10-21' });
-  });
-  afterAll(() => r.close());
+  const r = useRig('azure', { azureApiVersion: '2024-10-21' });
 
   it('posts to /openai/deployments/{deployment}/chat/completions?api-version=', async () => {
     r.fake.setScript([{ text: 'classic' }, { text: 'streamed classic' }]);

@@ -1,4 +1,5 @@
 /** Test harness: a fake upstream plus the adapter pointed at it. */
+import { afterAll, beforeAll } from 'vitest';
 import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
 import type { ChatMessage, ProviderAdapter, ProviderName, StreamEvent } from '../../src/providers/types.js';
 import { type FakeEnvOptions, type FakeServer, providerEnvFor, startFakeFor } from '../fakes/index.js';
@@ -27,6 +28,31 @@ export async function rig(
       await adapter.close?.();
       await fake.close();
     },
+  };
+}
+
+/**
+ * A rig for the enclosing describe: started before its first test, closed after its last. The
+ * returned object reads the started rig, so it can be declared where the hooks are.
+ */
+export function useRig(name: ProviderName, options?: Parameters<typeof rig>[1]): Rig {
+  let current: Rig | undefined;
+  beforeAll(async () => {
+    current = await rig(name, options);
+  });
+  afterAll(() => current?.close());
+  const started = (): Rig => {
+    if (!current) throw new Error(`the ${name} rig is not started`);
+    return current;
+  };
+  return {
+    get fake() {
+      return started().fake;
+    },
+    get adapter() {
+      return started().adapter;
+    },
+    close: () => started().close(),
   };
 }
 

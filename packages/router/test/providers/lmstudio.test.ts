@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
 import { providerEnvFor, startFakeLmStudio } from '../fakes/index.js';
-import { collect, type Rig, rig, user, weatherTool } from './harness.js';
+import { collect, useRig, user, weatherTool } from './harness.js';
 
 describe('lmstudio adapter', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('lmstudio');
-  });
-  afterAll(() => r.close());
+  const r = useRig('lmstudio');
 
   it('token usage missing from streams (#2, LM Studio #713): usage is null, never NaN, and stream_options is not sent', async () => {
     r.fake.setScript([{ text: 'local model answer' }]);

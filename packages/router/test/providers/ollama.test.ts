@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, type Rig, rejection, rig, user, weatherRound, weatherTool } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { collect, rejection, useRig, user, weatherRound, weatherTool } from './harness.js';
 
 describe('ollama adapter', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('ollama');
-  });
-  afterAll(() => r.close());
+  const r = useRig('ollama');
 
   it('sends stream:false explicitly and maps options, tools and tool messages', async () => {
     r.fake.setScript([{ text: 'native', usage: { input: 26, output: 3 } }]);

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, eventually, type Rig, rejection, rig, user, weatherRound, weatherTool } from './harness.js';
+import { collect, eventually, rejection, useRig, user, weatherRound, weatherTool } from './harness.js';
 
 describe('openai adapter', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('openai');
-  });
-  afterAll(() => r.close());
+  const r = useRig('openai');
   beforeEach(() => {
     r.fake.requests.length = 0;
   });

@@ -1,15 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FAKE_KEYS } from '../fakes/index.js';
-import { collect, type Rig, rejection, rig, user, weatherTool } from './harness.js';
+import { collect, rejection, useRig, user, weatherTool } from './harness.js';
 
 describe('openrouter adapter', () => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig('openrouter', {
-      env: { OPENROUTER_APP_URL: 'https://ocs.example', OPENROUTER_APP_NAME: 'OCS Router' },
-    });
+  const r = useRig('openrouter', {
+    env: { OPENROUTER_APP_URL: 'https://ocs.example', OPENROUTER_APP_NAME: 'OCS Router' },
   });
-  afterAll(() => r.close());
 
   it('sends bearer auth and the attribution headers', async () => {
     r.fake.setScript([{ text: 'routed' }]);

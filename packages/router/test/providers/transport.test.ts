@@ -4,11 +4,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createProvider, loadProvidersConfig, PROVIDER_NAMES } from '../../src/providers/catalogue.js';
 import { ProviderError, type StreamEvent } from '../../src/providers/types.js';
 import { FAKE_KEYS, providerEnvFor } from '../fakes/index.js';
-import { collect, eventually, type Rig, rejection, rig, user } from './harness.js';
+import { collect, eventually, rejection, rig, useRig, user } from './harness.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -21,11 +21,7 @@ async function freePort(): Promise<number> {
 const LONG_TEXT = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu';
 
 describe.each(PROVIDER_NAMES)('%s transport', (name) => {
-  let r: Rig;
-  beforeAll(async () => {
-    r = await rig(name, { timeouts: { firstByteMs: 300, idleMs: 300 } });
-  });
-  afterAll(() => r.close());
+  const r = useRig(name, { timeouts: { firstByteMs: 300, idleMs: 300 } });
   const request = () => ({ model: '', messages: [user('hi')] });
 
   it('streams text in order and ends with exactly one done', async () => {
