@@ -1,16 +1,11 @@
-import { ExponentialBackoff, type IBackoff, noJitterGenerator } from 'cockatiel';
-
-const exponential = (baseMs: number, capMs: number) => ({
-  generator: noJitterGenerator,
-  initialDelay: baseMs,
-  maxDelay: capMs,
-  exponent: 2,
-});
+/** Exponential backoff: `baseMs * 2^n`, capped. One formula for provider retries and MCP reconnects. */
+export function exponentialDelay(n: number, baseMs: number, capMs: number): number {
+  return Math.min(capMs, baseMs * 2 ** n);
+}
 
 /** Exponential backoff with full jitter (AWS architecture blog): uniform in [0, min(cap, base * 2^n)). */
 export function fullJitterDelay(retry: number, baseMs: number, capMs: number, random = Math.random): number {
-  const [ceiling] = noJitterGenerator(retry, exponential(baseMs, capMs));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * exponentialDelay(retry, baseMs, capMs));
 }
 
 /** The wait before retry `retry` (0-based): never shorter than what the upstream asked for. */
@@ -22,25 +17,21 @@ export function retryDelay(
   return options.retryAfterMs === undefined ? jitter : Math.max(options.retryAfterMs, jitter);
 }
 
-/**
- * Successive waits between reconnects, `minMs` doubling to `maxMs`, no jitter: `next()` on nothing
- * starts the series, on the last wait gives the following one.
- */
+/** Successive waits between reconnects: `minMs` doubling to `maxMs`, no jitter; reset on success. */
 export class ReconnectBackoff {
-  readonly #factory: ExponentialBackoff<number>;
-  #current: IBackoff<unknown> | undefined;
+  #failures = 0;
 
-  constructor(minMs: number, maxMs: number) {
-    this.#factory = new ExponentialBackoff(exponential(minMs, maxMs));
-  }
+  constructor(
+    private readonly minMs: number,
+    private readonly maxMs: number,
+  ) {}
 
   /** The wait after one more failure, in ms. */
   next(): number {
-    this.#current = this.#current ? this.#current.next(undefined) : this.#factory.next();
-    return this.#current.duration;
+    return exponentialDelay(this.#failures++, this.minMs, this.maxMs);
   }
 
   reset(): void {
-    this.#current = undefined;
+    this.#failures = 0;
   }
 }

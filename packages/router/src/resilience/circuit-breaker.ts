@@ -12,13 +12,12 @@
  * - {@link CircuitBreaker.tryAcquire} refuses a call while the half-open probe is in flight, so the
  *   request moves on to a fallback at once; cockatiel would make it wait for the probe.
  */
-import {
-  type CircuitBreakerPolicy,
-  CircuitState,
-  circuitBreaker,
-  handleType,
-  type IBreaker,
-} from 'cockatiel';
+import type { CircuitBreakerPolicy, CircuitState, IBreaker } from 'cockatiel';
+import { cockatiel } from './cockatiel.js';
+
+// cockatiel's CircuitState values, without importing cockatiel at start-up (see cockatiel.ts).
+const CLOSED = 0 as CircuitState.Closed;
+const HALF_OPEN = 2 as CircuitState.HalfOpen;
 
 export interface CircuitBreakerOptions {
   failureRate: number;
@@ -72,12 +71,12 @@ export class RollingWindowBreaker implements IBreaker {
   }
 
   success(state: CircuitState): void {
-    if (state === CircuitState.HalfOpen) this.#reset();
+    if (state === HALF_OPEN) this.#reset();
     else this.#record(true);
   }
 
   failure(state: CircuitState): boolean {
-    if (state !== CircuitState.Closed) {
+    if (state !== CLOSED) {
       this.#reset();
       return true;
     }
@@ -121,7 +120,7 @@ class UpstreamFailed extends Error {}
 class Released extends Error {}
 
 /**
- * The cockatiel policy seen through permits, so the fallback loop can ask "may I call?" without
+ * The cockatiel policy seen through permits (cockatiel must be loaded: see cockatiel.ts), so the fallback loop can ask "may I call?" without
  * waiting, and settle the call later (a stream is settled at its first event, not its end).
  * Outcomes reach the policy a microtask after they are settled.
  */
@@ -132,6 +131,7 @@ export class CircuitBreaker {
 
   constructor(options: CircuitBreakerOptions) {
     this.#cooldownMs = options.cooldownMs;
+    const { circuitBreaker, handleType } = cockatiel();
     this.#policy = circuitBreaker(handleType(UpstreamFailed), {
       halfOpenAfter: options.cooldownMs,
       breaker: new RollingWindowBreaker(options),
@@ -146,9 +146,9 @@ export class CircuitBreaker {
 
   get state(): BreakerState {
     switch (this.#policy.state) {
-      case CircuitState.Closed:
+      case CLOSED:
         return 'closed';
-      case CircuitState.HalfOpen:
+      case HALF_OPEN:
         return 'half_open';
       default:
         return this.retryAfterMs() > 0 ? 'open' : 'half_open';
@@ -164,7 +164,7 @@ export class CircuitBreaker {
   /** A permit for one call, or undefined when the breaker refuses it. */
   tryAcquire(): BreakerPermit | undefined {
     const state = this.state;
-    if (state === 'open' || this.#policy.state === CircuitState.HalfOpen) return undefined;
+    if (state === 'open' || this.#policy.state === HALF_OPEN) return undefined;
     const probe = state === 'half_open';
     let settle: (error?: Error) => void = () => {};
     const outcome = new Promise<void>((resolve, reject) => {
@@ -177,7 +177,7 @@ export class CircuitBreaker {
       if (settled) return;
       settled = true;
       // An outcome of a call admitted before the breaker opened changes nothing.
-      settle(!probe && this.#policy.state !== CircuitState.Closed ? new Released() : error);
+      settle(!probe && this.#policy.state !== CLOSED ? new Released() : error);
     };
     return {
       success: () => once(),

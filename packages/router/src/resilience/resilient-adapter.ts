@@ -1,4 +1,4 @@
-import { handleWhen, type IBackoffFactory, type IRetryBackoffContext, retry } from 'cockatiel';
+import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from '../logger.js';
 import {
   type ChatRequest,
@@ -10,6 +10,7 @@ import {
 } from '../providers/types.js';
 import { retryDelay } from './backoff.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { loadCockatiel } from './cockatiel.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
 /** Who actually answered a request, and after how many upstream calls. */
@@ -201,6 +202,7 @@ export class ResilientProviders {
     call: (adapter: ProviderAdapter, request: ChatRequest) => Promise<T>,
   ): Promise<T> {
     const { config, logger } = this.#options;
+    const { handleWhen, retry } = await loadCockatiel();
     const breaker = this.breaker(name);
     const policy = retry(
       handleWhen((error) => error instanceof ProviderError && error.retryable),

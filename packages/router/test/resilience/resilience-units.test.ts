@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadRouterConfig } from '../../src/config.js';
 import {
   type ChatRequest,
@@ -13,6 +13,7 @@ import {
   answeredBy,
   CircuitBreaker,
   fullJitterDelay,
+  loadCockatiel,
   ResilientProviders,
   retryDelay,
 } from '../../src/resilience/index.js';
@@ -89,7 +90,9 @@ describe('backoff', () => {
 
 describe('CircuitBreaker', () => {
   // The breaker is cockatiel's policy, which reads Date.now(); an outcome reaches it a microtask
-  // after the permit is settled, hence the fake clock and the `settled()` before each look.
+  // after the permit is settled, hence the fake clock and the `settled()` before each look. It is
+  // loaded with the first provider call; a breaker built directly needs it loaded first.
+  beforeAll(() => loadCockatiel());
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(0);
