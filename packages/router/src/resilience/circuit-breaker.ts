@@ -44,12 +44,28 @@ export interface BreakerPermit {
 const BUCKETS = 10;
 const slotOf = (bucket: number) => ((bucket % BUCKETS) + BUCKETS) % BUCKETS;
 
+interface WindowCounts {
+  /** The absolute bucket number each ring slot holds, and its counts. */
+  buckets: number[];
+  ok: number[];
+  fail: number[];
+  /** Newest bucket number the ring has been advanced to. */
+  head: number;
+}
+
+const emptyWindow = (): WindowCounts => ({
+  buckets: new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY),
+  ok: new Array<number>(BUCKETS).fill(0),
+  fail: new Array<number>(BUCKETS).fill(0),
+  head: Number.NEGATIVE_INFINITY,
+});
+
+const sum = (counts: number[]) => counts.reduce((total, n) => total + n, 0);
+
 export class RollingWindowBreaker implements IBreaker {
+  /** The window's counts; cockatiel serialises it with the policy (`toJSON`). */
+  state: WindowCounts = emptyWindow();
   readonly #bucketMs: number;
-  #buckets = new Array<number>(BUCKETS).fill(Number.NEGATIVE_INFINITY);
-  #ok = new Array<number>(BUCKETS).fill(0);
-  #fail = new Array<number>(BUCKETS).fill(0);
-  #head = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly options: Pick<CircuitBreakerOptions, 'failureRate' | 'minRequests' | 'windowMs'>,
@@ -57,61 +73,37 @@ export class RollingWindowBreaker implements IBreaker {
     this.#bucketMs = Math.max(1, options.windowMs / BUCKETS);
   }
 
-  /** Serialisable counts (cockatiel's `toJSON`). */
-  get state(): unknown {
-    return { buckets: [...this.#buckets], ok: [...this.#ok], fail: [...this.#fail], head: this.#head };
-  }
-
-  set state(value: unknown) {
-    const saved = value as { buckets: number[]; ok: number[]; fail: number[]; head: number };
-    this.#buckets = [...saved.buckets];
-    this.#ok = [...saved.ok];
-    this.#fail = [...saved.fail];
-    this.#head = saved.head;
-  }
-
   success(state: CircuitState): void {
-    if (state === HALF_OPEN) this.#reset();
+    if (state === HALF_OPEN) this.state = emptyWindow();
     else this.#record(true);
   }
 
   failure(state: CircuitState): boolean {
-    if (state !== CLOSED) {
-      this.#reset();
-      return true;
+    if (state === CLOSED) {
+      this.#record(false);
+      const failed = sum(this.state.fail);
+      const total = sum(this.state.ok) + failed;
+      if (total < this.options.minRequests || failed / total < this.options.failureRate) return false;
     }
-    this.#record(false);
-    const ok = this.#ok.reduce((sum, n) => sum + n, 0);
-    const failed = this.#fail.reduce((sum, n) => sum + n, 0);
-    const total = ok + failed;
-    if (total < this.options.minRequests || failed / total < this.options.failureRate) return false;
-    this.#reset();
+    this.state = emptyWindow();
     return true;
   }
 
   #record(ok: boolean): void {
+    const window = this.state;
     // A clock that steps back lands in the newest bucket rather than a recycled slot.
-    const bucket = Math.max(this.#head, Math.floor(Date.now() / this.#bucketMs));
-    if (bucket > this.#head) {
-      for (let next = Math.max(this.#head + 1, bucket - BUCKETS + 1); next <= bucket; next++) {
-        const slot = slotOf(next);
-        if (this.#buckets[slot] === next) continue;
-        this.#buckets[slot] = next;
-        this.#ok[slot] = 0;
-        this.#fail[slot] = 0;
-      }
-      this.#head = bucket;
+    const bucket = Math.max(window.head, Math.floor(Date.now() / this.#bucketMs));
+    // Empty the slots of buckets that fell out of the window on the way (at most BUCKETS).
+    for (let next = Math.max(window.head + 1, bucket - BUCKETS + 1); next <= bucket; next++) {
+      const slot = slotOf(next);
+      window.buckets[slot] = next;
+      window.ok[slot] = 0;
+      window.fail[slot] = 0;
     }
-    const counts = ok ? this.#ok : this.#fail;
+    window.head = bucket;
+    const counts = ok ? window.ok : window.fail;
     const slot = slotOf(bucket);
     counts[slot] = (counts[slot] ?? 0) + 1;
-  }
-
-  #reset(): void {
-    this.#buckets.fill(Number.NEGATIVE_INFINITY);
-    this.#ok.fill(0);
-    this.#fail.fill(0);
-    this.#head = Number.NEGATIVE_INFINITY;
   }
 }
 
@@ -120,9 +112,9 @@ class UpstreamFailed extends Error {}
 class Released extends Error {}
 
 /**
- * The cockatiel policy seen through permits (cockatiel must be loaded: see cockatiel.ts), so the fallback loop can ask "may I call?" without
+ * The cockatiel policy seen through permits, so the fallback loop can ask "may I call?" without
  * waiting, and settle the call later (a stream is settled at its first event, not its end).
- * Outcomes reach the policy a microtask after they are settled.
+ * Outcomes reach the policy a microtask after they are settled. cockatiel must be loaded first.
  */
 export class CircuitBreaker {
   readonly #policy: CircuitBreakerPolicy;
