@@ -3,7 +3,7 @@ import { loadOfferCatalogue, OCS_BASE_PATH, type Offer } from '@ocsai/contract';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type Logger, pino } from 'pino';
-import { OcsError } from './domain/ocs-error.js';
+import { OcsHttpError } from './domain/ocs-http-error.js';
 import { apiKeyGuard } from './http/api-key.js';
 import type { AppDeps, AppEnv, Fidelity } from './http/app-env.js';
 import { errorResponse, UNEXPECTED_ERROR } from './http/error-response.js';
@@ -104,7 +104,7 @@ export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> 
   });
 
   app.onError((error, c) => {
-    if (error instanceof OcsError)
+    if (error instanceof OcsHttpError)
       return errorResponse(c, fidelity, error.status, error.message, error.bodiless);
     if (isUniqueViolation(error)) {
       return errorResponse(c, fidelity, 409, 'a subscriber with this msisdn already exists');

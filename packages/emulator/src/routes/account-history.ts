@@ -1,7 +1,7 @@
 import { AccountHistoryCreate, AccountHistoryPatch, HISTORY_PAGE } from '@ocsai/contract';
 import type { Context, Hono } from 'hono';
 import { applyHistoryPatch, historyToWire, newHistoryEntry } from '../domain/account-history.js';
-import { OcsError, parseOrReject } from '../domain/ocs-error.js';
+import { OcsHttpError, parseOrReject } from '../domain/ocs-http-error.js';
 import type { AppDeps, AppEnv } from '../http/app-env.js';
 import { UNEXPECTED_ERROR } from '../http/error-response.js';
 import { readJson, requireObject } from '../http/json-body.js';
@@ -11,7 +11,7 @@ import { commitWrite } from '../http/write-transaction.js';
 const BODILESS = true;
 
 const notFound = (id: string) =>
-  new OcsError(404, `Account history entry not found with id: ${id}`, BODILESS);
+  new OcsHttpError(404, `Account history entry not found with id: ${id}`, BODILESS);
 
 /**
  * Spring converts the query to an int before the handler runs; a value that is not a whole number
@@ -21,8 +21,8 @@ function pageParameter(deps: AppDeps, name: string, raw: string | undefined, fal
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = /^\s*[+-]?\d{1,10}\s*$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isInteger(value) || value > 2 ** 31 - 1 || value < -(2 ** 31)) {
-    if (deps.fidelity === 'strict') throw new OcsError(500, UNEXPECTED_ERROR);
-    throw new OcsError(400, `${name}: must be a whole number, got '${raw}'`, BODILESS);
+    if (deps.fidelity === 'strict') throw new OcsHttpError(500, UNEXPECTED_ERROR);
+    throw new OcsHttpError(400, `${name}: must be a whole number, got '${raw}'`, BODILESS);
   }
   return value;
 }
@@ -47,7 +47,11 @@ export function registerAccountHistoryRoutes(app: Hono<AppEnv>, deps: AppDeps): 
     return commitWrite(c, deps, () => {
       const id = input.interactionId ?? deps.newId();
       if (store.history.exists(id)) {
-        throw new OcsError(409, `Account history entry with interactionId ${id} already exists`, BODILESS);
+        throw new OcsHttpError(
+          409,
+          `Account history entry with interactionId ${id} already exists`,
+          BODILESS,
+        );
       }
       const entry = newHistoryEntry(input, id, deps.now());
       store.history.insert(entry);
@@ -60,7 +64,7 @@ export function registerAccountHistoryRoutes(app: Hono<AppEnv>, deps: AppDeps): 
   // The v1.1 OpenAPI spelling of the same list.
   app.get('/accountHistory', (c) => {
     const entityId = (c.req.query('entityId') ?? '').trim();
-    if (!entityId) throw new OcsError(400, 'entityId: query parameter is required', BODILESS);
+    if (!entityId) throw new OcsHttpError(400, 'entityId: query parameter is required', BODILESS);
     return list(c, entityId);
   });
 
@@ -74,7 +78,7 @@ export function registerAccountHistoryRoutes(app: Hono<AppEnv>, deps: AppDeps): 
   app.patch('/accountHistory/:interactionId', async (c) => {
     const body = await readJson(c, BODILESS);
     if (Array.isArray(body)) {
-      throw new OcsError(
+      throw new OcsHttpError(
         400,
         'body: account history PATCH takes a plain JSON object of fields, not a fieldName/fieldValue array',
         BODILESS,

@@ -1,7 +1,7 @@
 import { BalanceCreate } from '@ocsai/contract';
 import type { Hono } from 'hono';
 import { balanceToWire, newBalance } from '../domain/balance.js';
-import { OcsError, parseOrReject } from '../domain/ocs-error.js';
+import { OcsHttpError, parseOrReject } from '../domain/ocs-http-error.js';
 import type { AppDeps, AppEnv } from '../http/app-env.js';
 import { readJson, requireObject } from '../http/json-body.js';
 import { commitWrite } from '../http/write-transaction.js';
@@ -13,7 +13,7 @@ export function registerBalanceRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
     const input = parseOrReject(BalanceCreate, requireObject(await readJson(c)));
     return commitWrite(c, deps, () => {
       const id = c.req.param('subscriptionId');
-      if (!store.subscriptions.get(id)) throw new OcsError(404, `Subscription not found with id: ${id}`);
+      if (!store.subscriptions.get(id)) throw new OcsHttpError(404, `Subscription not found with id: ${id}`);
       const balance = newBalance(input, id, deps.newId(), deps.now());
       store.balances.insert(balance);
       return { status: 201, body: balanceToWire(balance) };

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { OcsError } from '../domain/ocs-error.js';
+import { OcsHttpError } from '../domain/ocs-http-error.js';
 import type { AppDeps, AppEnv } from '../http/app-env.js';
 
 /** Emulator-only, read-only offer catalogue (the real backend has none). */
@@ -8,7 +8,7 @@ export function registerOfferRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   app.get('/offers/:offerId', (c) => {
     const id = c.req.param('offerId');
     const offer = deps.offers.find((o) => o.offerId === id);
-    if (!offer) throw new OcsError(404, `Offer not found with id: ${id}`);
+    if (!offer) throw new OcsHttpError(404, `Offer not found with id: ${id}`);
     return c.json(offer);
   });
 }

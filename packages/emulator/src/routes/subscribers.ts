@@ -1,7 +1,7 @@
 import { PatchField, SubscriberCreate, SubscriberStateQuery, subscriberStateName } from '@ocsai/contract';
 import type { Hono } from 'hono';
 import { automaticEntry } from '../domain/account-history.js';
-import { OcsError, parseOrReject } from '../domain/ocs-error.js';
+import { OcsHttpError, parseOrReject } from '../domain/ocs-http-error.js';
 import {
   applySubscriberPatch,
   newSubscriber,
@@ -15,7 +15,7 @@ import type { AppDeps, AppEnv } from '../http/app-env.js';
 import { readJson, requireObject } from '../http/json-body.js';
 import { commitWrite } from '../http/write-transaction.js';
 
-const notFound = (id: string) => new OcsError(404, `Subscriber not found with id: ${id}`);
+const notFound = (id: string) => new OcsHttpError(404, `Subscriber not found with id: ${id}`);
 
 export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { store } = deps;
@@ -27,7 +27,7 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
   };
   const assertMsisdnFree = (msisdn: string, exceptId?: string) => {
     if (store.subscribers.liveHolderOf(msisdn, exceptId)) {
-      throw new OcsError(409, `Subscriber with msisdn ${msisdn} already exists`);
+      throw new OcsHttpError(409, `Subscriber with msisdn ${msisdn} already exists`);
     }
   };
 
@@ -62,9 +62,9 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     else if (imsi) id = store.subscribers.idByImsi(imsi);
     else if (firstName && lastName) id = store.subscribers.idByName(firstName, lastName);
     else if (firstName || lastName) {
-      throw new OcsError(400, 'firstName, lastName: both names are needed for a lookup by name', true);
-    } else throw new OcsError(400, 'one of msisdn, imsi or firstName+lastName is required', true);
-    if (!id) throw new OcsError(404, 'No subscriber matches the lookup', true);
+      throw new OcsHttpError(400, 'firstName, lastName: both names are needed for a lookup by name', true);
+    } else throw new OcsHttpError(400, 'one of msisdn, imsi or firstName+lastName is required', true);
+    if (!id) throw new OcsHttpError(404, 'No subscriber matches the lookup', true);
     return c.json({ subscriberId: id });
   });
 

@@ -1,7 +1,7 @@
 import { PatchField, SubscriptionAction, SubscriptionCreate } from '@ocsai/contract';
 import type { Hono } from 'hono';
 import { automaticEntry } from '../domain/account-history.js';
-import { OcsError, parseOrReject } from '../domain/ocs-error.js';
+import { OcsHttpError, parseOrReject } from '../domain/ocs-http-error.js';
 import {
   applySubscriptionPatch,
   newSubscription,
@@ -12,8 +12,8 @@ import type { AppDeps, AppEnv } from '../http/app-env.js';
 import { readJson, requireObject } from '../http/json-body.js';
 import { commitWrite } from '../http/write-transaction.js';
 
-const subscriptionNotFound = (id: string) => new OcsError(404, `Subscription not found with id: ${id}`);
-const subscriberNotFound = (id: string) => new OcsError(404, `Subscriber not found with id: ${id}`);
+const subscriptionNotFound = (id: string) => new OcsHttpError(404, `Subscription not found with id: ${id}`);
+const subscriberNotFound = (id: string) => new OcsHttpError(404, `Subscriber not found with id: ${id}`);
 
 export function registerSubscriptionRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
   const { store } = deps;
@@ -42,7 +42,7 @@ export function registerSubscriptionRoutes(app: Hono<AppEnv>, deps: AppDeps): vo
     // Checked before anything else, as on the backend (which answers without a body).
     const owner = body['subscriberId'];
     if (typeof owner !== 'string' || owner.trim() === '') {
-      throw new OcsError(400, 'subscriberId: is required', true);
+      throw new OcsHttpError(400, 'subscriberId: is required', true);
     }
     const input = parseOrReject(SubscriptionCreate, body);
     return commitWrite(c, deps, create(input, owner));
