@@ -3,6 +3,7 @@ import {
   MSISDN_PATTERN,
   SUBSCRIBER_PATCH_FIELDS,
   type SubscriberCreate,
+  type SubscriberPatchField,
   type SubscriberState,
   SubscriberStateName,
   subscriberStateFromName,
@@ -125,32 +126,12 @@ export function subscriberToWire(s: SubscriberRecord, subscriptionIds: string[])
   };
 }
 
-type TextField =
-  | 'contactNumber'
-  | 'firstName'
-  | 'lastName'
-  | 'languageId'
-  | 'billingStreet'
-  | 'billingCity'
-  | 'billingCountry'
-  | 'billingState'
-  | 'billingZipCode'
-  | 'carrierId'
-  | 'subscriberType';
-
-const TEXT_FIELDS: ReadonlySet<string> = new Set<TextField>([
-  'contactNumber',
-  'firstName',
-  'lastName',
-  'languageId',
-  'billingStreet',
-  'billingCity',
-  'billingCountry',
-  'billingState',
-  'billingZipCode',
-  'carrierId',
-  'subscriberType',
-]);
+/** Patch fields with a rule of their own below; every other patchable field is plain text. */
+const RULED_FIELDS = ['email', 'billcycleDay', 'billingCycle', 'state', 'msisdn', 'imsi'] as const;
+type TextField = Exclude<SubscriberPatchField, (typeof RULED_FIELDS)[number]>;
+const TEXT_FIELDS: ReadonlySet<string> = new Set(
+  SUBSCRIBER_PATCH_FIELDS.filter((field) => !(RULED_FIELDS as readonly string[]).includes(field)),
+);
 
 const PATCHABLE: ReadonlySet<string> = new Set(SUBSCRIBER_PATCH_FIELDS);
 const Email = z.email();
