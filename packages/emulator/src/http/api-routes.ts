@@ -31,9 +31,14 @@ const transactionHeader = z.object({ 'X-Transaction-ID': z.string().optional() }
  * X-Transaction-ID header. Only the type comes from that package: its value side loads the
  * document generator, which start-up does not need.
  */
-export function route<R extends RouteConfig>(config: R): R {
+export function route<P extends string, R extends Omit<RouteConfig, 'path'> & { path: P }>(config: R): R {
   return { ...config, request: { headers: transactionHeader, ...config.request } };
 }
+
+/** `/a/{id}` → `/a/:id`, the Hono pattern of an OpenAPI path (typed, so handlers know their params). */
+type HonoPath<T extends string> = T extends `${infer Start}/{${infer Param}}${infer Rest}`
+  ? `${Start}/:${Param}${HonoPath<Rest>}`
+  : T;
 
 /**
  * `app.openapi(route, handler)` as in `OpenAPIHono`, on a plain Hono app: the handler is served at
@@ -46,7 +51,7 @@ export class ApiRoutes {
 
   constructor(readonly app: Hono<AppEnv>) {}
 
-  openapi(config: RouteConfig, handler: Handler<AppEnv>): void {
+  openapi<R extends RouteConfig>(config: R, handler: Handler<AppEnv, HonoPath<R['path']>>): void {
     this.declared.push(config);
     this.app.on(config.method.toUpperCase(), config.path.replace(/\{([^}]+)\}/g, ':$1'), handler);
   }

@@ -138,7 +138,7 @@ export function registerAccountHistoryRoutes(api: ApiRoutes, deps: AppDeps): voi
     });
   });
 
-  api.openapi(listEntityHistory, (c) => list(c, c.req.param('entityId')!));
+  api.openapi(listEntityHistory, (c) => list(c, c.req.param('entityId')));
 
   // The v1.1 OpenAPI spelling of the same list.
   api.openapi(listHistory, (c) => {
@@ -148,7 +148,7 @@ export function registerAccountHistoryRoutes(api: ApiRoutes, deps: AppDeps): voi
   });
 
   api.openapi(getInteraction, (c) => {
-    const id = c.req.param('interactionId')!;
+    const id = c.req.param('interactionId');
     const entry = store.history.get(id);
     if (!entry) throw notFound(id);
     return c.json(historyToWire(entry));
@@ -165,7 +165,7 @@ export function registerAccountHistoryRoutes(api: ApiRoutes, deps: AppDeps): voi
     }
     const patch = parseOrReject(AccountHistoryPatch, requireObject(body, BODILESS), BODILESS);
     return commitWrite(c, deps, () => {
-      const id = c.req.param('interactionId')!;
+      const id = c.req.param('interactionId');
       const entry = store.history.get(id);
       if (!entry) throw notFound(id);
       const updated = applyHistoryPatch(entry, patch);
@@ -176,7 +176,7 @@ export function registerAccountHistoryRoutes(api: ApiRoutes, deps: AppDeps): voi
 
   api.openapi(deleteInteraction, (c) =>
     commitWrite(c, deps, () => {
-      const id = c.req.param('interactionId')!;
+      const id = c.req.param('interactionId');
       if (!store.history.delete(id)) throw notFound(id);
       return { status: 204, body: null };
     }),

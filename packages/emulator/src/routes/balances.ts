@@ -46,7 +46,7 @@ export function registerBalanceRoutes(api: ApiRoutes, deps: AppDeps): void {
   api.openapi(addBalance, async (c) => {
     const input = parseOrReject(BalanceCreate, requireObject(await readJson(c)));
     return commitWrite(c, deps, () => {
-      const id = c.req.param('subscriptionId')!;
+      const id = c.req.param('subscriptionId');
       if (!store.subscriptions.get(id)) throw new OcsHttpError(404, `Subscription not found with id: ${id}`);
       const balance = newBalance(input, id, deps.newId(), deps.now());
       store.balances.insert(balance);
@@ -56,12 +56,12 @@ export function registerBalanceRoutes(api: ApiRoutes, deps: AppDeps): void {
 
   // No existence check, as on the backend: an unknown subscription simply has no balances.
   api.openapi(listBalances, (c) =>
-    c.json(store.balances.listBySubscription(c.req.param('subscriptionId')!).map(balanceToWire)),
+    c.json(store.balances.listBySubscription(c.req.param('subscriptionId')).map(balanceToWire)),
   );
 
   api.openapi(deleteBalances, (c) =>
     commitWrite(c, deps, () => {
-      store.balances.deleteBySubscription(c.req.param('subscriptionId')!);
+      store.balances.deleteBySubscription(c.req.param('subscriptionId'));
       return { status: 204, body: null };
     }),
   );

@@ -25,7 +25,7 @@ export const getOffer = route({
 export function registerOfferRoutes(api: ApiRoutes, deps: AppDeps): void {
   api.openapi(listOffers, (c) => c.json(deps.offers));
   api.openapi(getOffer, (c) => {
-    const id = c.req.param('offerId')!;
+    const id = c.req.param('offerId');
     const offer = deps.offers.find((o) => o.offerId === id);
     if (!offer) throw new OcsHttpError(404, `Offer not found with id: ${id}`);
     return c.json(offer);

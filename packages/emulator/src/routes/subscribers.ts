@@ -179,13 +179,13 @@ export function registerSubscriberRoutes(api: ApiRoutes, deps: AppDeps): void {
     });
   });
 
-  api.openapi(getSubscriber, (c) => c.json(wire(load(c.req.param('subscriberId')!))));
+  api.openapi(getSubscriber, (c) => c.json(wire(load(c.req.param('subscriberId')))));
 
   api.openapi(patchSubscriber, async (c) => {
     const operations = parseOrReject(PatchField, await readJson(c));
     return commitWrite(c, deps, () => {
       const now = deps.now();
-      const result = applySubscriberPatch(load(c.req.param('subscriberId')!), operations, now);
+      const result = applySubscriberPatch(load(c.req.param('subscriberId')), operations, now);
       savePatch(result, now);
       return { status: 200, body: wire(result.updated) };
     });
@@ -197,7 +197,7 @@ export function registerSubscriberRoutes(api: ApiRoutes, deps: AppDeps): void {
     if (state === null) parseOrReject(SubscriberStateQuery, { state: raw }, false, '');
     return commitWrite(c, deps, () => {
       const now = deps.now();
-      const original = load(c.req.param('subscriberId')!);
+      const original = load(c.req.param('subscriberId'));
       const updated = withState(original, state!, now);
       const changed = updated !== original;
       savePatch(
@@ -214,7 +214,7 @@ export function registerSubscriberRoutes(api: ApiRoutes, deps: AppDeps): void {
 
   api.openapi(deleteSubscriber, (c) =>
     commitWrite(c, deps, () => {
-      const id = c.req.param('subscriberId')!;
+      const id = c.req.param('subscriberId');
       if (!store.subscribers.delete(id)) throw notFound(id);
       return { status: 204, body: null };
     }),

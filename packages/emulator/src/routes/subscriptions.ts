@@ -124,7 +124,7 @@ export function registerSubscriptionRoutes(api: ApiRoutes, deps: AppDeps): void 
     const body = requireObject(await readJson(c));
     // The owner comes from the path; a body subscriberId is overwritten, whatever its type.
     const input = parseOrReject(SubscriptionCreate, { ...body, subscriberId: null });
-    return commitWrite(c, deps, create(input, c.req.param('subscriberId')!));
+    return commitWrite(c, deps, create(input, c.req.param('subscriberId')));
   });
 
   api.openapi(createSubscription, async (c) => {
@@ -139,17 +139,17 @@ export function registerSubscriptionRoutes(api: ApiRoutes, deps: AppDeps): void 
   });
 
   api.openapi(listSubscriptions, (c) => {
-    const id = c.req.param('subscriberId')!;
+    const id = c.req.param('subscriberId');
     if (!store.subscribers.get(id)) throw subscriberNotFound(id);
     return c.json(store.subscriptions.listByOwner(id).map(subscriptionToWire));
   });
 
-  api.openapi(getSubscription, (c) => c.json(subscriptionToWire(load(c.req.param('subscriptionId')!))));
+  api.openapi(getSubscription, (c) => c.json(subscriptionToWire(load(c.req.param('subscriptionId')))));
 
   api.openapi(patchSubscription, async (c) => {
     const operations = parseOrReject(PatchField, await readJson(c));
     return commitWrite(c, deps, () => {
-      const updated = applySubscriptionPatch(load(c.req.param('subscriptionId')!), operations, deps.now());
+      const updated = applySubscriptionPatch(load(c.req.param('subscriptionId')), operations, deps.now());
       store.subscriptions.update(updated);
       return { status: 200, body: subscriptionToWire(updated) };
     });
@@ -157,7 +157,7 @@ export function registerSubscriptionRoutes(api: ApiRoutes, deps: AppDeps): void 
 
   api.openapi(deleteSubscription, (c) =>
     commitWrite(c, deps, () => {
-      const id = c.req.param('subscriptionId')!;
+      const id = c.req.param('subscriptionId');
       if (!store.subscriptions.delete(id)) throw subscriptionNotFound(id);
       return { status: 204, body: null };
     }),
@@ -167,7 +167,7 @@ export function registerSubscriptionRoutes(api: ApiRoutes, deps: AppDeps): void 
     api.openapi(declared, (c) =>
       commitWrite(c, deps, () => {
         const now = deps.now();
-        const current = load(c.req.param('subscriptionId')!);
+        const current = load(c.req.param('subscriptionId'));
         const next = transition(current, action, now);
         store.subscriptions.update(next);
         const from = current.state.toUpperCase();
