@@ -285,14 +285,7 @@ async function main() {
   }
   writeFileSync(jsonPath, `${JSON.stringify(results, jsonNumbers, 2)}\n`);
   log(`bench: wrote ${path.relative(ROOT, jsonPath)}`);
-  if (options.docs) {
-    const chartDir = path.join(ROOT, 'docs/bench');
-    mkdirSync(chartDir, { recursive: true });
-    for (const [file, svg] of Object.entries(renderCharts(results)))
-      writeFileSync(path.join(chartDir, file), svg);
-    writeFileSync(path.join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
-    log('bench: wrote docs/benchmarks.md and docs/bench/*.svg');
-  }
+  if (options.docs) writeDocs(results);
   log(`bench: summary ${JSON.stringify(results.summary, jsonNumbers)}`);
   log(`bench: finished in ${results.elapsed_s} s`);
   clearTimeout(watchdog);

@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Validator } from '@cfworker/json-schema';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { describe, expect, it } from 'vitest';
 import { loadMcpConfig, mcpEnvSchema } from '../packages/mcp-server/src/config.js';
+import { freePort } from './support/free-port.js';
 
 // How the MCP server is installed: the MCP Registry entry (server.json, validated against a
 // vendored copy of the registry's 2025-12-11 schema) and the client snippets of the READMEs, each
@@ -120,14 +120,6 @@ function entriesOf(snippet: Snippet): Entry[] {
 }
 
 const isHttp = (entry: Entry): entry is HttpEntry => 'url' in entry;
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 describe('MCP client install snippets', () => {
   it('covers Claude Desktop, Claude Code, Cursor and VS Code, over stdio and HTTP', () => {

@@ -1,13 +1,13 @@
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
 
 // Each publishable package is packed as npm would publish it, unpacked into a temporary folder and
 // started from there: a file the bin needs at run time (a data file, the console build) that the
@@ -35,14 +35,6 @@ async function packAndUnpack(pkg: string): Promise<{ dir: string; files: string[
   await run('tar', ['xzf', join(work, result!.filename), '-C', dir, '--strip-components=1']);
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return { dir, files: result!.files.map((f) => f.path) };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
 }
 
 async function answers(url: string): Promise<boolean> {

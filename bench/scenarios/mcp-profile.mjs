@@ -12,6 +12,7 @@ import { cpuTimeMs, freePort, spawnService, waitForHealthy } from '../processes.
 import { STAGES, stageBreakdown } from '../profile.mjs';
 import { round } from '../stats.mjs';
 import { seed, startEmulatorProcess } from './emulator.mjs';
+import { mcpHttpEnv } from './mcp.mjs';
 
 /**
  * @typedef {object} McpProfileRow
@@ -55,12 +56,7 @@ export async function benchMcpProfile(options) {
           ['--cpu-prof', `--cpu-prof-dir=${dir}`, bin, '--http'],
           {
             cwd: root,
-            env: {
-              OCS_API_URL: emulator.url,
-              MCP_HTTP_HOST: '127.0.0.1',
-              MCP_HTTP_PORT: String(port),
-              LOG_LEVEL: 'warn',
-            },
+            env: mcpHttpEnv(emulator.url, port),
           },
         );
         const client = new Client({ name: 'ocs-bench', version: '1.0.0' });

@@ -34,6 +34,20 @@ import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
  */
 
 /**
+ * The environment of an MCP server under test over HTTP on a loopback port, in front of `ocsApiUrl`.
+ * @param {string} ocsApiUrl
+ * @param {number} port
+ */
+export function mcpHttpEnv(ocsApiUrl, port) {
+  return {
+    OCS_API_URL: ocsApiUrl,
+    MCP_HTTP_HOST: '127.0.0.1',
+    MCP_HTTP_PORT: String(port),
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/**
  * @param {McpScenarioOptions} options
  * @returns {Promise<{rows: McpRow[], footprint: Record<string, Record<string, number>>, notes: string[]}>}
  */
@@ -99,12 +113,7 @@ export async function benchMcp(options) {
       const port = await freePort();
       const service = spawnService(name, process.execPath, [bin, '--http'], {
         cwd: root,
-        env: {
-          OCS_API_URL: emulator.url,
-          MCP_HTTP_HOST: '127.0.0.1',
-          MCP_HTTP_PORT: String(port),
-          LOG_LEVEL: 'warn',
-        },
+        env: mcpHttpEnv(emulator.url, port),
       });
       cleanups.push(() => service.stop());
       await waitForHealthy(`http://127.0.0.1:${port}/healthz`, { service });

@@ -62,6 +62,21 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 const FIRST_TOKEN = 'Subscriber';
 
 /**
+ * A row that could not be measured: its figures are NaN and `error` says why.
+ * @param {RouterRow} row
+ * @param {string} error
+ * @returns {RouterRow}
+ */
+const unmeasured = (row, error) => ({
+  ...row,
+  rps: Number.NaN,
+  p50_ms: Number.NaN,
+  p90_ms: Number.NaN,
+  p99_ms: Number.NaN,
+  error,
+});
+
+/**
  * @param {RouterScenarioOptions} options
  * @returns {Promise<{rows: RouterRow[], footprint: Record<string, {rss_peak_mb: number}>, notes: string[]}>}
  */
@@ -76,6 +91,16 @@ export async function benchRouter(options) {
   ]);
   const { url: upstreamUrl } = /** @type {{url: string}} */ (await firstJsonLine(upstream));
 
+  // Every router under test: the fake upstream as its only provider, and no MCP tools, so that the
+  // gateway path itself is measured and a ./mcp.json in the work tree is never picked up.
+  const gatewayEnv = {
+    MCP_CONFIG: 'none',
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: upstreamUrl,
+    OPENAI_API_KEY: 'bench-key',
+    OPENAI_MODEL: 'bench-model',
+    LOG_LEVEL: options.routerLogLevel,
+  };
   const routerPort = await freePort();
   const router = spawnService(
     'router',
@@ -87,13 +112,7 @@ export async function benchRouter(options) {
         ROUTER_HOST: '127.0.0.1',
         ROUTER_PORT: String(routerPort),
         ROUTER_STORE: 'memory',
-        // No MCP tools: measure the gateway path itself, and never pick up a ./mcp.json from the work tree.
-        MCP_CONFIG: 'none',
-        LLM_PROVIDER: 'openai',
-        OPENAI_BASE_URL: upstreamUrl,
-        OPENAI_API_KEY: 'bench-key',
-        OPENAI_MODEL: 'bench-model',
-        LOG_LEVEL: options.routerLogLevel,
+        ...gatewayEnv,
       },
     },
   );
@@ -115,12 +134,7 @@ export async function benchRouter(options) {
         ROUTER_WORKERS: '2',
         ROUTER_STORE: 'sqlite',
         ROUTER_DB: path.join(workersDir, 'router.sqlite'),
-        MCP_CONFIG: 'none',
-        LLM_PROVIDER: 'openai',
-        OPENAI_BASE_URL: upstreamUrl,
-        OPENAI_API_KEY: 'bench-key',
-        OPENAI_MODEL: 'bench-model',
-        LOG_LEVEL: options.routerLogLevel,
+        ...gatewayEnv,
       },
     },
   );
@@ -264,14 +278,7 @@ export async function benchRouter(options) {
         const problem = broken[`${name}:json`];
         const total = totals[name];
         if (problem || !total) {
-          rows.push({
-            ...row,
-            rps: Number.NaN,
-            p50_ms: Number.NaN,
-            p90_ms: Number.NaN,
-            p99_ms: Number.NaN,
-            error: problem ?? 'not measured',
-          });
+          rows.push(unmeasured(row, problem ?? 'not measured'));
           continue;
         }
         const summary = summarize(total.samples);
@@ -304,14 +311,7 @@ export async function benchRouter(options) {
       });
       const problem = broken[`${name}:stream`];
       if (problem) {
-        rows.push({
-          ...row,
-          rps: Number.NaN,
-          p50_ms: Number.NaN,
-          p90_ms: Number.NaN,
-          p99_ms: Number.NaN,
-          error: problem,
-        });
+        rows.push(unmeasured(row, problem));
         continue;
       }
       const result = await runStreamLoad({

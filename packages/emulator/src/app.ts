@@ -3,8 +3,9 @@ import { loadOfferCatalogue, OCS_BASE_PATH, type Offer } from '@ocsai/contract';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { type Logger, pino } from 'pino';
-import { OcsError } from './domain/ocs-error.js';
+import { OcsHttpError } from './domain/ocs-http-error.js';
 import { apiKeyGuard } from './http/api-key.js';
+import { ApiRoutes } from './http/api-routes.js';
 import type { AppDeps, AppEnv, Fidelity } from './http/app-env.js';
 import { errorResponse, UNEXPECTED_ERROR } from './http/error-response.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
@@ -81,15 +82,15 @@ export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> 
     }),
   );
 
-  const api = new Hono<AppEnv>({ strict: false });
+  const api = new ApiRoutes(new Hono<AppEnv>({ strict: false }));
   registerHealthRoutes(api);
   registerSubscriberRoutes(api, deps);
   registerSubscriptionRoutes(api, deps);
   registerBalanceRoutes(api, deps);
   registerAccountHistoryRoutes(api, deps);
   registerOfferRoutes(api, deps);
-  registerOpenApiRoutes(api);
-  app.route(OCS_BASE_PATH, api);
+  registerOpenApiRoutes(api.app, api.declared);
+  app.route(OCS_BASE_PATH, api.app);
 
   const routes = routeTable(app);
   app.notFound((c) => {
@@ -104,7 +105,7 @@ export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> 
   });
 
   app.onError((error, c) => {
-    if (error instanceof OcsError)
+    if (error instanceof OcsHttpError)
       return errorResponse(c, fidelity, error.status, error.message, error.bodiless);
     if (isUniqueViolation(error)) {
       return errorResponse(c, fidelity, 409, 'a subscriber with this msisdn already exists');

@@ -1,3 +1,4 @@
+import { parseEnv } from '@ocsai/contract';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -34,17 +35,7 @@ export const emulatorEnvSchema = z.object({
 });
 export type EmulatorEnv = z.infer<typeof emulatorEnvSchema>;
 
-/** Parses the environment; fails fast with a message naming each bad variable. Empty values count as unset. */
-export function loadEmulatorConfig(env: Record<string, string | undefined>): EmulatorEnv {
-  const relevant = Object.fromEntries(
-    Object.keys(emulatorEnvSchema.shape)
-      .filter((key) => env[key] !== undefined && env[key] !== '')
-      .map((key) => [key, env[key]]),
-  );
-  const result = emulatorEnvSchema.safeParse(relevant);
-  if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid emulator configuration: ${problems}`);
-  }
-  return result.data;
+/** Parses the environment; fails fast with a {@link ConfigError} naming each bad variable. Blank values count as unset. */
+export function loadEmulatorConfig(env: Readonly<Record<string, string | undefined>>): EmulatorEnv {
+  return parseEnv('emulator', emulatorEnvSchema, env);
 }

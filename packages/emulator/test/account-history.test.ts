@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+import { appHarness, uniqueMsisdn } from './harness.js';
 
-let h: Harness;
+const h = appHarness();
 let subscriberId: string;
 beforeAll(async () => {
-  h = await startHarness();
   subscriberId = (await h.call('POST', '/subscribers', { msisdn: uniqueMsisdn() })).body.subscriberId;
   // 25 manual entries + the automatic creation entry = 26, all started "now" or earlier.
   for (let i = 0; i < 25; i++) {

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+import { appHarness, seedSubscription, uniqueMsisdn } from './harness.js';
 
-let h: Harness;
+const h = appHarness();
 let subscriptionId: string;
 beforeAll(async () => {
-  h = await startHarness();
-  const owner = (await h.call('POST', '/subscribers', { msisdn: uniqueMsisdn() })).body.subscriberId;
-  subscriptionId = (await h.call('POST', `/subscribers/${owner}/subscriptions`, { offerId: '1000' })).body
-    .subscriptionId;
+  ({ subscriptionId } = await seedSubscription(h));
 });
 afterAll(() => h.close());
 

@@ -1,3 +1,4 @@
+import { ConfigError } from '@ocsai/contract';
 import { emulatorEnvSchema, loadEmulatorConfig } from '@ocsai/emulator';
 import { describe, expect, it } from 'vitest';
 import {
@@ -41,6 +42,21 @@ describe('loadEmulatorConfig', () => {
     expect(() => loadEmulatorConfig({ OCS_EMULATOR_PORT: 'abc' })).toThrow(/OCS_EMULATOR_PORT/);
     expect(() => loadEmulatorConfig({ OCS_EMULATOR_FIDELITY: 'exact' })).toThrow(/OCS_EMULATOR_FIDELITY/);
     expect(() => loadEmulatorConfig({ OCS_EMULATOR_PORT: '70000' })).toThrow(/OCS_EMULATOR_PORT/);
+  });
+
+  it('reports through the contract parseEnv, never echoing a value', () => {
+    const secret = 'not-a-port-s3cr3t';
+    let thrown: unknown;
+    try {
+      loadEmulatorConfig({ OCS_EMULATOR_PORT: secret, OCS_EMULATOR_FIDELITY: 'exact' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    expect((thrown as Error).message).toMatch(
+      /OCS_EMULATOR_PORT[\s\S]*OCS_EMULATOR_FIDELITY|OCS_EMULATOR_FIDELITY[\s\S]*OCS_EMULATOR_PORT/,
+    );
+    expect((thrown as Error).message).not.toContain(secret);
   });
 
   it('describes every variable', () => {

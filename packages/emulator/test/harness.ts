@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '@ocsai/emulator';
+import { loadOfferCatalogue, OCS_BASE_PATH } from '@ocsai/contract';
+import {
+  type CreateAppOptions,
+  createEmulatorApp,
+  type EmulatorOptions,
+  OcsStore,
+  type RunningEmulator,
+  startEmulator,
+} from '@ocsai/emulator';
 
 export interface Reply {
   status: number;
@@ -11,11 +19,58 @@ export interface Reply {
   body: any;
 }
 
-export interface Harness {
-  emulator: RunningEmulator;
-  dir: string;
+/** Calls the API by path below the context path, e.g. `call('GET', '/health-check')`. */
+export interface Caller {
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Reply>;
   close(): Promise<void>;
+}
+
+export interface Harness extends Caller {
+  emulator: RunningEmulator;
+  dir: string;
+}
+
+type Send = (url: string, init: RequestInit) => Promise<Response>;
+
+/** One request, read whole: the body as text and, when it parses, as JSON. */
+function caller(base: string, send: Send): Caller['call'] {
+  return async (method, path, body, headers = {}) => {
+    const init: RequestInit = { method, headers: { ...headers } };
+    if (body !== undefined) {
+      init.body = typeof body === 'string' ? body : JSON.stringify(body);
+      (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
+    }
+    const res = await send(`${base}${path}`, init);
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, body: parsed };
+  };
+}
+
+/**
+ * The emulator's app on a fresh in-memory database, called through Hono's `app.request()`: no
+ * socket, no port. For everything that is not about the HTTP server itself.
+ */
+export function appHarness(opts: Omit<CreateAppOptions, 'store'> & { offersFile?: string } = {}): Caller {
+  const { offersFile, ...rest } = opts;
+  const store = OcsStore.open(':memory:');
+  const app = createEmulatorApp({
+    store,
+    logger: false,
+    ...(offersFile ? { offers: loadOfferCatalogue(offersFile).offers } : {}),
+    ...rest,
+  });
+  return {
+    call: caller(`http://localhost${OCS_BASE_PATH}`, async (url, init) => app.request(url, init)),
+    async close() {
+      store.close();
+    },
+  };
 }
 
 /** A temp directory that is removed at close. */
@@ -35,22 +90,7 @@ export async function startHarness(opts: EmulatorOptions & { onDisk?: boolean } 
   return {
     emulator,
     dir,
-    async call(method, path, body, headers = {}) {
-      const init: RequestInit = { method, headers: { ...headers } };
-      if (body !== undefined) {
-        init.body = typeof body === 'string' ? body : JSON.stringify(body);
-        (init.headers as Record<string, string>)['Content-Type'] ??= 'application/json';
-      }
-      const res = await fetch(`${emulator.url}${path}`, init);
-      const text = await res.text();
-      let parsed: unknown;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        parsed = undefined;
-      }
-      return { status: res.status, headers: res.headers, text, body: parsed };
-    },
+    call: caller(emulator.url, fetch),
     async close() {
       await emulator.close();
       rmSync(dir, { recursive: true, force: true });
@@ -63,4 +103,13 @@ let counter = 0;
 export function uniqueMsisdn(): string {
   counter += 1;
   return `4366${String(Date.now() % 1e6).padStart(6, '0')}${String(counter).padStart(3, '0')}`.slice(0, 15);
+}
+
+/** A subscriber with a fresh MSISDN and one subscription to offer 1000: the usual starting point. */
+export async function seedSubscription(h: Caller): Promise<{ subscriberId: string; subscriptionId: string }> {
+  const subscriberId = (await h.call('POST', '/subscribers', { msisdn: uniqueMsisdn() })).body.subscriberId;
+  const subscriptionId = (
+    await h.call('POST', `/subscribers/${subscriberId}/subscriptions`, { offerId: '1000' })
+  ).body.subscriptionId;
+  return { subscriberId, subscriptionId };
 }

@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { createEmulatorApp, OcsStore } from '@ocsai/emulator';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+import { appHarness, type Harness, startHarness, uniqueMsisdn } from './harness.js';
 
+// Friendly runs on a real socket: body limits, trailing slashes and paths outside the API are the
+// HTTP server's business. Everything else goes through app.request().
 let friendly: Harness;
-let strict: Harness;
+const strict = appHarness({ fidelity: 'strict' });
 beforeAll(async () => {
   friendly = await startHarness();
-  strict = await startHarness({ fidelity: 'strict' });
 });
 afterAll(async () => {
   await friendly.close();
@@ -105,7 +106,7 @@ describe('fidelity', () => {
 
 describe('API key', () => {
   it('401 without a matching X-API-Key, health check stays open, key never echoed', async () => {
-    const h = await startHarness({ apiKey: 's3cret-key' });
+    const h = appHarness({ apiKey: 's3cret-key' });
     try {
       expect((await h.call('GET', '/health-check')).status).toBe(200);
       const none = await h.call('GET', '/subscribers/x');
@@ -165,7 +166,7 @@ describe('offers, OpenAPI and docs', () => {
       ],
     };
     writeFileSync(file, JSON.stringify([offer]));
-    const h = await startHarness({ offersFile: file });
+    const h = appHarness({ offersFile: file });
     try {
       expect((await h.call('GET', '/offers')).body).toEqual([offer]);
     } finally {

@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appHarness, uniqueMsisdn } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = appHarness();
 afterAll(() => h.close());
 
 const SUBSCRIBER_KEYS = [

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, uniqueMsisdn } from './harness.js';
+import { appHarness, uniqueMsisdn } from './harness.js';
 
-let h: Harness;
+const h = appHarness();
 let owner: string;
 beforeAll(async () => {
-  h = await startHarness();
   owner = (await h.call('POST', '/subscribers', { msisdn: uniqueMsisdn() })).body.subscriberId;
 });
 afterAll(() => h.close());

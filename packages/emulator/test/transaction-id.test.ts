@@ -1,11 +1,8 @@
 import { generateTransactionId } from '@ocsai/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appHarness } from './harness.js';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
+const h = appHarness();
 afterAll(() => h.close());
 
 const GENERATED = /^(.+)_(\d{13})$/;

@@ -3,12 +3,13 @@ import {
   MSISDN_PATTERN,
   SUBSCRIBER_PATCH_FIELDS,
   type SubscriberCreate,
+  type SubscriberPatchField,
   type SubscriberState,
   SubscriberStateName,
   subscriberStateFromName,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from './ocs-error.js';
+import { OcsHttpError } from './ocs-http-error.js';
 import { DEFAULT_EXPIRATION_MS, formatVienna, parseDateTime } from './vienna-time.js';
 
 /** A subscriber as stored: flat, like the backend's entity. Instants are epoch milliseconds. */
@@ -125,32 +126,12 @@ export function subscriberToWire(s: SubscriberRecord, subscriptionIds: string[])
   };
 }
 
-type TextField =
-  | 'contactNumber'
-  | 'firstName'
-  | 'lastName'
-  | 'languageId'
-  | 'billingStreet'
-  | 'billingCity'
-  | 'billingCountry'
-  | 'billingState'
-  | 'billingZipCode'
-  | 'carrierId'
-  | 'subscriberType';
-
-const TEXT_FIELDS: ReadonlySet<string> = new Set<TextField>([
-  'contactNumber',
-  'firstName',
-  'lastName',
-  'languageId',
-  'billingStreet',
-  'billingCity',
-  'billingCountry',
-  'billingState',
-  'billingZipCode',
-  'carrierId',
-  'subscriberType',
-]);
+/** Patch fields with a rule of their own below; every other patchable field is plain text. */
+const RULED_FIELDS = ['email', 'billcycleDay', 'billingCycle', 'state', 'msisdn', 'imsi'] as const;
+type TextField = Exclude<SubscriberPatchField, (typeof RULED_FIELDS)[number]>;
+const TEXT_FIELDS: ReadonlySet<string> = new Set(
+  SUBSCRIBER_PATCH_FIELDS.filter((field) => !(RULED_FIELDS as readonly string[]).includes(field)),
+);
 
 const PATCHABLE: ReadonlySet<string> = new Set(SUBSCRIBER_PATCH_FIELDS);
 const Email = z.email();
@@ -189,13 +170,13 @@ export function applySubscriberPatch(
   const changed = new Set<string>();
   for (const { fieldName, fieldValue } of operations) {
     if (!PATCHABLE.has(fieldName)) {
-      throw new OcsError(422, `fieldName: '${fieldName}' is not a patchable subscriber field`, true);
+      throw new OcsHttpError(422, `fieldName: '${fieldName}' is not a patchable subscriber field`, true);
     }
     if (fieldValue === null || fieldValue === undefined) continue;
     if (fieldName === 'state') {
       const state = subscriberStateFromText(fieldValue);
       if (state === null) {
-        throw new OcsError(
+        throw new OcsHttpError(
           422,
           `state: '${String(fieldValue)}' is not one of ${SubscriberStateName.options.join(', ')}`,
           true,
@@ -207,7 +188,7 @@ export function applySubscriberPatch(
     if (fieldName === 'billcycleDay') {
       if (typeof fieldValue !== 'number' || !Number.isInteger(fieldValue)) continue;
       if (fieldValue < 1 || fieldValue > 31)
-        throw new OcsError(400, 'billcycleDay: must be between 1 and 31');
+        throw new OcsHttpError(400, 'billcycleDay: must be between 1 and 31');
       s.billcycleDay = fieldValue;
     } else if (fieldName === 'billingCycle') {
       if (typeof fieldValue !== 'string' && typeof fieldValue !== 'number') continue;
@@ -216,15 +197,15 @@ export function applySubscriberPatch(
       continue;
     } else if (fieldName === 'msisdn') {
       if (!MSISDN_PATTERN.test(fieldValue)) {
-        throw new OcsError(400, 'msisdn: MSISDN must be 11 to 15 digits in international format, no "+"');
+        throw new OcsHttpError(400, 'msisdn: MSISDN must be 11 to 15 digits in international format, no "+"');
       }
       s.msisdn = fieldValue;
     } else if (fieldName === 'imsi') {
-      if (!IMSI_PATTERN.test(fieldValue)) throw new OcsError(400, 'imsi: IMSI must be 12 to 15 digits');
+      if (!IMSI_PATTERN.test(fieldValue)) throw new OcsHttpError(400, 'imsi: IMSI must be 12 to 15 digits');
       s.imsi = fieldValue;
     } else if (fieldName === 'email') {
       if (!Email.safeParse(fieldValue).success)
-        throw new OcsError(400, 'email: must be a valid e-mail address');
+        throw new OcsHttpError(400, 'email: must be a valid e-mail address');
       s.email = fieldValue;
     } else if (TEXT_FIELDS.has(fieldName)) {
       s[fieldName as TextField] = fieldValue;

@@ -5,7 +5,7 @@ import {
   type SubscriptionCreate,
   type SubscriptionState,
 } from '@ocsai/contract';
-import { OcsError } from './ocs-error.js';
+import { OcsHttpError } from './ocs-http-error.js';
 import { addCycles, DEFAULT_EXPIRATION_MS, formatVienna, parseDateTime } from './vienna-time.js';
 
 export interface SubscriptionRecord {
@@ -115,7 +115,7 @@ export function transition(
   nowMs: number,
 ): SubscriptionRecord {
   if (!ALLOWED_FROM[action].includes(s.state)) {
-    throw new OcsError(400, `cannot ${action} a subscription in state ${s.state.toUpperCase()}`, true);
+    throw new OcsHttpError(400, `cannot ${action} a subscription in state ${s.state.toUpperCase()}`, true);
   }
   const next: SubscriptionRecord = { ...s, lastModifiedMs: nowMs };
   switch (action) {
@@ -149,13 +149,13 @@ const PATCHABLE: ReadonlySet<string> = new Set(SUBSCRIPTION_PATCH_FIELDS);
 function booleanValue(field: string, value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw new OcsError(422, `${field}: must be true or false`, true);
+  throw new OcsHttpError(422, `${field}: must be true or false`, true);
 }
 
 function integerValue(field: string, value: unknown): number {
   const n = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
-    throw new OcsError(422, `${field}: must be a non-negative whole number`, true);
+    throw new OcsHttpError(422, `${field}: must be a non-negative whole number`, true);
   }
   return n;
 }
@@ -172,7 +172,7 @@ export function applySubscriptionPatch(
   const s = { ...original };
   for (const { fieldName, fieldValue } of operations) {
     if (!PATCHABLE.has(fieldName)) {
-      throw new OcsError(422, `fieldName: '${fieldName}' is not a patchable subscription field`, true);
+      throw new OcsHttpError(422, `fieldName: '${fieldName}' is not a patchable subscription field`, true);
     }
     if (fieldValue === null || fieldValue === undefined) continue;
     switch (fieldName) {
@@ -192,7 +192,7 @@ export function applySubscriptionPatch(
       case 'cycleLengthType': {
         const type = typeof fieldValue === 'string' ? cycleTypeFromText(fieldValue) : null;
         if (type === null) {
-          throw new OcsError(
+          throw new OcsHttpError(
             422,
             `cycleLengthType: must be one of ${CycleLengthType.options.join(', ')}`,
             true,
@@ -206,7 +206,7 @@ export function applySubscriptionPatch(
           typeof fieldValue === 'object' &&
           !Array.isArray(fieldValue) &&
           Object.values(fieldValue as object).every((v) => typeof v === 'string');
-        if (!ok) throw new OcsError(422, 'customParameters: must be an object of string values', true);
+        if (!ok) throw new OcsHttpError(422, 'customParameters: must be an object of string values', true);
         s.customParameters = fieldValue as Record<string, string>;
         break;
       }

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { OcsError } from '../domain/ocs-error.js';
+import { OcsHttpError } from '../domain/ocs-http-error.js';
 import type { AppEnv } from './app-env.js';
 
 /** Largest request body accepted; anything bigger is 413. */
@@ -9,17 +9,17 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export async function readJson(c: Context<AppEnv>, bodiless = false): Promise<unknown> {
   const text = await c.req.text();
   c.set('requestBodyText', text);
-  if (text.trim() === '') throw new OcsError(400, 'body: a JSON request body is required', bodiless);
+  if (text.trim() === '') throw new OcsHttpError(400, 'body: a JSON request body is required', bodiless);
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new OcsError(400, `body: malformed JSON (${(error as Error).message})`, bodiless);
+    throw new OcsHttpError(400, `body: malformed JSON (${(error as Error).message})`, bodiless);
   }
 }
 
 export function requireObject(value: unknown, bodiless = false): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new OcsError(400, 'body: must be a JSON object', bodiless);
+    throw new OcsHttpError(400, 'body: must be a JSON object', bodiless);
   }
   return value as Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { canonicalJson, sha256Hex } from '@ocsai/contract';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { OcsError } from '../domain/ocs-error.js';
+import { OcsHttpError } from '../domain/ocs-http-error.js';
 import type { StoredResponse } from '../store/replay-repository.js';
 import type { AppDeps, AppEnv } from './app-env.js';
 
@@ -60,7 +60,7 @@ export function commitWrite(c: Context<AppEnv>, deps: AppDeps, work: () => Write
       const previous = deps.store.replays.find(c.req.method, path, txid, now);
       if (previous) {
         if (previous.requestDigest !== digest)
-          throw new OcsError(
+          throw new OcsHttpError(
             422,
             `X-Transaction-ID ${txid} was already used for another request to ${c.req.method} ${path} (different body); use a new transaction id for a new request`,
           );

@@ -1,7 +1,15 @@
-import { PatchField, SubscriberCreate, SubscriberStateQuery, subscriberStateName } from '@ocsai/contract';
-import type { Hono } from 'hono';
+import {
+  PatchField,
+  Subscriber,
+  SubscriberCreate,
+  SubscriberIdResponse,
+  SubscriberStateName,
+  SubscriberStateQuery,
+  subscriberStateName,
+} from '@ocsai/contract';
+import { z } from 'zod';
 import { automaticEntry } from '../domain/account-history.js';
-import { OcsError, parseOrReject } from '../domain/ocs-error.js';
+import { OcsHttpError, parseOrReject } from '../domain/ocs-http-error.js';
 import {
   applySubscriberPatch,
   newSubscriber,
@@ -11,13 +19,95 @@ import {
   subscriberToWire,
   withState,
 } from '../domain/subscriber.js';
-import type { AppDeps, AppEnv } from '../http/app-env.js';
+import { type ApiRoutes, answer, jsonBody, pathParams, refusal, route } from '../http/api-routes.js';
+import type { AppDeps } from '../http/app-env.js';
 import { readJson, requireObject } from '../http/json-body.js';
 import { commitWrite } from '../http/write-transaction.js';
 
-const notFound = (id: string) => new OcsError(404, `Subscriber not found with id: ${id}`);
+const notFound = (id: string) => new OcsHttpError(404, `Subscriber not found with id: ${id}`);
 
-export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void {
+const params = pathParams('subscriberId');
+
+export const lookupSubscriber = route({
+  method: 'get',
+  path: '/subscribers/lookup',
+  summary: 'Find a subscriber id by msisdn, else imsi, else firstName+lastName',
+  description:
+    'Precedence: msisdn, then imsi, then both names. One name alone or nothing → 400 (no body on the real backend); no match → 404 (no body).',
+  tags: ['subscribers'],
+  request: {
+    query: z.object({
+      msisdn: z.string().optional(),
+      imsi: z.string().optional(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: answer('Only the id', SubscriberIdResponse),
+    400: refusal('No usable parameter'),
+    404: refusal('No match'),
+  },
+});
+
+export const createSubscriber = route({
+  method: 'post',
+  path: '/subscribers',
+  summary: 'Create a subscriber (writes one account-history entry)',
+  tags: ['subscribers'],
+  request: { body: jsonBody(SubscriberCreate) },
+  responses: {
+    201: answer('Created', Subscriber),
+    400: refusal('Invalid body'),
+    409: refusal('MSISDN held by a subscriber that is not deactivated'),
+  },
+});
+
+export const getSubscriber = route({
+  method: 'get',
+  path: '/subscribers/{subscriberId}',
+  summary: 'Get a subscriber',
+  tags: ['subscribers'],
+  request: { params },
+  responses: { 200: answer('Found', Subscriber), 404: refusal('Unknown') },
+});
+
+export const patchSubscriber = route({
+  method: 'patch',
+  path: '/subscribers/{subscriberId}',
+  summary: 'Patch a subscriber with flat field names',
+  description:
+    'Array of {fieldName, fieldValue}; flat names (email, billingCity, state …), state names in upper case (ACTIVE). Atomic; null values skipped; wrong JSON types ignored; unknown fields → 422.',
+  tags: ['subscribers'],
+  request: { params, body: jsonBody(PatchField) },
+  responses: {
+    200: answer('Updated', Subscriber),
+    400: refusal('Empty array or invalid value'),
+    404: refusal('Unknown'),
+    409: refusal('MSISDN taken'),
+    422: refusal('Unknown field or state name'),
+  },
+});
+
+export const setSubscriberState = route({
+  method: 'put',
+  path: '/subscribers/{subscriberId}/state',
+  summary: 'Set the subscriber state',
+  tags: ['subscribers'],
+  request: { params, query: z.object({ state: SubscriberStateName }) },
+  responses: { 200: answer('Updated', Subscriber), 400: refusal('Invalid state'), 404: refusal('Unknown') },
+});
+
+export const deleteSubscriber = route({
+  method: 'delete',
+  path: '/subscribers/{subscriberId}',
+  summary: 'Delete a subscriber with its subscriptions and balances (history is kept)',
+  tags: ['subscribers'],
+  request: { params },
+  responses: { 204: answer('Deleted'), 404: refusal('Unknown') },
+});
+
+export function registerSubscriberRoutes(api: ApiRoutes, deps: AppDeps): void {
   const { store } = deps;
   const wire = (s: SubscriberRecord) => subscriberToWire(s, store.subscriptions.idsByOwner(s.subscriberId));
   const load = (id: string) => {
@@ -27,7 +117,7 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
   };
   const assertMsisdnFree = (msisdn: string, exceptId?: string) => {
     if (store.subscribers.liveHolderOf(msisdn, exceptId)) {
-      throw new OcsError(409, `Subscriber with msisdn ${msisdn} already exists`);
+      throw new OcsHttpError(409, `Subscriber with msisdn ${msisdn} already exists`);
     }
   };
 
@@ -54,7 +144,7 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
   };
 
   // Registered before /subscribers/:id so that "lookup" is not taken for an id.
-  app.get('/subscribers/lookup', (c) => {
+  api.openapi(lookupSubscriber, (c) => {
     const q = (name: string) => (c.req.query(name) ?? '').trim();
     const [msisdn, imsi, firstName, lastName] = [q('msisdn'), q('imsi'), q('firstName'), q('lastName')];
     let id: string | undefined;
@@ -62,13 +152,13 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     else if (imsi) id = store.subscribers.idByImsi(imsi);
     else if (firstName && lastName) id = store.subscribers.idByName(firstName, lastName);
     else if (firstName || lastName) {
-      throw new OcsError(400, 'firstName, lastName: both names are needed for a lookup by name', true);
-    } else throw new OcsError(400, 'one of msisdn, imsi or firstName+lastName is required', true);
-    if (!id) throw new OcsError(404, 'No subscriber matches the lookup', true);
+      throw new OcsHttpError(400, 'firstName, lastName: both names are needed for a lookup by name', true);
+    } else throw new OcsHttpError(400, 'one of msisdn, imsi or firstName+lastName is required', true);
+    if (!id) throw new OcsHttpError(404, 'No subscriber matches the lookup', true);
     return c.json({ subscriberId: id });
   });
 
-  app.post('/subscribers', async (c) => {
+  api.openapi(createSubscriber, async (c) => {
     const input = parseOrReject(SubscriberCreate, requireObject(await readJson(c)));
     return commitWrite(c, deps, () => {
       const now = deps.now();
@@ -89,9 +179,9 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     });
   });
 
-  app.get('/subscribers/:subscriberId', (c) => c.json(wire(load(c.req.param('subscriberId')))));
+  api.openapi(getSubscriber, (c) => c.json(wire(load(c.req.param('subscriberId')))));
 
-  app.patch('/subscribers/:subscriberId', async (c) => {
+  api.openapi(patchSubscriber, async (c) => {
     const operations = parseOrReject(PatchField, await readJson(c));
     return commitWrite(c, deps, () => {
       const now = deps.now();
@@ -101,7 +191,7 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     });
   });
 
-  app.put('/subscribers/:subscriberId/state', (c) => {
+  api.openapi(setSubscriberState, (c) => {
     const raw = c.req.query('state');
     const state = subscriberStateFromText(raw);
     if (state === null) parseOrReject(SubscriberStateQuery, { state: raw }, false, '');
@@ -122,7 +212,7 @@ export function registerSubscriberRoutes(app: Hono<AppEnv>, deps: AppDeps): void
     });
   });
 
-  app.delete('/subscribers/:subscriberId', (c) =>
+  api.openapi(deleteSubscriber, (c) =>
     commitWrite(c, deps, () => {
       const id = c.req.param('subscriberId');
       if (!store.subscribers.delete(id)) throw notFound(id);

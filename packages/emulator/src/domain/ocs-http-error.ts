@@ -4,14 +4,14 @@ import type { z } from 'zod';
  * A refusal with the HTTP status the real backend uses. `bodiless` marks the cases where the real
  * backend answers with the status line only; strict fidelity copies that, friendly mode does not.
  */
-export class OcsError extends Error {
+export class OcsHttpError extends Error {
   constructor(
     readonly status: 400 | 401 | 404 | 405 | 409 | 413 | 422 | 500,
     message: string,
     readonly bodiless = false,
   ) {
     super(message);
-    this.name = 'OcsError';
+    this.name = 'OcsHttpError';
   }
 }
 
@@ -48,6 +48,6 @@ export function parseOrReject<T extends z.ZodType>(
   prefix = '',
 ): z.output<T> {
   const result = schema.safeParse(input);
-  if (!result.success) throw new OcsError(400, describeIssues(result.error, input, prefix), bodiless);
+  if (!result.success) throw new OcsHttpError(400, describeIssues(result.error, input, prefix), bodiless);
   return result.data;
 }
