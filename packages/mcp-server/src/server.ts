@@ -2,7 +2,7 @@ import { type AuthInfo, McpServer, ResourceTemplate } from '@modelcontextprotoco
 import { z } from 'zod';
 import { hasScope, principalOf, SCOPES } from './auth/principal.js';
 import type { McpConfig } from './config.js';
-import { OcsError } from './ocs/ocs-error.js';
+import { OcsFailure } from './ocs/ocs-failure.js';
 import { newTransactionId } from './ocs/ocs-http.js';
 import { getRuntime, type Runtime } from './runtime.js';
 import { SERVER_INFO } from './server-info.js';
@@ -51,7 +51,7 @@ function registerResources(server: McpServer, runtime: Runtime, canRead: boolean
       } catch (err) {
         // Resource reads have no isError channel: a thrown Error becomes a JSON-RPC error with this text.
         throw new Error(
-          err instanceof OcsError ? runtime.redactor.text(err.message) : 'Could not read the subscriber.',
+          err instanceof OcsFailure ? runtime.redactor.text(err.message) : 'Could not read the subscriber.',
         );
       }
     },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
 import type { Logger } from 'pino';
 import type { Pool } from 'undici';
-import { type OcsCallContext, OcsError, ocsErrorFromStatus } from './ocs-error.js';
+import { type OcsCallContext, OcsFailure, ocsFailureFromStatus } from './ocs-failure.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -142,14 +142,14 @@ export class OcsHttp {
       return child;
     };
     try {
-      let lastError: OcsError | undefined;
+      let lastError: OcsFailure | undefined;
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         if (attempt > 1) {
           const cap = this.backoffBaseMs * 2 ** (attempt - 2);
           await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), call.signal);
         }
         const outcome = await this.once(req, call.signal, deadline, log);
-        if (!(outcome instanceof OcsError)) return outcome;
+        if (!(outcome instanceof OcsFailure)) return outcome;
         lastError = outcome;
         const code = (outcome.detail as { code?: string } | undefined)?.code;
         const neverSent = outcome.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code);
@@ -169,7 +169,7 @@ export class OcsHttp {
         }
         log().warn({ attempt, status: outcome.status, code }, 'OCS call failed; retrying');
       }
-      throw lastError ?? new OcsError('unavailable', 'The OCS could not be reached.');
+      throw lastError ?? new OcsFailure('unavailable', 'The OCS could not be reached.');
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', cancel);
@@ -180,7 +180,7 @@ export class OcsHttp {
    * For a write: turns a failure that does not prove "nothing happened" into outcome_unknown. A
    * definite refusal (4xx other than 408, a 429, no connection at all) stays what it is.
    */
-  private ambiguity(req: OcsRequest, failure: OcsError): OcsError {
+  private ambiguity(req: OcsRequest, failure: OcsFailure): OcsFailure {
     const status = failure.status;
     const ambiguous =
       failure.kind === 'timeout' ||
@@ -197,7 +197,7 @@ export class OcsHttp {
             ? `HTTP ${status} from the OCS or a proxy in front of it`
             : 'the connection was lost after the request was sent';
     const check = req.context.verifyWith ?? 'the matching get/list tool';
-    return new OcsError(
+    return new OcsFailure(
       'outcome_unknown',
       `Outcome unknown: ${req.method} ${req.context.entity}${req.context.id ? ` ${req.context.id}` : ''} may or may not have been applied (${what}). It was not repeated, because this OCS does not deduplicate repeated requests. Check with ${check} before trying again; X-Transaction-ID ${req.transactionId}.`,
       status,
@@ -210,7 +210,7 @@ export class OcsHttp {
     signal: AbortSignal,
     deadline: { readonly expired: boolean },
     log: () => Logger,
-  ): Promise<OcsResponse | OcsError> {
+  ): Promise<OcsResponse | OcsFailure> {
     let qs = '';
     if (req.query) {
       const query = new URLSearchParams();
@@ -255,7 +255,7 @@ export class OcsHttp {
           'OCS call',
         );
       if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body };
-      const error = ocsErrorFromStatus(res.statusCode, body, req.context);
+      const error = ocsFailureFromStatus(res.statusCode, body, req.context);
       log().warn(
         { method: req.method, path: req.path, status: res.statusCode, body, kind: error.kind },
         'OCS error response',
@@ -264,15 +264,15 @@ export class OcsHttp {
     } catch (err) {
       if (deadline.expired) {
         log().warn({ method: req.method, path: req.path }, 'OCS call timed out');
-        return new OcsError(
+        return new OcsFailure(
           'timeout',
           `The OCS did not answer within ${this.options.timeoutMs / 1000} s (OCS_API_TIMEOUT). Check the result before repeating a write.`,
         );
       }
-      if (signal.aborted) return new OcsError('cancelled', 'The request was cancelled by the client.');
+      if (signal.aborted) return new OcsFailure('cancelled', 'The request was cancelled by the client.');
       const code = (err as { code?: string }).code;
       log().warn({ method: req.method, path: req.path, code, err }, 'OCS unreachable');
-      return new OcsError(
+      return new OcsFailure(
         'unavailable',
         'The OCS is unavailable (connection failed). Retry later; if it persists, check OCS_API_URL.',
         undefined,

@@ -8,7 +8,7 @@ import type {
   SubscriptionCreate,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from './ocs-error.js';
+import { OcsFailure } from './ocs-failure.js';
 import type { OcsHttp } from './ocs-http.js';
 
 /**
@@ -48,7 +48,7 @@ export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
 
 function seg(id: string): string {
   if (!OCS_ID_PATTERN.test(id))
-    throw new OcsError(
+    throw new OcsFailure(
       'validation',
       `"${id.slice(0, 60)}" is not a valid OCS id (no ".", "..", "/", "?", "#", "%" or spaces).`,
     );
@@ -68,7 +68,7 @@ const HistoryList = z.array(HistoryRecord);
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success)
-    throw new OcsError('bad_response', `The OCS returned an unexpected ${what} response.`, undefined, {
+    throw new OcsFailure('bad_response', `The OCS returned an unexpected ${what} response.`, undefined, {
       body,
       issues: r.error.issues,
     });

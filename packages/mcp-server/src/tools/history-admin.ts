@@ -1,6 +1,6 @@
 import { DateTime } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from '../ocs/ocs-error.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { historyOut, InteractionId, text } from './history.js';
 import { DELETES, defineTool, UPDATES } from './tool-definition.js';
 
@@ -41,7 +41,7 @@ export const updateAccountHistory = defineTool({
       ...(startDateTime || endDateTime ? { interactionDate: { startDateTime, endDateTime } } : {}),
     };
     if (Object.values(patch).every((v) => v === undefined))
-      throw new OcsError('validation', 'Give at least one field to change.');
+      throw new OcsFailure('validation', 'Give at least one field to change.');
     return { entry: await runtime.api.patchHistory(interactionId, patch, { transactionId, signal }) };
   },
 });

@@ -1,6 +1,6 @@
 import { Offer, OfferType } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from '../ocs/ocs-error.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { defineTool, ocsId, READ_ONLY } from './tool-definition.js';
 
 export const listOffers = defineTool({
@@ -34,7 +34,7 @@ export const getOffer = defineTool({
   async run(args, { runtime }) {
     const offer = runtime.offersById.get(args.offerId);
     if (!offer)
-      throw new OcsError(
+      throw new OcsFailure(
         'not_found',
         `Offer ${args.offerId} is not in the catalogue. Known offers: ${[...runtime.offersById.keys()].join(', ')}.`,
       );

@@ -8,7 +8,7 @@ import {
   SubscriberStateName,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from '../ocs/ocs-error.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { SubscriberRecord } from '../ocs/provisioning-api.js';
 import {
   CREATES,
@@ -41,7 +41,7 @@ const subscriberOut = z.object({
 function msisdnOrThrow(raw: string): string {
   const digits = normaliseMsisdn(raw);
   if (!MSISDN_PATTERN.test(digits))
-    throw new OcsError(
+    throw new OcsFailure(
       'validation',
       `msisdn "${raw}" is not a valid MSISDN: after removing "+", spaces and dashes it must be 11 to 15 digits in international format (e.g. 43664123456789).`,
     );
@@ -75,7 +75,7 @@ export const lookupSubscriber = defineTool({
     else if (args.imsi) query = { imsi: args.imsi };
     else if (args.firstName && args.lastName) query = { firstName: args.firstName, lastName: args.lastName };
     else
-      throw new OcsError(
+      throw new OcsFailure(
         'validation',
         'Give msisdn, or imsi, or both firstName and lastName to look up a subscriber.',
       );
@@ -213,13 +213,13 @@ export const updateSubscriber = defineTool({
       if (fieldName === 'billcycleDay') {
         const day = typeof fieldValue === 'number' ? fieldValue : Number(fieldValue);
         if (!Number.isInteger(day) || day < 1 || day > 31)
-          throw new OcsError('validation', 'billcycleDay must be a whole number from 1 to 31.');
+          throw new OcsFailure('validation', 'billcycleDay must be a whole number from 1 to 31.');
         return { fieldName, fieldValue: day };
       }
       const text = String(fieldValue);
       if (fieldName === 'msisdn') return { fieldName, fieldValue: msisdnOrThrow(text) };
       if (fieldName === 'email' && !z.email().safeParse(text).success)
-        throw new OcsError('validation', `email "${text}" is not a valid e-mail address.`);
+        throw new OcsFailure('validation', `email "${text}" is not a valid e-mail address.`);
       return { fieldName, fieldValue: text };
     });
     return {

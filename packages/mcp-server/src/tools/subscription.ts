@@ -5,7 +5,7 @@ import {
   subscriptionFromOffer,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from '../ocs/ocs-error.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { BalanceRecord, SubscriptionRecord } from '../ocs/provisioning-api.js';
 import {
   CREATES,
@@ -72,7 +72,7 @@ export const createSubscription = defineTool({
   async run(args, { runtime, transactionId, signal }) {
     const offer = runtime.offersById.get(args.offerId);
     if (!offer)
-      throw new OcsError(
+      throw new OcsFailure(
         'validation',
         `Offer ${args.offerId} is not in the catalogue. Known offers: ${[...runtime.offersById.keys()].join(', ')} (see list_offers).`,
       );
@@ -99,9 +99,9 @@ export const createSubscription = defineTool({
         });
       }
     } catch (err) {
-      if (!(err instanceof OcsError)) throw err;
+      if (!(err instanceof OcsFailure)) throw err;
       // Every step has its own derived transaction id, so repeating the whole call resumes it.
-      throw new OcsError(
+      throw new OcsFailure(
         err.kind,
         `Subscription ${subscription.subscriptionId} was created${balances.length > 0 ? ` with ${balances.length} balance(s)` : ''}, but a follow-up step failed: ${err.message} Repeat the same call with transaction_id ${transactionId} to finish it without duplicates.`,
         err.status,
