@@ -6,7 +6,7 @@ import type { McpConfig } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
 import { closeRuntime } from '../src/runtime.js';
 import { MemoryStateStore } from '../src/state/state-store.js';
-import { ConfirmationRequired, ConfirmationTokens } from '../src/tools/confirmation.js';
+import { ConfirmationRequired, ConfirmationTokens } from '../src/tool-kit/confirmation.js';
 import {
   call,
   connectInMemory,

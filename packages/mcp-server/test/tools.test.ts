@@ -75,7 +75,8 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           msisdn: pretty,
           transaction_id: 'TXN-LOOKUP-1',
         });
-        expect(found.subscriberId).toBe(id);
+        expect(found.subscriber.subscriberId).toBe(id);
+        expect(found).not.toHaveProperty('subscriberId');
         expect(found.transaction_id).toBe('TXN-LOOKUP-1');
         expect(found.subscriber.personalInfo.firstName).toBe('Ada');
 
@@ -83,7 +84,7 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           firstName: 'Ada',
           lastName: `Lovelace-${msisdn}`,
         });
-        expect(byName.subscriberId).toBe(id);
+        expect(byName.subscriber.subscriberId).toBe(id);
 
         const got = await ok(client, 'get_subscriber', { subscriberId: id });
         expect(got.subscriber.currentState).toBe('pre-provisioned');

@@ -14,7 +14,7 @@ import { OcsFailure } from '../ocs/ocs-failure.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
 import { boundArguments, type ConfirmationRequired, ConfirmForm } from './confirmation.js';
-import type { ConfirmationPrompt, ToolCall, ToolDefinition } from './tool-definition.js';
+import type { ConfirmationPrompt, ToolDefinition } from './define-tool.js';
 
 export function okResult(structured: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
@@ -239,7 +239,7 @@ export async function invokeTool(
     }
   }
 
-  const call: ToolCall = { runtime, transactionId, signal: ctx.mcpReq.signal, principal };
+  const call = runtime.toolContext(transactionId, ctx.mcpReq.signal);
   let prompt: ConfirmationPrompt | undefined;
   try {
     prompt = await def.confirm?.(toolArgs, call);
