@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
+import type { IPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Pool } from 'undici';
 import { type OcsCallContext, OcsFailure, ocsFailureFromStatus } from './ocs-failure.js';
@@ -66,19 +67,21 @@ export function newTransactionId(): string {
   return randomUUID();
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/** Failed attempts that may be repeated, with the call's logger (set by the attempt that failed). */
+const RETRYABLE = new WeakMap<OcsFailure, () => Logger>();
+
+/** Why a failed attempt may be repeated at all: nothing reached the OCS, or it was briefly unable. */
+function retryClass(failure: OcsFailure): { neverSent: boolean; transient: boolean } {
+  const code = (failure.detail as { code?: string } | undefined)?.code;
+  return {
+    neverSent: failure.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code),
+    transient:
+      failure.kind === 'unavailable' &&
+      (failure.status !== undefined
+        ? RETRY_STATUSES.has(failure.status)
+        : code !== undefined && RETRY_CODES.has(code)),
+  };
+}
 
 /**
  * The HTTP leg to the OCS: one keep-alive pool, X-Transaction-ID on every call, a deadline per call
@@ -96,6 +99,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class OcsHttp {
   /** undici loads on the first OCS call, not at start-up: it is ~0.2 s of the server's cold start. */
   private pool: Promise<Pool> | undefined;
+  /** The retry policy (cockatiel), loaded with the first call for the same reason. */
+  private retries: Promise<IPolicy> | undefined;
   private readonly origin: string;
   private readonly basePath: string;
   private readonly maxAttempts: number;
@@ -142,38 +147,55 @@ export class OcsHttp {
       return child;
     };
     try {
-      let lastError: OcsFailure | undefined;
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        if (attempt > 1) {
-          const cap = this.backoffBaseMs * 2 ** (attempt - 2);
-          await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), call.signal);
-        }
+      this.retries ??= this.retryPolicy();
+      return await (await this.retries).execute(async () => {
         const outcome = await this.once(req, call.signal, deadline, log);
         if (!(outcome instanceof OcsFailure)) return outcome;
-        lastError = outcome;
-        const code = (outcome.detail as { code?: string } | undefined)?.code;
-        const neverSent = outcome.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code);
-        const transient =
-          outcome.kind === 'unavailable' &&
-          (outcome.status !== undefined
-            ? RETRY_STATUSES.has(outcome.status)
-            : code !== undefined && RETRY_CODES.has(code));
+        const { neverSent, transient } = retryClass(outcome);
         // Decided after each answer: the failed answer itself may say that the OCS deduplicates.
         const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
-        const retry = neverSent || (repeatable && transient);
-        if (!retry || call.signal.aborted || attempt === this.maxAttempts) {
-          // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
-          const deduplicated = req.method === 'POST' && this.backendDeduplicates;
-          if (isWrite && !neverSent && !deduplicated) lastError = this.ambiguity(req, outcome);
-          break;
-        }
-        log().warn({ attempt, status: outcome.status, code }, 'OCS call failed; retrying');
-      }
-      throw lastError ?? new OcsFailure('unavailable', 'The OCS could not be reached.');
+        if (neverSent || (repeatable && transient)) RETRYABLE.set(outcome, log);
+        throw outcome;
+      }, call.signal);
+    } catch (err) {
+      if (!(err instanceof OcsFailure)) throw err;
+      const { neverSent } = retryClass(err);
+      // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
+      const deduplicated = req.method === 'POST' && this.backendDeduplicates;
+      throw isWrite && !neverSent && !deduplicated ? this.ambiguity(req, err) : err;
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /**
+   * One cockatiel retry policy for every call: it repeats exactly the failures {@link request}
+   * marked retryable (never once the call was cancelled or ran out of time), backing off from
+   * backoffBaseMs, doubling, with half jitter (between half and all of each step).
+   */
+  private async retryPolicy(): Promise<IPolicy> {
+    const { ExponentialBackoff, halfJitterGenerator, handleWhen, retry } = await import('cockatiel');
+    const policy = retry(
+      handleWhen((err) => err instanceof OcsFailure && RETRYABLE.has(err)),
+      {
+        maxAttempts: this.maxAttempts - 1,
+        backoff: new ExponentialBackoff({
+          initialDelay: this.backoffBaseMs,
+          maxDelay: this.backoffBaseMs * 2 ** this.maxAttempts,
+          generator: halfJitterGenerator,
+        }),
+      },
+    );
+    policy.onRetry((r) => {
+      const failure = 'error' in r ? (r.error as OcsFailure) : undefined;
+      const log = failure ? RETRYABLE.get(failure) : undefined;
+      log?.().warn(
+        { attempt: r.attempt, status: failure?.status, code: (failure?.detail as { code?: string })?.code },
+        'OCS call failed; retrying',
+      );
+    });
+    return policy;
   }
 
   /**
