@@ -39,7 +39,7 @@ echo "$CREATED" | cut -c1-300
 
 say "lookup_subscriber with a '+' and spaces, as a care agent types it"
 FOUND=$(rpc tools/call "{\"name\":\"lookup_subscriber\",\"arguments\":{\"msisdn\":\"+${MSISDN:0:2} ${MSISDN:2:3} ${MSISDN:5}\"}}")
-SUBSCRIBER_ID=$(field "$FOUND" subscriberId)
+SUBSCRIBER_ID=$(node -e 'console.log(JSON.parse(process.argv[1]).subscriber.subscriberId)' "$FOUND")
 echo "subscriberId=$SUBSCRIBER_ID"
 
 say "create_subscription from offer 1003 with its balances, activated"

@@ -117,6 +117,18 @@ done
 step "Inspector CLI"
 check "inspector tools/list" sh -c "PATH='$WORK/inspector/node_modules/.bin':\$PATH mcp-inspector --cli '$URL' \
   --method tools/list --format json | grep -q lookup_subscriber"
+# Schema portability: --strict prints every finding (warnings included) on stderr but fails only on
+# errors, so any finding at all fails here.
+strict_schemas() {
+  PATH="$WORK/inspector/node_modules/.bin:$PATH" mcp-inspector --cli "$URL" --method tools/list --strict \
+    --format json >"$WORK/strict.json" 2>"$WORK/strict.err" || { cat "$WORK/strict.err"; return 1; }
+  if grep -qE '^(Warning|Error): tool' "$WORK/strict.err" || grep -q '"schemaFindings"' "$WORK/strict.json"; then
+    cat "$WORK/strict.err"
+    return 1
+  fi
+  echo "  0 schema portability findings"
+}
+check "inspector tools/list --strict (no portability warning)" strict_schemas
 check "inspector tools/call get_offer" inspector --method tools/call --tool-name get_offer --tool-args-json '{"offerId":"1000"}'
 check "inspector tools/call lookup_subscriber (isError expected: exit 5)" sh -c "PATH='$WORK/inspector/node_modules/.bin':\$PATH \
   mcp-inspector --cli '$URL' --method tools/call --tool-name lookup_subscriber --tool-args-json '{\"msisdn\":\"43600000000001\"}'; test \$? -eq 5"

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ConfigError, isBlank, parseEnv } from '@ocsai/contract';
 import { z } from 'zod';
 
 /** Tool groups that OCS_MCP_TOOLSETS can switch on; one file per group in src/tools/. */
@@ -211,28 +212,17 @@ export interface McpConfig {
   logLevel: McpEnv['LOG_LEVEL'];
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 /**
- * Validates the environment once at start-up. The error names every bad variable and never echoes
- * a value (some are secrets).
+ * Validates the environment once at start-up through the contract's `parseEnv` (blank means unset;
+ * the error names every bad variable and never echoes a value, some are secrets).
  */
 export function loadMcpConfig(env: Record<string, string | undefined> = process.env): McpConfig {
-  const input: Record<string, string | undefined> = {};
-  for (const key of Object.keys(mcpEnvSchema.shape)) {
-    const value = env[key];
-    // An empty variable means "unset", as in most shells' `VAR= cmd` usage.
-    input[key] = value === undefined || value === '' ? undefined : value;
-  }
-  if (input.OCS_API_URL === undefined && env.OCS_API_BASE_URL) input.OCS_API_URL = env.OCS_API_BASE_URL;
-  const parsed = mcpEnvSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv('MCP server', mcpEnvSchema, {
+    ...env,
+    OCS_API_URL: isBlank(env.OCS_API_URL) ? env.OCS_API_BASE_URL : env.OCS_API_URL,
+  });
   return {
     ocsApiUrl: e.OCS_API_URL,
     ocsApiKey: e.OCS_API_KEY,

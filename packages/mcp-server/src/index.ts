@@ -10,5 +10,5 @@ export { type HttpServerOptions, type McpHttpServerHandle, startMcpHttpServer } 
 export { closeRuntime } from './runtime.js';
 export { createOcsMcpServer, SERVER_INFO } from './server.js';
 export { runStdioServer } from './stdio.js';
-export { ALL_TOOLS } from './tools/all-tools.js';
-export { CONFIRMATION_TTL_MS, type ConfirmationRequired } from './tools/confirmation.js';
+export { CONFIRMATION_TTL_MS, type ConfirmationRequired } from './tool-kit/confirmation.js';
+export { ALL_TOOLS } from './tools/index.js';

@@ -13,10 +13,11 @@ import { createLogger } from './logger.js';
 import { OcsHttp } from './ocs/ocs-http.js';
 import { ProvisioningApi } from './ocs/provisioning-api.js';
 import { LazyStateStore, type StateStoreChoice } from './state/state-store.js';
-import { ALL_TOOLS } from './tools/all-tools.js';
-import { ConfirmationTokens } from './tools/confirmation.js';
-import type { ToolDefinition } from './tools/tool-definition.js';
-import { TransactionLedger } from './tools/transaction-ledger.js';
+import { ConfirmationTokens } from './tool-kit/confirmation.js';
+import type { ToolDefinition } from './tool-kit/define-tool.js';
+import type { OfferBook, ToolContext } from './tool-kit/tool-context.js';
+import { TransactionLedger } from './tool-kit/transaction-ledger.js';
+import { ALL_TOOLS } from './tools/index.js';
 
 /**
  * Everything a server instance needs that is built once per process (per config object): the
@@ -28,9 +29,7 @@ export interface Runtime {
   config: McpConfig;
   logger: Logger;
   http: OcsHttp;
-  api: ProvisioningApi;
-  catalogue: LoadedCatalogue;
-  offersById: Map<string, Offer>;
+  offers: OfferBook;
   confirmations: ConfirmationTokens;
   state: LazyStateStore;
   ledger: TransactionLedger;
@@ -42,6 +41,13 @@ export interface Runtime {
   tools: ToolDefinition[];
   /** Server instructions for this config (read-only mode changes them). */
   instructions: string;
+  /** What one tool call may use: the OCS calls bound to its transaction id and cancellation, the offers. */
+  toolContext(transactionId: string, signal: AbortSignal | undefined): ToolContext;
+}
+
+function offerBook(catalogue: LoadedCatalogue): OfferBook {
+  const byId = new Map<string, Offer>(catalogue.offers.map((o) => [o.offerId, o]));
+  return { all: catalogue.offers, get: (id) => byId.get(id), ids: [...byId.keys()] };
 }
 
 const runtimes = new WeakMap<McpConfig, Runtime>();
@@ -80,6 +86,7 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
   });
   const catalogue = loadOfferCatalogue(config.offersFile);
   for (const c of catalogue.corrections) log.debug({ correction: c }, 'offer catalogue corrected on load');
+  const offers = offerBook(catalogue);
   const state = new LazyStateStore(stateStoreChoice(config));
   const audit = new AuditLog({
     service: 'ocs-mcp',
@@ -90,9 +97,7 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
     config,
     logger: log,
     http,
-    api: new ProvisioningApi(http),
-    catalogue,
-    offersById: new Map(catalogue.offers.map((o) => [o.offerId, o])),
+    offers,
     confirmations: new ConfirmationTokens(config.confirmationSecret, state),
     state,
     ledger: new TransactionLedger(state),
@@ -101,6 +106,11 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
     staticTokens,
     tools: visibleTools(config),
     instructions: serverInstructions(config),
+    toolContext: (transactionId, signal) => ({
+      ocs: new ProvisioningApi(http, { transactionId, signal }),
+      offers,
+      transactionId,
+    }),
   };
   runtimes.set(config, runtime);
   return runtime;

@@ -1,21 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpConfig } from '../src/config.js';
-import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../src/state/state-store.js';
-import { ConfirmationRequired, ConfirmationTokens } from '../src/tools/confirmation.js';
-import {
-  call,
-  connectInMemory,
-  freshMsisdn,
-  ok,
-  startTestEmulator,
-  TEST_SECRET,
-  testConfig,
-} from './helpers.js';
+import { ConfirmationRequired, ConfirmationTokens } from '../src/tool-kit/confirmation.js';
+import { call, connectInMemory, freshMsisdn, ok, TEST_SECRET } from './helpers.js';
+import { useMcpHttpServer } from './support/fixtures.js';
 
 describe('confirmation tokens', () => {
   let now = 1_000_000;
@@ -94,20 +83,7 @@ describe('confirmation tokens', () => {
 });
 
 describe('confirmation flows', () => {
-  let emulator: RunningEmulator;
-  let config: McpConfig;
-  let http: McpHttpServerHandle;
-
-  beforeAll(async () => {
-    emulator = await startTestEmulator();
-    config = testConfig(emulator.url);
-    http = await startMcpHttpServer({ ...config, port: 0 });
-  });
-  afterAll(async () => {
-    await http?.close();
-    await closeRuntime(config);
-    await emulator?.close();
-  });
+  const fx = useMcpHttpServer();
 
   async function newSubscriber(client: Client): Promise<string> {
     const { subscriber } = await ok(client, 'create_subscriber', { msisdn: freshMsisdn() });
@@ -116,7 +92,7 @@ describe('confirmation flows', () => {
 
   it('asks a 2026-07-28 client through input_required and proceeds on accept', async () => {
     const messages: string[] = [];
-    const client = await connectInMemory(config, {
+    const client = await connectInMemory(fx.config, {
       era: 'modern',
       elicit: 'accept',
       onElicit: (m) => messages.push(m),
@@ -129,7 +105,7 @@ describe('confirmation flows', () => {
   });
 
   it('changes nothing when the human declines', async () => {
-    const client = await connectInMemory(config, { era: 'modern', elicit: 'decline' });
+    const client = await connectInMemory(fx.config, { era: 'modern', elicit: 'decline' });
     const id = await newSubscriber(client);
     const r = await call(client, 'delete_subscriber', { subscriberId: id });
     expect(r.isError).toBe(true);
@@ -139,7 +115,7 @@ describe('confirmation flows', () => {
   });
 
   it('uses elicitation on a stateful 2025 connection (stdio-like)', async () => {
-    const client = await connectInMemory(config, { era: 'legacy', elicit: 'accept' });
+    const client = await connectInMemory(fx.config, { era: 'legacy', elicit: 'accept' });
     const id = await newSubscriber(client);
     const r = await ok(client, 'change_subscriber_state', { subscriberId: id, state: 'TERMINATED' });
     expect(r.subscriber.currentState).toBe('terminated');
@@ -147,7 +123,7 @@ describe('confirmation flows', () => {
   });
 
   it('needs no confirmation for harmless transitions', async () => {
-    const client = await connectInMemory(config, { era: 'modern' });
+    const client = await connectInMemory(fx.config, { era: 'modern' });
     const id = await newSubscriber(client);
     const r = await ok(client, 'change_subscriber_state', { subscriberId: id, state: 'SUSPENDED' });
     expect(r.subscriber.currentState).toBe('suspended');
@@ -159,7 +135,7 @@ describe('confirmation flows', () => {
       { name: 'legacy-router', version: '1' },
       { capabilities: { elicitation: { form: {} } } },
     );
-    await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
     const id = await newSubscriber(client);
 
     const first = await call(client, 'delete_subscriber', { subscriberId: id });
@@ -204,7 +180,7 @@ describe('confirmation flows', () => {
 
   it('confirms subscription cancellation by token too', async () => {
     const client = new Client({ name: 'legacy-router', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
     const id = await newSubscriber(client);
     const { subscription } = await ok(client, 'create_subscription', {
       subscriberId: id,

@@ -5,7 +5,7 @@ import type { RunningEmulator } from '@ocsai/emulator';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type McpConfig, TOOLSETS } from '../src/config.js';
-import { OcsError, ocsErrorFromStatus } from '../src/ocs/ocs-error.js';
+import { OcsFailure, ocsFailureFromStatus } from '../src/ocs/ocs-failure.js';
 import { OcsHttp } from '../src/ocs/ocs-http.js';
 import { closeRuntime } from '../src/runtime.js';
 import {
@@ -260,11 +260,11 @@ describe('upstream failures (scripted OCS)', () => {
 describe('status mapping', () => {
   it('covers the remaining statuses', () => {
     const ctx = { entity: 'Subscriber', id: 'x' };
-    expect(ocsErrorFromStatus(403, undefined, ctx).kind).toBe('unauthorized');
-    expect(ocsErrorFromStatus(409, { message: 'dup' }, ctx).message).toMatch(/OCS said: dup/);
-    expect(ocsErrorFromStatus(422, undefined, ctx).message).toMatch(/unknown or immutable/);
-    expect(ocsErrorFromStatus(400, { message: 'x'.repeat(400) }, ctx).message.length).toBeLessThan(400);
-    expect(ocsErrorFromStatus(429, undefined, ctx).kind).toBe('unavailable');
-    expect(new OcsError('timeout', 'm').name).toBe('OcsError');
+    expect(ocsFailureFromStatus(403, undefined, ctx).kind).toBe('unauthorized');
+    expect(ocsFailureFromStatus(409, { message: 'dup' }, ctx).message).toMatch(/OCS said: dup/);
+    expect(ocsFailureFromStatus(422, undefined, ctx).message).toMatch(/unknown or immutable/);
+    expect(ocsFailureFromStatus(400, { message: 'x'.repeat(400) }, ctx).message.length).toBeLessThan(400);
+    expect(ocsFailureFromStatus(429, undefined, ctx).kind).toBe('unavailable');
+    expect(new OcsFailure('timeout', 'm').name).toBe('OcsFailure');
   });
 });

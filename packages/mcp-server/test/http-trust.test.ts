@@ -3,12 +3,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpConfig } from '../src/config.js';
-import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
-import { call, freshMsisdn, ok, startTestEmulator, testConfig } from './helpers.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { call, freshMsisdn, ok } from './helpers.js';
+import { useMcpHttpServer } from './support/fixtures.js';
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const TOKENS = {
@@ -18,33 +15,19 @@ const TOKENS = {
   noScopes: 'noscope-token-0123456789abcdef',
 };
 
-let emulator: RunningEmulator;
-let config: McpConfig;
-let server: McpHttpServerHandle;
-let dir: string;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  dir = mkdtempSync(join(tmpdir(), 'ocs-mcp-tokens-'));
-  const file = join(dir, 'tokens.json');
-  writeFileSync(
-    file,
-    JSON.stringify([
-      { token: TOKENS.reader, subject: 'reader', scopes: 'ocs:read' },
-      { token: TOKENS.writer, subject: 'writer', scopes: ['ocs:read', 'ocs:write'] },
-      { token: TOKENS.admin, subject: 'admin', scopes: 'ocs:read ocs:write ocs:irreversible' },
-      { token: TOKENS.noScopes, subject: 'nobody-special' },
-    ]),
-  );
-  config = testConfig(emulator.url, { MCP_AUTH_TOKENS_FILE: file });
-  server = await startMcpHttpServer({ ...config, port: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-  await closeRuntime(config);
-  await emulator?.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+const dir = mkdtempSync(join(tmpdir(), 'ocs-mcp-tokens-'));
+const tokensFile = join(dir, 'tokens.json');
+writeFileSync(
+  tokensFile,
+  JSON.stringify([
+    { token: TOKENS.reader, subject: 'reader', scopes: 'ocs:read' },
+    { token: TOKENS.writer, subject: 'writer', scopes: ['ocs:read', 'ocs:write'] },
+    { token: TOKENS.admin, subject: 'admin', scopes: 'ocs:read ocs:write ocs:irreversible' },
+    { token: TOKENS.noScopes, subject: 'nobody-special' },
+  ]),
+);
+const fx = useMcpHttpServer({ MCP_AUTH_TOKENS_FILE: tokensFile });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function clientFor(token: string): Promise<Client> {
   const client = new Client(
@@ -52,7 +35,7 @@ async function clientFor(token: string): Promise<Client> {
     { versionNegotiation: { mode: { pin: '2026-07-28' } } },
   );
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(server.url), {
+    new StreamableHTTPClientTransport(new URL(fx.http.url), {
       requestInit: { headers: { authorization: `Bearer ${token}` } },
     }),
   );
@@ -66,7 +49,7 @@ async function rawCall(
   args: Record<string, unknown>,
   headers: Record<string, string> = {},
 ) {
-  return fetch(server.url, {
+  return fetch(fx.http.url, {
     method: 'POST',
     headers: {
       ...HEADERS,
@@ -143,7 +126,7 @@ describe('static tokens with subjects and scopes (MCP_AUTH_TOKENS_FILE)', () => 
 
   it('refuses other, malformed and missing tokens with 401', async () => {
     for (const authorization of ['Bearer not-a-known-token-123456', 'Basic abc', 'Bearer', undefined]) {
-      const r = await fetch(server.url, {
+      const r = await fetch(fx.http.url, {
         method: 'POST',
         headers: { ...HEADERS, ...(authorization ? { authorization } : {}) },
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
@@ -156,7 +139,7 @@ describe('static tokens with subjects and scopes (MCP_AUTH_TOKENS_FILE)', () => 
 
 describe('HTTP edges', () => {
   it('a request with two Host headers gets 400', async () => {
-    const { port } = server;
+    const { port } = fx.http;
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} });
     const response = await new Promise<string>((resolve, reject) => {
       const socket = connect(port, '127.0.0.1', () => {
@@ -176,7 +159,7 @@ describe('HTTP edges', () => {
   });
 
   it('answers a deeply nested body with 400, not a crash', async () => {
-    const r = await fetch(server.url, {
+    const r = await fetch(fx.http.url, {
       method: 'POST',
       headers: { ...HEADERS, authorization: `Bearer ${TOKENS.reader}` },
       body: `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`,
@@ -193,7 +176,7 @@ describe('HTTP edges', () => {
       method: 'tools/call',
       params: { name: 'create_subscriber', arguments: { msisdn } },
     }));
-    const r = await fetch(server.url, {
+    const r = await fetch(fx.http.url, {
       method: 'POST',
       headers: { ...HEADERS, authorization: `Bearer ${TOKENS.admin}`, 'mcp-protocol-version': '2025-11-25' },
       body: JSON.stringify(batch),
@@ -216,7 +199,7 @@ describe('HTTP edges', () => {
       params: { name, arguments: {} },
     });
     const post = (token: string, messages: unknown[]) =>
-      fetch(server.url, {
+      fetch(fx.http.url, {
         method: 'POST',
         headers: { ...HEADERS, authorization: `Bearer ${token}`, 'mcp-protocol-version': '2025-03-26' },
         body: JSON.stringify(messages),

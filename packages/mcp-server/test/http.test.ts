@@ -1,10 +1,9 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpConfig } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
-import { ok, startTestEmulator, testConfig } from './helpers.js';
+import { ok, testConfig } from './helpers.js';
+import { useMcpHttpServer } from './support/fixtures.js';
 
 const INIT = {
   jsonrpc: '2.0',
@@ -14,31 +13,23 @@ const INIT = {
 };
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-let emulator: RunningEmulator;
-let config: McpConfig;
-let open: McpHttpServerHandle;
+const fx = useMcpHttpServer({ MCP_ALLOWED_ORIGINS: 'console.example.com' });
 let authed: McpHttpServerHandle;
 let authConfig: McpConfig;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  config = testConfig(emulator.url, { MCP_ALLOWED_ORIGINS: 'console.example.com' });
-  open = await startMcpHttpServer({ ...config, port: 0 });
-  authConfig = testConfig(emulator.url, { MCP_AUTH_TOKENS: 'token-one, token-two' });
+  authConfig = testConfig(fx.emulator.url, { MCP_AUTH_TOKENS: 'token-one, token-two' });
   authed = await startMcpHttpServer({ ...authConfig, host: '127.0.0.1', port: 0 });
 });
 afterAll(async () => {
-  await open?.close();
   await authed?.close();
-  await closeRuntime(config);
-  await emulator?.close();
 });
 
 describe('Streamable HTTP endpoint', () => {
   it('serves 2026-07-28 and 2025-11-25 clients statelessly', async () => {
-    expect(open.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
+    expect(fx.http.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     const modern = new Client({ name: 'modern', version: '1' }, { versionNegotiation: { mode: 'auto' } });
-    await modern.connect(new StreamableHTTPClientTransport(new URL(open.url)));
+    await modern.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
     expect(modern.getNegotiatedProtocolVersion()).toBe('2026-07-28');
     const tools = await modern.listTools();
     expect(tools.tools).toHaveLength(20);
@@ -46,7 +37,7 @@ describe('Streamable HTTP endpoint', () => {
     await modern.close();
 
     const legacy = new Client({ name: 'legacy', version: '1' });
-    await legacy.connect(new StreamableHTTPClientTransport(new URL(open.url)));
+    await legacy.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
     expect(legacy.getNegotiatedProtocolVersion()).toBe('2025-11-25');
     expect((await legacy.listTools()).tools.map((t) => t.name)).toEqual(tools.tools.map((t) => t.name));
     expect((await ok(legacy, 'get_offer', { offerId: '1000' })).offer.offerId).toBe('1000');
@@ -54,32 +45,32 @@ describe('Streamable HTTP endpoint', () => {
   });
 
   it('answers /healthz, unknown paths and GET/DELETE on /mcp', async () => {
-    const base = open.url.replace('/mcp', '');
+    const base = fx.http.url.replace('/mcp', '');
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
     expect((await fetch(`${base}/healthz`, { method: 'POST' })).status).toBe(405);
     expect((await fetch(`${base}/nope`)).status).toBe(404);
-    expect((await fetch(open.url, { method: 'GET', headers: { accept: 'text/event-stream' } })).status).toBe(
-      405,
-    );
-    expect((await fetch(open.url, { method: 'DELETE' })).status).toBe(405);
+    expect(
+      (await fetch(fx.http.url, { method: 'GET', headers: { accept: 'text/event-stream' } })).status,
+    ).toBe(405);
+    expect((await fetch(fx.http.url, { method: 'DELETE' })).status).toBe(405);
   });
 
   it('refuses foreign Origin and Host headers with 403 and allows configured origins', async () => {
-    const evil = await fetch(open.url, {
+    const evil = await fetch(fx.http.url, {
       method: 'POST',
       headers: { ...HEADERS, origin: 'http://evil.example.com' },
       body: JSON.stringify(INIT),
     });
     expect(evil.status).toBe(403);
-    const local = await fetch(open.url, {
+    const local = await fetch(fx.http.url, {
       method: 'POST',
       headers: { ...HEADERS, origin: 'http://localhost:5173' },
       body: JSON.stringify(INIT),
     });
     expect(local.status).toBe(200);
-    const extra = await fetch(open.url, {
+    const extra = await fetch(fx.http.url, {
       method: 'POST',
       headers: { ...HEADERS, origin: 'https://console.example.com' },
       body: JSON.stringify(INIT),
@@ -88,7 +79,7 @@ describe('Streamable HTTP endpoint', () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
-        open.url,
+        fx.http.url,
         { method: 'POST', headers: { ...HEADERS, host: 'evil.example.com' } },
         (res) => {
           res.resume();
@@ -103,7 +94,7 @@ describe('Streamable HTTP endpoint', () => {
 
   it('caps request bodies at 1 MiB with 413', async () => {
     const big = JSON.stringify({ ...INIT, params: { ...INIT.params, pad: 'x'.repeat(1024 * 1024 + 10) } });
-    const r = await fetch(open.url, { method: 'POST', headers: HEADERS, body: big });
+    const r = await fetch(fx.http.url, { method: 'POST', headers: HEADERS, body: big });
     expect(r.status).toBe(413);
   });
 

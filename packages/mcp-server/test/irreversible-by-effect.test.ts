@@ -1,29 +1,24 @@
 import type { Client } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpConfig, TOOLSETS } from '../src/config.js';
+import { TOOLSETS } from '../src/config.js';
 import { closeRuntime } from '../src/runtime.js';
-import { call, connectInMemory, freshMsisdn, ok, startTestEmulator, testConfig } from './helpers.js';
+import { call, connectInMemory, freshMsisdn, ok, testConfig } from './helpers.js';
+import { useEmulator } from './support/fixtures.js';
 
 /**
  * Confirmation is decided by what a call does, not by the tool's name: the attacks of issue #13
  * (finding 1: expire a subscription without a confirmation; finding 2: rewrite the history that
  * records it).
  */
-let emulator: RunningEmulator;
-let config: McpConfig;
+const fx = useEmulator({ OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
 let client: Client;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  config = testConfig(emulator.url, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
   // A client without elicitation: every confirmation is the visible two-step token form.
-  client = await connectInMemory(config, { era: 'modern' });
+  client = await connectInMemory(fx.config, { era: 'modern' });
 });
 afterAll(async () => {
   await client?.close();
-  await closeRuntime(config);
-  await emulator?.close();
 });
 
 async function activeSubscription(): Promise<string> {
@@ -102,7 +97,7 @@ describe('a renew that will expire the subscription', () => {
 
 describe('account history edits (history-admin)', () => {
   it('are not offered or callable unless the history-admin toolset is on', async () => {
-    const plain = testConfig(emulator.url);
+    const plain = testConfig(fx.emulator.url);
     const c = await connectInMemory(plain, { era: 'modern' });
     const names = (await c.listTools()).tools.map((t) => t.name);
     expect(names).not.toContain('update_account_history');

@@ -1,28 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { McpConfig } from '../src/config.js';
-import { MAX_REQUEST_BODY_BYTES, type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
+import { describe, expect, it } from 'vitest';
+import { MAX_REQUEST_BODY_BYTES, startMcpHttpServer } from '../src/http.js';
 import { closeRuntime } from '../src/runtime.js';
-import { ok, startTestEmulator, testConfig } from './helpers.js';
+import { ok, testConfig } from './helpers.js';
+import { useMcpHttpServer } from './support/fixtures.js';
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-let emulator: RunningEmulator;
-let config: McpConfig;
-let server: McpHttpServerHandle;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  config = testConfig(emulator.url);
-  server = await startMcpHttpServer({ ...config, port: 0 });
-});
-afterAll(async () => {
-  await server?.close();
-  await closeRuntime(config);
-  await emulator?.close();
-});
+const fx = useMcpHttpServer();
 
 /** One raw POST whose body is written in the given chunks, without a Content-Length (chunked). */
 function postChunked(url: string, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -57,7 +43,7 @@ const modernCall = (id: number, name: string, args: Record<string, unknown>) => 
 
 describe('Node adapter in front of the MCP handler', () => {
   it('answers a body that is not JSON with a JSON-RPC parse error', async () => {
-    const r = await fetch(server.url, {
+    const r = await fetch(fx.http.url, {
       method: 'POST',
       headers: HEADERS,
       body: '{"jsonrpc": "2.0", "id": 1,',
@@ -68,7 +54,7 @@ describe('Node adapter in front of the MCP handler', () => {
   });
 
   it('refuses an empty POST body with a JSON-RPC error, not a crash', async () => {
-    const r = await fetch(server.url, { method: 'POST', headers: HEADERS, body: '' });
+    const r = await fetch(fx.http.url, { method: 'POST', headers: HEADERS, body: '' });
     expect(r.status).toBeGreaterThanOrEqual(400);
     expect(r.status).toBeLessThan(500);
   });
@@ -78,20 +64,20 @@ describe('Node adapter in front of the MCP handler', () => {
     const chunks = ['{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"'];
     for (let sent = 0; sent <= MAX_REQUEST_BODY_BYTES; sent += piece.length) chunks.push(piece);
     chunks.push('"}}');
-    const r = await postChunked(server.url, chunks);
+    const r = await postChunked(fx.http.url, chunks);
     expect(r.status).toBe(413);
     expect(JSON.parse(r.body).error.code).toBe(-32000);
   });
 
   it('answers a 2026-07-28 tools/call in one piece, with a Content-Length matching the bytes', async () => {
     const sub = await (
-      await fetch(`${emulator.url}/subscribers`, {
+      await fetch(`${fx.emulator.url}/subscribers`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ msisdn: '436641234001', subscriberType: 'PREPAID' }),
       })
     ).json();
-    const r = await fetch(server.url, {
+    const r = await fetch(fx.http.url, {
       method: 'POST',
       headers: {
         ...HEADERS,
@@ -113,7 +99,7 @@ describe('Node adapter in front of the MCP handler', () => {
 
   it('keeps serving after a client hangs up mid-request', async () => {
     await new Promise<void>((resolve) => {
-      const req = httpRequest(server.url, { method: 'POST', headers: HEADERS });
+      const req = httpRequest(fx.http.url, { method: 'POST', headers: HEADERS });
       req.on('error', () => resolve());
       req.write('{"jsonrpc":"2.0","id":1,');
       setTimeout(() => {
@@ -122,13 +108,13 @@ describe('Node adapter in front of the MCP handler', () => {
       }, 20);
     });
     const client = new Client({ name: 'after-hangup', version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+    await client.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
     expect((await ok(client, 'list_offers', {})).total).toBe(5);
     await client.close();
   });
 
   it('scopes a tools/call server to its tool: other tools still work, unknown and hidden ones are refused', async () => {
-    const readOnlyConfig = testConfig(emulator.url, { OCS_MCP_READ_ONLY: 'true' });
+    const readOnlyConfig = testConfig(fx.emulator.url, { OCS_MCP_READ_ONLY: 'true' });
     const readOnly = await startMcpHttpServer({ ...readOnlyConfig, port: 0 });
     try {
       for (const era of ['2026-07-28', '2025-11-25'] as const) {

@@ -48,7 +48,7 @@ describe('ocs-mcp over stdio (built bin)', () => {
     expect((await client.listTools()).tools).toHaveLength(20);
     const msisdn = freshMsisdn();
     const { subscriber } = await ok(client, 'create_subscriber', { msisdn });
-    expect((await ok(client, 'lookup_subscriber', { msisdn: `+${msisdn}` })).subscriberId).toBe(
+    expect((await ok(client, 'lookup_subscriber', { msisdn: `+${msisdn}` })).subscriber.subscriberId).toBe(
       subscriber.subscriberId,
     );
     expect((await ok(client, 'delete_subscriber', { subscriberId: subscriber.subscriberId })).deleted).toBe(
@@ -140,8 +140,10 @@ describe('ocs-mcp over stdio (built bin)', () => {
       encoding: 'utf8',
     });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/OCS_API_TIMEOUT: must be a number of seconds/);
-    expect(r.stderr).toMatch(/MCP_HTTP_PORT: must be 0-65535/);
+    // zod's prettifyError through the contract's parseEnv: each problem, then the variable it is at.
+    expect(r.stderr).toMatch(/must be a number of seconds\s+→ at OCS_API_TIMEOUT/);
+    expect(r.stderr).toMatch(/must be 0-65535\s+→ at MCP_HTTP_PORT/);
+    expect(r.stderr).not.toContain('soon');
     expect(r.stdout).toBe('');
   });
 });

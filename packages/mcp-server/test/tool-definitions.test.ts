@@ -8,9 +8,11 @@ import { z } from 'zod';
 import { LOCAL_PRINCIPAL } from '../src/auth/principal.js';
 import { type McpConfig, TOOLSETS } from '../src/config.js';
 import { closeRuntime, getRuntime } from '../src/runtime.js';
-import { ALL_TOOLS } from '../src/tools/all-tools.js';
-import { withCachedJsonSchema } from '../src/tools/cached-json-schema.js';
-import { invokeTool } from '../src/tools/invoke-tool.js';
+import { invokeTool } from '../src/tool-kit/invoke-tool.js';
+import { withCachedJsonSchema } from '../src/tool-kit/json-schema.js';
+import type { ToolContext } from '../src/tool-kit/tool-context.js';
+import { ALL_TOOLS } from '../src/tools/index.js';
+import { SUBSCRIBER_TOOLS } from '../src/tools/subscriber.js';
 import { connectInMemory, ok, testConfig } from './helpers.js';
 
 const SNAP_DIR = join(import.meta.dirname, '__toolsnaps__');
@@ -195,6 +197,81 @@ describe('read-only mode and toolsets', () => {
     expect((await client.listResourceTemplates()).resourceTemplates).toEqual([]);
     await client.close();
     await closeRuntime(config);
+  });
+});
+
+/** The Inspector's `--strict` portability rules: no untyped schema, no `type` array. */
+function portabilityFindings(node: unknown, path: string, out: string[]): string[] {
+  if (typeof node !== 'object' || node === null) return out;
+  const n = node as Record<string, unknown>;
+  if (Array.isArray(n.type)) out.push(`${path}: type array`);
+  const constrains = ['type', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', '$ref', 'not', 'properties'].some(
+    (k) => k in n,
+  );
+  if (!constrains) out.push(`${path}: untyped schema`);
+  for (const key of ['properties', '$defs', 'patternProperties'])
+    for (const [k, v] of Object.entries((n[key] ?? {}) as Record<string, unknown>))
+      portabilityFindings(v, `${path}.${key}.${k}`, out);
+  for (const key of ['anyOf', 'oneOf', 'allOf'])
+    for (const [i, v] of ((n[key] ?? []) as unknown[]).entries())
+      portabilityFindings(v, `${path}.${key}[${i}]`, out);
+  for (const key of ['items', 'additionalProperties', 'not'])
+    if (typeof n[key] === 'object') portabilityFindings(n[key], `${path}.${key}`, out);
+  return out;
+}
+
+describe('portable, consistent schemas', () => {
+  it('every input and output schema passes the strict portability rules', async () => {
+    const config = testConfig(NOWHERE, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
+    const client = await connectInMemory(config);
+    const findings: string[] = [];
+    for (const t of (await client.listTools()).tools) {
+      portabilityFindings(t.inputSchema, `${t.name}.inputSchema`, findings);
+      portabilityFindings(t.outputSchema, `${t.name}.outputSchema`, findings);
+    }
+    await client.close();
+    await closeRuntime(config);
+    expect(findings).toEqual([]);
+  });
+
+  it('every tool that returns an entity nests it under its name, the id inside (deletes say what they deleted)', () => {
+    for (const def of ALL_TOOLS) {
+      const keys = Object.keys(def.outputSchema.shape);
+      if (keys.includes('deleted')) continue;
+      expect(
+        keys.filter((k) => k.endsWith('Id')),
+        def.name,
+      ).toEqual([]);
+    }
+  });
+
+  it('derives writes from readOnlyHint and the toolset from the group file', () => {
+    for (const def of ALL_TOOLS) expect(def.writes, def.name).toBe(!def.annotations.readOnlyHint);
+    expect(new Set(SUBSCRIBER_TOOLS.map((t) => t.toolset))).toEqual(new Set(['subscriber']));
+  });
+
+  it('a handler needs only its narrow context: the bound OCS calls and the offers', async () => {
+    const offer = loadOfferCatalogue().offers[0]!;
+    const offers = {
+      all: [offer],
+      get: (id: string) => (id === offer.offerId ? offer : undefined),
+      ids: [offer.offerId],
+    };
+    const getOffer = ALL_TOOLS.find((t) => t.name === 'get_offer')!;
+    expect(await getOffer.run({ offerId: offer.offerId }, { offers } as unknown as ToolContext)).toEqual({
+      offer,
+    });
+    const getSubscriber = ALL_TOOLS.find((t) => t.name === 'get_subscriber')!;
+    const ocs = {
+      getSubscriber: async (id: string) => ({ subscriberId: id, msisdn: '1', currentState: 'active' }),
+    };
+    expect(
+      await getSubscriber.run({ subscriberId: 's-1' }, {
+        ocs,
+        offers,
+        transactionId: 't',
+      } as unknown as ToolContext),
+    ).toEqual({ subscriber: { subscriberId: 's-1', msisdn: '1', currentState: 'active' } });
   });
 });
 

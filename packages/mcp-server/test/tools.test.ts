@@ -1,46 +1,21 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type McpConfig, TOOLSETS } from '../src/config.js';
-import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
-import {
-  call,
-  callConfirmed,
-  connectInMemory,
-  freshMsisdn,
-  ok,
-  okConfirmed,
-  startTestEmulator,
-  testConfig,
-} from './helpers.js';
+import { TOOLSETS } from '../src/config.js';
+import { call, callConfirmed, connectInMemory, freshMsisdn, ok, okConfirmed } from './helpers.js';
+import { useMcpHttpServer } from './support/fixtures.js';
 
 type Transport = 'in-memory 2026-07-28' | 'http 2026-07-28' | 'http 2025-11-25';
 
-let emulator: RunningEmulator;
-let config: McpConfig;
-let http: McpHttpServerHandle;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  config = testConfig(emulator.url, { OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
-  http = await startMcpHttpServer({ ...config, port: 0 });
-});
-
-afterAll(async () => {
-  await http?.close();
-  await closeRuntime(config);
-  await emulator?.close();
-});
+const fx = useMcpHttpServer({ OCS_MCP_TOOLSETS: TOOLSETS.join(',') });
 
 async function connect(transport: Transport): Promise<Client> {
   if (transport === 'in-memory 2026-07-28')
-    return connectInMemory(config, { era: 'modern', elicit: 'accept' });
+    return connectInMemory(fx.config, { era: 'modern', elicit: 'accept' });
   const client = new Client(
     { name: 'tools-test', version: '1' },
     transport === 'http 2026-07-28' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
   );
-  await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+  await client.connect(new StreamableHTTPClientTransport(new URL(fx.http.url)));
   return client;
 }
 
@@ -75,7 +50,8 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           msisdn: pretty,
           transaction_id: 'TXN-LOOKUP-1',
         });
-        expect(found.subscriberId).toBe(id);
+        expect(found.subscriber.subscriberId).toBe(id);
+        expect(found).not.toHaveProperty('subscriberId');
         expect(found.transaction_id).toBe('TXN-LOOKUP-1');
         expect(found.subscriber.personalInfo.firstName).toBe('Ada');
 
@@ -83,7 +59,7 @@ describe.each<Transport>(['in-memory 2026-07-28', 'http 2026-07-28', 'http 2025-
           firstName: 'Ada',
           lastName: `Lovelace-${msisdn}`,
         });
-        expect(byName.subscriberId).toBe(id);
+        expect(byName.subscriber.subscriberId).toBe(id);
 
         const got = await ok(client, 'get_subscriber', { subscriberId: id });
         expect(got.subscriber.currentState).toBe('pre-provisioned');

@@ -1,7 +1,7 @@
 import { argumentsDigest } from '@ocsai/contract';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
-import { boundArguments } from '../tools/confirmation.js';
+import { boundArguments } from '../tool-kit/confirmation.js';
 import { hasScope, type Principal, SCOPES } from './principal.js';
 
 /**
@@ -28,12 +28,10 @@ export async function missingScope(
   if (!parsed.success) return undefined;
   const { transaction_id: _t, ...toolArgs } = boundArguments(parsed.data as Record<string, unknown>);
   try {
-    const prompt = await def.confirm(toolArgs, {
-      runtime,
-      transactionId: newTransactionId(),
-      signal: AbortSignal.timeout(runtime.config.ocsApiTimeoutMs),
-      principal,
-    });
+    const prompt = await def.confirm(
+      toolArgs,
+      runtime.toolContext(newTransactionId(), AbortSignal.timeout(runtime.config.ocsApiTimeoutMs)),
+    );
     return prompt
       ? { scope: SCOPES.irreversible, reason: `this ${def.name} call is irreversible` }
       : undefined;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
+import type { IPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Pool } from 'undici';
-import { type OcsCallContext, OcsError, ocsErrorFromStatus } from './ocs-error.js';
+import { type OcsCallContext, OcsFailure, ocsFailureFromStatus } from './ocs-failure.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
@@ -66,19 +67,21 @@ export function newTransactionId(): string {
   return randomUUID();
 }
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
-  });
+/** Failed attempts that may be repeated, with the call's logger (set by the attempt that failed). */
+const RETRYABLE = new WeakMap<OcsFailure, () => Logger>();
+
+/** Why a failed attempt may be repeated at all: nothing reached the OCS, or it was briefly unable. */
+function retryClass(failure: OcsFailure): { neverSent: boolean; transient: boolean } {
+  const code = (failure.detail as { code?: string } | undefined)?.code;
+  return {
+    neverSent: failure.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code),
+    transient:
+      failure.kind === 'unavailable' &&
+      (failure.status !== undefined
+        ? RETRY_STATUSES.has(failure.status)
+        : code !== undefined && RETRY_CODES.has(code)),
+  };
+}
 
 /**
  * The HTTP leg to the OCS: one keep-alive pool, X-Transaction-ID on every call, a deadline per call
@@ -96,6 +99,8 @@ const sleep = (ms: number, signal: AbortSignal) =>
 export class OcsHttp {
   /** undici loads on the first OCS call, not at start-up: it is ~0.2 s of the server's cold start. */
   private pool: Promise<Pool> | undefined;
+  /** The retry policy (cockatiel), loaded with the first call for the same reason. */
+  private retries: Promise<IPolicy> | undefined;
   private readonly origin: string;
   private readonly basePath: string;
   private readonly maxAttempts: number;
@@ -142,34 +147,22 @@ export class OcsHttp {
       return child;
     };
     try {
-      let lastError: OcsError | undefined;
-      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-        if (attempt > 1) {
-          const cap = this.backoffBaseMs * 2 ** (attempt - 2);
-          await sleep(Math.round(cap / 2 + Math.random() * (cap / 2)), call.signal);
-        }
+      this.retries ??= this.retryPolicy();
+      return await (await this.retries).execute(async () => {
         const outcome = await this.once(req, call.signal, deadline, log);
-        if (!(outcome instanceof OcsError)) return outcome;
-        lastError = outcome;
-        const code = (outcome.detail as { code?: string } | undefined)?.code;
-        const neverSent = outcome.status === undefined && code !== undefined && NEVER_SENT_CODES.has(code);
-        const transient =
-          outcome.kind === 'unavailable' &&
-          (outcome.status !== undefined
-            ? RETRY_STATUSES.has(outcome.status)
-            : code !== undefined && RETRY_CODES.has(code));
+        if (!(outcome instanceof OcsFailure)) return outcome;
+        const { neverSent, transient } = retryClass(outcome);
         // Decided after each answer: the failed answer itself may say that the OCS deduplicates.
         const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
-        const retry = neverSent || (repeatable && transient);
-        if (!retry || call.signal.aborted || attempt === this.maxAttempts) {
-          // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
-          const deduplicated = req.method === 'POST' && this.backendDeduplicates;
-          if (isWrite && !neverSent && !deduplicated) lastError = this.ambiguity(req, outcome);
-          break;
-        }
-        log().warn({ attempt, status: outcome.status, code }, 'OCS call failed; retrying');
-      }
-      throw lastError ?? new OcsError('unavailable', 'The OCS could not be reached.');
+        if (neverSent || (repeatable && transient)) RETRYABLE.set(outcome, log);
+        throw outcome;
+      }, call.signal);
+    } catch (err) {
+      if (!(err instanceof OcsFailure)) throw err;
+      const { neverSent } = retryClass(err);
+      // A deduplicating OCS makes the client's repeat (same transaction id) safe; any other gets told.
+      const deduplicated = req.method === 'POST' && this.backendDeduplicates;
+      throw isWrite && !neverSent && !deduplicated ? this.ambiguity(req, err) : err;
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', cancel);
@@ -177,10 +170,39 @@ export class OcsHttp {
   }
 
   /**
+   * One cockatiel retry policy for every call: it repeats exactly the failures {@link request}
+   * marked retryable (never once the call was cancelled or ran out of time), backing off from
+   * backoffBaseMs, doubling, with half jitter (between half and all of each step).
+   */
+  private async retryPolicy(): Promise<IPolicy> {
+    const { ExponentialBackoff, halfJitterGenerator, handleWhen, retry } = await import('cockatiel');
+    const policy = retry(
+      handleWhen((err) => err instanceof OcsFailure && RETRYABLE.has(err)),
+      {
+        maxAttempts: this.maxAttempts - 1,
+        backoff: new ExponentialBackoff({
+          initialDelay: this.backoffBaseMs,
+          maxDelay: this.backoffBaseMs * 2 ** this.maxAttempts,
+          generator: halfJitterGenerator,
+        }),
+      },
+    );
+    policy.onRetry((r) => {
+      const failure = 'error' in r ? (r.error as OcsFailure) : undefined;
+      const log = failure ? RETRYABLE.get(failure) : undefined;
+      log?.().warn(
+        { attempt: r.attempt, status: failure?.status, code: (failure?.detail as { code?: string })?.code },
+        'OCS call failed; retrying',
+      );
+    });
+    return policy;
+  }
+
+  /**
    * For a write: turns a failure that does not prove "nothing happened" into outcome_unknown. A
    * definite refusal (4xx other than 408, a 429, no connection at all) stays what it is.
    */
-  private ambiguity(req: OcsRequest, failure: OcsError): OcsError {
+  private ambiguity(req: OcsRequest, failure: OcsFailure): OcsFailure {
     const status = failure.status;
     const ambiguous =
       failure.kind === 'timeout' ||
@@ -197,7 +219,7 @@ export class OcsHttp {
             ? `HTTP ${status} from the OCS or a proxy in front of it`
             : 'the connection was lost after the request was sent';
     const check = req.context.verifyWith ?? 'the matching get/list tool';
-    return new OcsError(
+    return new OcsFailure(
       'outcome_unknown',
       `Outcome unknown: ${req.method} ${req.context.entity}${req.context.id ? ` ${req.context.id}` : ''} may or may not have been applied (${what}). It was not repeated, because this OCS does not deduplicate repeated requests. Check with ${check} before trying again; X-Transaction-ID ${req.transactionId}.`,
       status,
@@ -210,7 +232,7 @@ export class OcsHttp {
     signal: AbortSignal,
     deadline: { readonly expired: boolean },
     log: () => Logger,
-  ): Promise<OcsResponse | OcsError> {
+  ): Promise<OcsResponse | OcsFailure> {
     let qs = '';
     if (req.query) {
       const query = new URLSearchParams();
@@ -255,7 +277,7 @@ export class OcsHttp {
           'OCS call',
         );
       if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body };
-      const error = ocsErrorFromStatus(res.statusCode, body, req.context);
+      const error = ocsFailureFromStatus(res.statusCode, body, req.context);
       log().warn(
         { method: req.method, path: req.path, status: res.statusCode, body, kind: error.kind },
         'OCS error response',
@@ -264,15 +286,15 @@ export class OcsHttp {
     } catch (err) {
       if (deadline.expired) {
         log().warn({ method: req.method, path: req.path }, 'OCS call timed out');
-        return new OcsError(
+        return new OcsFailure(
           'timeout',
           `The OCS did not answer within ${this.options.timeoutMs / 1000} s (OCS_API_TIMEOUT). Check the result before repeating a write.`,
         );
       }
-      if (signal.aborted) return new OcsError('cancelled', 'The request was cancelled by the client.');
+      if (signal.aborted) return new OcsFailure('cancelled', 'The request was cancelled by the client.');
       const code = (err as { code?: string }).code;
       log().warn({ method: req.method, path: req.path, code, err }, 'OCS unreachable');
-      return new OcsError(
+      return new OcsFailure(
         'unavailable',
         'The OCS is unavailable (connection failed). Retry later; if it persists, check OCS_API_URL.',
         undefined,

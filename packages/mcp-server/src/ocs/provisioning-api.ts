@@ -8,8 +8,8 @@ import type {
   SubscriptionCreate,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from './ocs-error.js';
-import type { OcsHttp } from './ocs-http.js';
+import { type OcsCallContext, OcsFailure } from './ocs-failure.js';
+import type { OcsHttp, OcsRequest } from './ocs-http.js';
 
 /**
  * Response shapes checked at the boundary. Deliberately loose: the ids we chain on must be there,
@@ -48,7 +48,7 @@ export const OCS_ID_PATTERN = /^(?!\.\.?$)[^/?#%\\\s]+$/;
 
 function seg(id: string): string {
   if (!OCS_ID_PATTERN.test(id))
-    throw new OcsError(
+    throw new OcsFailure(
       'validation',
       `"${id.slice(0, 60)}" is not a valid OCS id (no ".", "..", "/", "?", "#", "%" or spaces).`,
     );
@@ -65,237 +65,232 @@ const SubscriptionList = z.array(SubscriptionRecord);
 const BalanceList = z.array(BalanceRecord);
 const HistoryList = z.array(HistoryRecord);
 
+/** What a failing call was about, per entity: reads name the entity and where to find its id. */
+const subscriber = (id: string): OcsCallContext => ({
+  entity: 'Subscriber',
+  id,
+  notFoundHint: FIND_SUBSCRIBER,
+});
+const subscription = (id: string): OcsCallContext => ({
+  entity: 'Subscription',
+  id,
+  notFoundHint: FIND_SUBSCRIPTION,
+});
+const historyEntry = (id: string): OcsCallContext => ({
+  entity: 'Account history entry',
+  id,
+  notFoundHint: FIND_HISTORY,
+});
+/** A write: the read that tells whether it was applied, when its outcome is unknown. */
+const writing = (context: OcsCallContext, verifyWith: string, more: Partial<OcsCallContext> = {}) => ({
+  ...context,
+  verifyWith,
+  ...more,
+});
+/** A delete: "not found" afterwards means it is gone, and a 404 may mean it already was. */
+const deleting = (context: OcsCallContext, verifyWith: string): OcsCallContext => ({
+  ...context,
+  verifyWith: `${verifyWith} (not found = deleted)`,
+  notFoundHint: `${context.notFoundHint} It may already be deleted.`,
+});
+
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success)
-    throw new OcsError('bad_response', `The OCS returned an unexpected ${what} response.`, undefined, {
+    throw new OcsFailure('bad_response', `The OCS returned an unexpected ${what} response.`, undefined, {
       body,
       issues: r.error.issues,
     });
   return r.data;
 }
 
-/** The provisioning endpoints as the real backend serves them (BEHAVIOUR.md wins over OpenAPI). */
+/**
+ * The provisioning endpoints as the real backend serves them (BEHAVIOUR.md wins over OpenAPI), bound
+ * to one tool call: its transaction id and cancellation go with every request.
+ */
 export class ProvisioningApi {
-  constructor(private readonly http: OcsHttp) {}
+  constructor(
+    private readonly http: OcsHttp,
+    readonly call: CallOptions,
+  ) {}
 
-  async lookupSubscriber(
-    query: { msisdn?: string; imsi?: string; firstName?: string; lastName?: string },
-    o: CallOptions,
-  ): Promise<string> {
+  /** The same calls under a derived transaction id, so that repeating a whole multi-step call is idempotent too. */
+  step(name: string): ProvisioningApi {
+    return new ProvisioningApi(this.http, {
+      ...this.call,
+      transactionId: `${this.call.transactionId}.${name}`,
+    });
+  }
+
+  private async send(req: Omit<OcsRequest, 'transactionId' | 'signal'>): Promise<unknown> {
+    return (await this.http.request({ ...req, ...this.call })).body;
+  }
+
+  async lookupSubscriber(query: {
+    msisdn?: string;
+    imsi?: string;
+    firstName?: string;
+    lastName?: string;
+  }): Promise<string> {
     const key = query.msisdn
       ? `MSISDN ${query.msisdn}`
       : query.imsi
         ? `IMSI ${query.imsi}`
         : `name ${query.firstName} ${query.lastName}`;
-    const res = await this.http.request({
+    const body = await this.send({
       method: 'GET',
       path: '/subscribers/lookup',
       query,
-      ...o,
       context: {
         entity: `Subscriber with ${key}`,
         notFoundHint: 'Check the number (international format, digits only) or create the subscriber.',
         badRequestMessage: 'Lookup needs an MSISDN, an IMSI, or both first and last name.',
       },
     });
-    return parse(LookupAnswer, res.body, 'lookup').subscriberId;
+    return parse(LookupAnswer, body, 'lookup').subscriberId;
   }
 
-  async createSubscriber(body: SubscriberCreate, o: CallOptions): Promise<SubscriberRecord> {
-    const res = await this.http.request({
+  async createSubscriber(body: SubscriberCreate): Promise<SubscriberRecord> {
+    const answer = await this.send({
       method: 'POST',
       path: '/subscribers',
       body,
-      ...o,
       context: {
         entity: `Subscriber ${body.msisdn}`,
         verifyWith: `lookup_subscriber with msisdn ${body.msisdn}`,
         conflictMessage: `A subscriber with MSISDN ${body.msisdn} already exists. Use lookup_subscriber to get its subscriberId instead of creating it again.`,
       },
     });
-    return parse(SubscriberRecord, res.body, 'subscriber');
+    return parse(SubscriberRecord, answer, 'subscriber');
   }
 
-  async getSubscriber(id: string, o: CallOptions): Promise<SubscriberRecord> {
-    const res = await this.http.request({
-      method: 'GET',
-      path: `/subscribers/${seg(id)}`,
-      ...o,
-      context: { entity: 'Subscriber', id, notFoundHint: FIND_SUBSCRIBER },
-    });
-    return parse(SubscriberRecord, res.body, 'subscriber');
+  async getSubscriber(id: string): Promise<SubscriberRecord> {
+    const body = await this.send({ method: 'GET', path: `/subscribers/${seg(id)}`, context: subscriber(id) });
+    return parse(SubscriberRecord, body, 'subscriber');
   }
 
-  async patchSubscriber(id: string, ops: PatchOperation[], o: CallOptions): Promise<SubscriberRecord> {
-    const res = await this.http.request({
+  async patchSubscriber(id: string, ops: PatchOperation[]): Promise<SubscriberRecord> {
+    const body = await this.send({
       method: 'PATCH',
       path: `/subscribers/${seg(id)}`,
       body: ops,
-      ...o,
-      context: {
-        entity: 'Subscriber',
-        id,
-        verifyWith: `get_subscriber with subscriberId ${id}`,
-        notFoundHint: FIND_SUBSCRIBER,
+      context: writing(subscriber(id), `get_subscriber with subscriberId ${id}`, {
         conflictMessage: 'Another subscriber already uses that MSISDN.',
         unprocessableMessage: `The OCS refused the update of subscriber ${id}: a field is unknown or immutable, or a value (e.g. the state name) is not allowed. Nothing was changed.`,
-      },
+      }),
     });
-    return parse(SubscriberRecord, res.body, 'subscriber');
+    return parse(SubscriberRecord, body, 'subscriber');
   }
 
-  async deleteSubscriber(id: string, o: CallOptions): Promise<void> {
-    await this.http.request({
+  async deleteSubscriber(id: string): Promise<void> {
+    await this.send({
       method: 'DELETE',
       path: `/subscribers/${seg(id)}`,
-      ...o,
-      context: {
-        entity: 'Subscriber',
-        id,
-        verifyWith: `get_subscriber with subscriberId ${id} (not found = deleted)`,
-        notFoundHint: `${FIND_SUBSCRIBER} It may already be deleted.`,
-      },
+      context: deleting(subscriber(id), `get_subscriber with subscriberId ${id}`),
     });
   }
 
-  async createSubscription(
-    subscriberId: string,
-    body: SubscriptionCreate,
-    o: CallOptions,
-  ): Promise<SubscriptionRecord> {
-    const res = await this.http.request({
+  async createSubscription(subscriberId: string, body: SubscriptionCreate): Promise<SubscriptionRecord> {
+    const answer = await this.send({
       method: 'POST',
       path: `/subscribers/${seg(subscriberId)}/subscriptions`,
       body,
-      ...o,
-      context: {
-        entity: 'Subscriber',
-        id: subscriberId,
-        verifyWith: `list_subscriptions with subscriberId ${subscriberId}`,
-        notFoundHint: FIND_SUBSCRIBER,
-      },
+      context: writing(subscriber(subscriberId), `list_subscriptions with subscriberId ${subscriberId}`),
     });
-    return parse(SubscriptionRecord, res.body, 'subscription');
+    return parse(SubscriptionRecord, answer, 'subscription');
   }
 
-  async listSubscriptions(subscriberId: string, o: CallOptions): Promise<SubscriptionRecord[]> {
-    const res = await this.http.request({
+  async listSubscriptions(subscriberId: string): Promise<SubscriptionRecord[]> {
+    const body = await this.send({
       method: 'GET',
       path: `/subscribers/${seg(subscriberId)}/subscriptions`,
-      ...o,
-      context: { entity: 'Subscriber', id: subscriberId, notFoundHint: FIND_SUBSCRIBER },
+      context: subscriber(subscriberId),
     });
-    return parse(SubscriptionList, res.body, 'subscription list');
+    return parse(SubscriptionList, body, 'subscription list');
   }
 
-  async getSubscription(id: string, o: CallOptions): Promise<SubscriptionRecord> {
-    const res = await this.http.request({
+  async getSubscription(id: string): Promise<SubscriptionRecord> {
+    const body = await this.send({
       method: 'GET',
       path: `/subscriptions/${seg(id)}`,
-      ...o,
-      context: { entity: 'Subscription', id, notFoundHint: FIND_SUBSCRIPTION },
+      context: subscription(id),
     });
-    return parse(SubscriptionRecord, res.body, 'subscription');
+    return parse(SubscriptionRecord, body, 'subscription');
   }
 
-  async patchSubscription(id: string, ops: PatchOperation[], o: CallOptions): Promise<SubscriptionRecord> {
-    const res = await this.http.request({
+  /** The recurring-cycle counters an irreversibility judgement reads (null when the OCS has none). */
+  async subscriptionCycles(id: string): Promise<{ max: number | null; completed: number | null }> {
+    const record = await this.getSubscription(id);
+    const numberOrNull = (v: unknown) => (typeof v === 'number' ? v : null);
+    return {
+      max: numberOrNull(record.maxRecurringCycles),
+      completed: numberOrNull(record.recurringCyclesCompleted),
+    };
+  }
+
+  async patchSubscription(id: string, ops: PatchOperation[]): Promise<SubscriptionRecord> {
+    const body = await this.send({
       method: 'PATCH',
       path: `/subscriptions/${seg(id)}`,
       body: ops,
-      ...o,
-      context: {
-        entity: 'Subscription',
-        id,
-        verifyWith: `get_subscription with subscriptionId ${id}`,
-        notFoundHint: FIND_SUBSCRIPTION,
+      context: writing(subscription(id), `get_subscription with subscriptionId ${id}`, {
         unprocessableMessage: `The OCS refused the update of subscription ${id}: a field is unknown or immutable, or a value has the wrong type. State changes go through change_subscription_state. Nothing was changed.`,
-      },
+      }),
     });
-    return parse(SubscriptionRecord, res.body, 'subscription');
+    return parse(SubscriptionRecord, body, 'subscription');
   }
 
-  async subscriptionAction(
-    id: string,
-    action: SubscriptionAction,
-    o: CallOptions,
-  ): Promise<SubscriptionRecord> {
-    const res = await this.http.request({
+  async subscriptionAction(id: string, action: SubscriptionAction): Promise<SubscriptionRecord> {
+    const body = await this.send({
       method: 'POST',
       path: `/subscriptions/${seg(id)}/${action}`,
-      ...o,
-      context: {
-        entity: 'Subscription',
-        id,
-        verifyWith: `get_subscription with subscriptionId ${id}`,
-        notFoundHint: FIND_SUBSCRIPTION,
+      context: writing(subscription(id), `get_subscription with subscriptionId ${id}`, {
         badRequestMessage: `The OCS does not allow "${action}" from the subscription's current state (activate: from pending/suspended; suspend: from active; cancel: from active/suspended; renew: from active). Use get_subscription to see the state.`,
-      },
+      }),
     });
-    return parse(SubscriptionRecord, res.body, 'subscription');
+    return parse(SubscriptionRecord, body, 'subscription');
   }
 
-  async deleteSubscription(id: string, o: CallOptions): Promise<void> {
-    await this.http.request({
+  async deleteSubscription(id: string): Promise<void> {
+    await this.send({
       method: 'DELETE',
       path: `/subscriptions/${seg(id)}`,
-      ...o,
-      context: {
-        entity: 'Subscription',
-        id,
-        verifyWith: `get_subscription with subscriptionId ${id} (not found = deleted)`,
-        notFoundHint: `${FIND_SUBSCRIPTION} It may already be deleted.`,
-      },
+      context: deleting(subscription(id), `get_subscription with subscriptionId ${id}`),
     });
   }
 
-  async createBalance(subscriptionId: string, body: BalanceCreate, o: CallOptions): Promise<BalanceRecord> {
-    const res = await this.http.request({
+  async createBalance(subscriptionId: string, body: BalanceCreate): Promise<BalanceRecord> {
+    const answer = await this.send({
       method: 'POST',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
       body,
-      ...o,
-      context: {
-        entity: 'Subscription',
-        id: subscriptionId,
-        verifyWith: `list_balances with subscriptionId ${subscriptionId}`,
-        notFoundHint: FIND_SUBSCRIPTION,
-      },
+      context: writing(subscription(subscriptionId), `list_balances with subscriptionId ${subscriptionId}`),
     });
-    return parse(BalanceRecord, res.body, 'balance');
+    return parse(BalanceRecord, answer, 'balance');
   }
 
-  async listBalances(subscriptionId: string, o: CallOptions): Promise<BalanceRecord[]> {
-    const res = await this.http.request({
+  async listBalances(subscriptionId: string): Promise<BalanceRecord[]> {
+    const body = await this.send({
       method: 'GET',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
-      ...o,
-      context: { entity: 'Subscription', id: subscriptionId, notFoundHint: FIND_SUBSCRIPTION },
+      context: subscription(subscriptionId),
     });
-    return parse(BalanceList, res.body, 'balance list');
+    return parse(BalanceList, body, 'balance list');
   }
 
-  async deleteBalances(subscriptionId: string, o: CallOptions): Promise<void> {
-    await this.http.request({
+  async deleteBalances(subscriptionId: string): Promise<void> {
+    await this.send({
       method: 'DELETE',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
-      ...o,
-      context: {
-        entity: 'Subscription',
-        id: subscriptionId,
-        verifyWith: `list_balances with subscriptionId ${subscriptionId}`,
-        notFoundHint: FIND_SUBSCRIPTION,
-      },
+      context: writing(subscription(subscriptionId), `list_balances with subscriptionId ${subscriptionId}`),
     });
   }
 
-  async createHistory(body: AccountHistoryCreate, o: CallOptions): Promise<HistoryRecord> {
-    const res = await this.http.request({
+  async createHistory(body: AccountHistoryCreate): Promise<HistoryRecord> {
+    const answer = await this.send({
       method: 'POST',
       path: '/accountHistory',
       body,
-      ...o,
       context: {
         entity: 'Account history entry',
         ...(body.interactionId ? { id: body.interactionId } : {}),
@@ -304,62 +299,44 @@ export class ProvisioningApi {
         badRequestMessage: 'The OCS needs entityId and a valid entityType (SUBSCRIBER, GROUP or ACCOUNT).',
       },
     });
-    return parse(HistoryRecord, res.body, 'account history');
+    return parse(HistoryRecord, answer, 'account history');
   }
 
-  async listHistory(
-    entityId: string,
-    page: { limit: number; offset: number },
-    o: CallOptions,
-  ): Promise<HistoryRecord[]> {
-    const res = await this.http.request({
+  async listHistory(entityId: string, page: { limit: number; offset: number }): Promise<HistoryRecord[]> {
+    const body = await this.send({
       method: 'GET',
       path: `/accountHistory/entityId/${seg(entityId)}`,
       query: { limit: page.limit, offset: page.offset },
-      ...o,
       context: { entity: 'Account history of entity', id: entityId },
     });
-    return parse(HistoryList, res.body, 'account history list');
+    return parse(HistoryList, body, 'account history list');
   }
 
-  async getHistory(id: string, o: CallOptions): Promise<HistoryRecord> {
-    const res = await this.http.request({
+  async getHistory(id: string): Promise<HistoryRecord> {
+    const body = await this.send({
       method: 'GET',
       path: `/accountHistory/${seg(id)}`,
-      ...o,
-      context: { entity: 'Account history entry', id, notFoundHint: FIND_HISTORY },
+      context: historyEntry(id),
     });
-    return parse(HistoryRecord, res.body, 'account history');
+    return parse(HistoryRecord, body, 'account history');
   }
 
-  async deleteHistory(id: string, o: CallOptions): Promise<void> {
-    await this.http.request({
+  async deleteHistory(id: string): Promise<void> {
+    await this.send({
       method: 'DELETE',
       path: `/accountHistory/${seg(id)}`,
-      ...o,
-      context: {
-        entity: 'Account history entry',
-        id,
-        verifyWith: `get_account_history with interactionId ${id} (not found = deleted)`,
-        notFoundHint: `${FIND_HISTORY} It may already be deleted.`,
-      },
+      context: deleting(historyEntry(id), `get_account_history with interactionId ${id}`),
     });
   }
 
   /** A plain merge object on the real backend, not the fieldName/fieldValue array of the OpenAPI file. */
-  async patchHistory(id: string, patch: AccountHistoryPatch, o: CallOptions): Promise<HistoryRecord> {
-    const res = await this.http.request({
+  async patchHistory(id: string, patch: AccountHistoryPatch): Promise<HistoryRecord> {
+    const body = await this.send({
       method: 'PATCH',
       path: `/accountHistory/${seg(id)}`,
       body: patch,
-      ...o,
-      context: {
-        entity: 'Account history entry',
-        id,
-        verifyWith: `get_account_history with interactionId ${id}`,
-        notFoundHint: FIND_HISTORY,
-      },
+      context: writing(historyEntry(id), `get_account_history with interactionId ${id}`),
     });
-    return parse(HistoryRecord, res.body, 'account history');
+    return parse(HistoryRecord, body, 'account history');
   }
 }

@@ -1,14 +1,14 @@
 import { BalanceCreate, BalanceType, CycleLengthType, DateTime, UnitType } from '@ocsai/contract';
 import { z } from 'zod';
 import { BalanceRecord } from '../ocs/provisioning-api.js';
+import { tool, toolGroup } from '../tool-kit/define-tool.js';
+import { deletedOutput, entityOutput } from '../tool-kit/outputs.js';
 import { SubscriptionId } from './subscription.js';
-import { CREATES, DELETES, defineTool, READ_ONLY } from './tool-definition.js';
 
 const Amount = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-export const createBalance = defineTool({
+export const createBalance = tool({
   name: 'create_balance',
-  toolset: 'balance',
   title: 'Create balance',
   description:
     'Add a balance (allowance) to a subscription, e.g. a data top-up or bonus minutes. Amounts are whole units of unitType: BYTES for data (1 GB = 1073741824), SECONDS for voice, EVENTS for SMS/MMS, MICROCENTS for money. To retry after a timeout without crediting twice, repeat the call with the same transaction_id. Needs the subscriptionId from list_subscriptions. Returns the created balance.',
@@ -30,55 +30,46 @@ export const createBalance = defineTool({
     maxRolloverAmount: Amount.optional(),
     isGroupBalance: z.boolean().optional(),
   }),
-  output: z.object({
-    balance: BalanceRecord.describe('The balance as stored by the OCS, with its balanceId.'),
-  }),
-  annotations: CREATES,
+  output: entityOutput('balance', BalanceRecord, 'The balance as stored by the OCS, with its balanceId.'),
+  idempotent: false,
   effect: 'write',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
+  async run(args, { ocs }) {
     const { subscriptionId, ...rest } = args;
     const body = BalanceCreate.parse({
       ...rest,
       balanceAvailable: rest.balanceAvailable ?? rest.balanceAmount,
     });
-    return { balance: await runtime.api.createBalance(subscriptionId, body, { transactionId, signal }) };
+    return { balance: await ocs.createBalance(subscriptionId, body) };
   },
 });
 
-export const listBalances = defineTool({
+export const listBalances = tool({
   name: 'list_balances',
-  toolset: 'balance',
   title: 'List balances',
   description:
     'List the balances of a subscription: unitType, balanceAmount (granted), balanceAvailable (left), expiry, recurring and rollover settings. Use it to answer "how much data/minutes are left". Needs the subscriptionId from list_subscriptions (an unknown id gives an empty list). Returns {balances, total}.',
   input: z.object({ subscriptionId: SubscriptionId }),
   output: z.object({ balances: z.array(BalanceRecord), total: z.number().int() }),
-  annotations: READ_ONLY,
   effect: 'read',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
-    const balances = await runtime.api.listBalances(args.subscriptionId, { transactionId, signal });
+  async run(args, { ocs }) {
+    const balances = await ocs.listBalances(args.subscriptionId);
     return { balances, total: balances.length };
   },
 });
 
-export const deleteBalances = defineTool({
+export const deleteBalances = tool({
   name: 'delete_balances',
-  toolset: 'balance',
   title: 'Delete all balances',
   description:
     'Delete ALL balances of a subscription (the subscription itself stays). Cannot be undone. Needs the subscriptionId from list_subscriptions; check list_balances first. Returns {deleted: true, subscriptionId}.',
   input: z.object({ subscriptionId: SubscriptionId }),
-  output: z.object({ deleted: z.literal(true), subscriptionId: z.string() }),
-  annotations: DELETES,
+  output: deletedOutput('subscriptionId'),
   effect: 'irreversible',
-  callsOcs: true,
   confirm: (args) => ({ summary: `Delete all balances of subscription ${args.subscriptionId}.` }),
-  async run(args, { runtime, transactionId, signal }) {
-    await runtime.api.deleteBalances(args.subscriptionId, { transactionId, signal });
+  async run(args, { ocs }) {
+    await ocs.deleteBalances(args.subscriptionId);
     return { deleted: true as const, subscriptionId: args.subscriptionId };
   },
 });
 
-export const BALANCE_TOOLS = [createBalance, listBalances, deleteBalances];
+export const BALANCE_TOOLS = toolGroup('balance', [createBalance, listBalances, deleteBalances]);

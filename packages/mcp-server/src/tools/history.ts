@@ -1,24 +1,23 @@
 import { DateTime, EntityType, HISTORY_PAGE } from '@ocsai/contract';
 import { z } from 'zod';
 import { HistoryRecord } from '../ocs/provisioning-api.js';
-import { CREATES, defineTool, ocsId, READ_ONLY } from './tool-definition.js';
+import { tool, toolGroup } from '../tool-kit/define-tool.js';
+import { ocsId, text } from '../tool-kit/inputs.js';
+import { entityOutput } from '../tool-kit/outputs.js';
 
 export const InteractionId = ocsId(
   'interactionId of a history entry. Get it from list_account_history.',
   255,
 );
 
-export const text = (what: string) => z.string().max(2000).optional().describe(what);
+export const historyOut = entityOutput(
+  'entry',
+  HistoryRecord,
+  'The history entry: interactionId, entityId, entityType, description, direction, reason, status, channel, interactionDate {startDateTime, endDateTime}, creationDate.',
+);
 
-export const historyOut = z.object({
-  entry: HistoryRecord.describe(
-    'The history entry: interactionId, entityId, entityType, description, direction, reason, status, channel, interactionDate {startDateTime, endDateTime}, creationDate.',
-  ),
-});
-
-export const createAccountHistory = defineTool({
+export const createAccountHistory = tool({
   name: 'create_account_history',
-  toolset: 'history',
   title: 'Record account history',
   description:
     'Write an entry to the account (interaction) history of a subscriber, group or account, e.g. to note a customer contact or a manual correction. entityId is the subscriberId (lookup_subscriber) for entityType SUBSCRIBER. status, direction (INBOUND|OUTBOUND|...), reason and channel (API, WEB...) are free text. Returns the stored entry with its interactionId.',
@@ -35,28 +34,23 @@ export const createAccountHistory = defineTool({
     endDateTime: DateTime.optional().describe('When it ended (ISO-8601).'),
   }),
   output: historyOut,
-  annotations: CREATES,
+  idempotent: false,
   effect: 'write',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
+  async run(args, { ocs }) {
     const { startDateTime, endDateTime, ...rest } = args;
-    const entry = await runtime.api.createHistory(
-      {
-        ...rest,
-        interactionDate: {
-          startDateTime: startDateTime ?? new Date().toISOString(),
-          ...(endDateTime ? { endDateTime } : {}),
-        },
+    const entry = await ocs.createHistory({
+      ...rest,
+      interactionDate: {
+        startDateTime: startDateTime ?? new Date().toISOString(),
+        ...(endDateTime ? { endDateTime } : {}),
       },
-      { transactionId, signal },
-    );
+    });
     return { entry };
   },
 });
 
-export const listAccountHistory = defineTool({
+export const listAccountHistory = tool({
   name: 'list_account_history',
-  toolset: 'history',
   title: 'List account history',
   description:
     'List the account history of an entity, newest first: creations, state changes (written automatically by the OCS) and manual notes. entityId is a subscriberId (lookup_subscriber) or a subscriptionId (list_subscriptions; subscription state changes are recorded there). Paged with limit (1-100, default 20) and offset. Returns {entries, limit, offset}; an unknown entity gives an empty list.',
@@ -72,33 +66,28 @@ export const listAccountHistory = defineTool({
     offset: z.number().int().min(0).default(0).describe('Entries to skip (default 0).'),
   }),
   output: z.object({ entries: z.array(HistoryRecord), limit: z.number().int(), offset: z.number().int() }),
-  annotations: READ_ONLY,
   effect: 'read',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
-    const entries = await runtime.api.listHistory(
-      args.entityId,
-      { limit: args.limit, offset: args.offset },
-      { transactionId, signal },
-    );
+  async run(args, { ocs }) {
+    const entries = await ocs.listHistory(args.entityId, { limit: args.limit, offset: args.offset });
     return { entries, limit: args.limit, offset: args.offset };
   },
 });
 
-export const getAccountHistory = defineTool({
+export const getAccountHistory = tool({
   name: 'get_account_history',
-  toolset: 'history',
   title: 'Get account history entry',
   description:
     'Fetch one account history entry by interactionId (from list_account_history or create_account_history).',
   input: z.object({ interactionId: InteractionId }),
   output: historyOut,
-  annotations: READ_ONLY,
   effect: 'read',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
-    return { entry: await runtime.api.getHistory(args.interactionId, { transactionId, signal }) };
+  async run(args, { ocs }) {
+    return { entry: await ocs.getHistory(args.interactionId) };
   },
 });
 
-export const HISTORY_TOOLS = [createAccountHistory, listAccountHistory, getAccountHistory];
+export const HISTORY_TOOLS = toolGroup('history', [
+  createAccountHistory,
+  listAccountHistory,
+  getAccountHistory,
+]);

@@ -1,6 +1,5 @@
 import {
   IsoDate,
-  MSISDN_PATTERN,
   SUBSCRIBER_PATCH_FIELDS,
   SubscriberCreate,
   type SubscriberPatchField,
@@ -8,17 +7,12 @@ import {
   SubscriberStateName,
 } from '@ocsai/contract';
 import { z } from 'zod';
-import { OcsError } from '../ocs/ocs-error.js';
+import { msisdnOrThrow } from '../ocs/msisdn.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { SubscriberRecord } from '../ocs/provisioning-api.js';
-import {
-  CREATES,
-  DELETES,
-  defineTool,
-  normaliseMsisdn,
-  ocsId,
-  READ_ONLY,
-  UPDATES,
-} from './tool-definition.js';
+import { tool, toolGroup } from '../tool-kit/define-tool.js';
+import { ocsId } from '../tool-kit/inputs.js';
+import { deletedOutput, entityOutput } from '../tool-kit/outputs.js';
 
 const SubscriberId = ocsId(
   'OCS subscriberId (a UUID). Get it from lookup_subscriber (by MSISDN) or create_subscriber.',
@@ -32,72 +26,53 @@ const MsisdnInput = z
     'MSISDN in international format. "+43 660 1234567" style input is accepted; "+", spaces, dashes and brackets are stripped, leaving 11-15 digits.',
   );
 
-const subscriberOut = z.object({
-  subscriber: SubscriberRecord.describe(
-    'The subscriber as the OCS returns it: subscriberId, msisdn, imsi, currentState (pre-provisioned|active|suspended|deactivated|terminated), subscriberType, personalInfo, billing, subscriptions (ids), dates.',
-  ),
-});
+const subscriberOut = entityOutput(
+  'subscriber',
+  SubscriberRecord,
+  'The subscriber as the OCS returns it: subscriberId, msisdn, imsi, currentState (pre-provisioned|active|suspended|deactivated|terminated), subscriberType, personalInfo, billing, subscriptions (ids), dates.',
+);
 
-function msisdnOrThrow(raw: string): string {
-  const digits = normaliseMsisdn(raw);
-  if (!MSISDN_PATTERN.test(digits))
-    throw new OcsError(
-      'validation',
-      `msisdn "${raw}" is not a valid MSISDN: after removing "+", spaces and dashes it must be 11 to 15 digits in international format (e.g. 43664123456789).`,
-    );
-  return digits;
-}
+const ImsiInput = z
+  .string()
+  .regex(/^\d{12,15}$/, 'IMSI must be 12 to 15 digits')
+  .optional()
+  .describe('IMSI, 12-15 digits.');
 
-export const lookupSubscriber = defineTool({
+export const lookupSubscriber = tool({
   name: 'lookup_subscriber',
-  toolset: 'subscriber',
   title: 'Look up subscriber',
   description:
-    'Find a subscriber and return its subscriberId plus the full record. Start here: almost every other tool needs the subscriberId. Search by msisdn (preferred), or imsi, or firstName and lastName together (exact match; the first match is returned). If several are given, msisdn wins, then imsi.',
+    'Find a subscriber and return its full record (subscriber.subscriberId is the id). Start here: almost every other tool needs the subscriberId. Search by msisdn (preferred), or imsi, or firstName and lastName together (exact match; the first match is returned). If several are given, msisdn wins, then imsi.',
   input: z.object({
     msisdn: MsisdnInput.optional(),
-    imsi: z
-      .string()
-      .regex(/^\d{12,15}$/, 'IMSI must be 12 to 15 digits')
-      .optional()
-      .describe('IMSI, 12-15 digits.'),
+    imsi: ImsiInput,
     firstName: z.string().min(1).max(100).optional().describe('First name; needs lastName too.'),
     lastName: z.string().min(1).max(100).optional().describe('Last name; needs firstName too.'),
   }),
-  output: z.object({ subscriberId: z.string() }).extend(subscriberOut.shape),
-  annotations: READ_ONLY,
+  output: subscriberOut,
   effect: 'read',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
-    const o = { transactionId, signal };
+  async run(args, { ocs }) {
     let query: { msisdn?: string; imsi?: string; firstName?: string; lastName?: string };
     if (args.msisdn) query = { msisdn: msisdnOrThrow(args.msisdn) };
     else if (args.imsi) query = { imsi: args.imsi };
     else if (args.firstName && args.lastName) query = { firstName: args.firstName, lastName: args.lastName };
     else
-      throw new OcsError(
+      throw new OcsFailure(
         'validation',
         'Give msisdn, or imsi, or both firstName and lastName to look up a subscriber.',
       );
-    const subscriberId = await runtime.api.lookupSubscriber(query, o);
-    const subscriber = await runtime.api.getSubscriber(subscriberId, o);
-    return { subscriberId, subscriber };
+    return { subscriber: await ocs.getSubscriber(await ocs.lookupSubscriber(query)) };
   },
 });
 
-export const createSubscriber = defineTool({
+export const createSubscriber = tool({
   name: 'create_subscriber',
-  toolset: 'subscriber',
   title: 'Create subscriber',
   description:
     'Create a new subscriber (a SIM/customer) in the OCS and return it with its new subscriberId. Check with lookup_subscriber first: an MSISDN that is already in use is refused. The subscriber starts pre-provisioned unless initialState is given. Then add a plan with create_subscription.',
   input: z.object({
     msisdn: MsisdnInput,
-    imsi: z
-      .string()
-      .regex(/^\d{12,15}$/, 'IMSI must be 12 to 15 digits')
-      .optional()
-      .describe('IMSI, 12-15 digits.'),
+    imsi: ImsiInput,
     subscriberType: z.enum(['PREPAID', 'POSTPAID']).optional().describe('Default PREPAID.'),
     firstName: z.string().max(100).optional(),
     lastName: z.string().max(100).optional(),
@@ -118,10 +93,9 @@ export const createSubscriber = defineTool({
     ),
   }),
   output: subscriberOut,
-  annotations: CREATES,
+  idempotent: false,
   effect: 'write',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
+  async run(args, { ocs }) {
     const personal = {
       firstName: args.firstName,
       lastName: args.lastName,
@@ -154,23 +128,20 @@ export const createSubscriber = defineTool({
             }
           : undefined,
     });
-    return { subscriber: await runtime.api.createSubscriber(body, { transactionId, signal }) };
+    return { subscriber: await ocs.createSubscriber(body) };
   },
 });
 
-export const getSubscriber = defineTool({
+export const getSubscriber = tool({
   name: 'get_subscriber',
-  toolset: 'subscriber',
   title: 'Get subscriber',
   description:
     'Fetch one subscriber by subscriberId: state, MSISDN/IMSI, personal and billing data, and the ids of its subscriptions. Use lookup_subscriber instead when you only have an MSISDN.',
   input: z.object({ subscriberId: SubscriberId }),
   output: subscriberOut,
-  annotations: READ_ONLY,
   effect: 'read',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
-    return { subscriber: await runtime.api.getSubscriber(args.subscriberId, { transactionId, signal }) };
+  async run(args, { ocs }) {
+    return { subscriber: await ocs.getSubscriber(args.subscriberId) };
   },
 });
 
@@ -180,9 +151,8 @@ const UPDATABLE_FIELDS = SUBSCRIBER_PATCH_FIELDS.filter((f) => f !== 'state') as
   'state'
 >[];
 
-export const updateSubscriber = defineTool({
+export const updateSubscriber = tool({
   name: 'update_subscriber',
-  toolset: 'subscriber',
   title: 'Update subscriber',
   description:
     "Change fields of a subscriber (contact data, billing address, language, MSISDN/IMSI...). Takes a list of {fieldName, fieldValue} with the OCS's flat field names (email, billingCity, billcycleDay...), applied together: if one is refused nothing changes. Use change_subscriber_state for the lifecycle state. Returns the updated subscriber. Needs the subscriberId from lookup_subscriber.",
@@ -205,45 +175,39 @@ export const updateSubscriber = defineTool({
       .max(20),
   }),
   output: subscriberOut,
-  annotations: UPDATES,
+  idempotent: true,
   effect: 'write',
-  callsOcs: true,
-  async run(args, { runtime, transactionId, signal }) {
+  async run(args, { ocs }) {
     const ops = args.updates.map(({ fieldName, fieldValue }) => {
       if (fieldName === 'billcycleDay') {
         const day = typeof fieldValue === 'number' ? fieldValue : Number(fieldValue);
         if (!Number.isInteger(day) || day < 1 || day > 31)
-          throw new OcsError('validation', 'billcycleDay must be a whole number from 1 to 31.');
+          throw new OcsFailure('validation', 'billcycleDay must be a whole number from 1 to 31.');
         return { fieldName, fieldValue: day };
       }
       const text = String(fieldValue);
       if (fieldName === 'msisdn') return { fieldName, fieldValue: msisdnOrThrow(text) };
       if (fieldName === 'email' && !z.email().safeParse(text).success)
-        throw new OcsError('validation', `email "${text}" is not a valid e-mail address.`);
+        throw new OcsFailure('validation', `email "${text}" is not a valid e-mail address.`);
       return { fieldName, fieldValue: text };
     });
-    return {
-      subscriber: await runtime.api.patchSubscriber(args.subscriberId, ops, { transactionId, signal }),
-    };
+    return { subscriber: await ocs.patchSubscriber(args.subscriberId, ops) };
   },
 });
 
-export const deleteSubscriber = defineTool({
+export const deleteSubscriber = tool({
   name: 'delete_subscriber',
-  toolset: 'subscriber',
   title: 'Delete subscriber',
   description:
     'Permanently delete a subscriber together with all its subscriptions and balances (account history is kept). Cannot be undone; prefer change_subscriber_state to suspend or deactivate. Needs the subscriberId from lookup_subscriber. Returns {deleted: true, subscriberId}.',
   input: z.object({ subscriberId: SubscriberId }),
-  output: z.object({ deleted: z.literal(true), subscriberId: z.string() }),
-  annotations: DELETES,
+  output: deletedOutput('subscriberId'),
   effect: 'irreversible',
-  callsOcs: true,
   confirm: (args) => ({
     summary: `Permanently delete subscriber ${args.subscriberId} with all its subscriptions and balances.`,
   }),
-  async run(args, { runtime, transactionId, signal }) {
-    await runtime.api.deleteSubscriber(args.subscriberId, { transactionId, signal });
+  async run(args, { ocs }) {
+    await ocs.deleteSubscriber(args.subscriberId);
     return { deleted: true as const, subscriberId: args.subscriberId };
   },
 });
@@ -255,9 +219,8 @@ export const deleteSubscriber = defineTool({
  */
 const IRREVERSIBLE_STATES = new Set(['TERMINATED', 'DEACTIVATED']);
 
-export const changeSubscriberState = defineTool({
+export const changeSubscriberState = tool({
   name: 'change_subscriber_state',
-  toolset: 'subscriber',
   title: 'Change subscriber state',
   description:
     'Move a subscriber to another lifecycle state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED (any state may go to any state). ACTIVE enables service, SUSPENDED pauses it; DEACTIVATED (which frees the MSISDN for another subscriber) and TERMINATED stop service and need confirmation. The OCS records the change in the account history. Needs the subscriberId from lookup_subscriber. Returns the updated subscriber.',
@@ -269,9 +232,8 @@ export const changeSubscriberState = defineTool({
       .describe('Target state: PRE_PROVISIONED, ACTIVE, SUSPENDED, DEACTIVATED or TERMINATED.'),
   }),
   output: subscriberOut,
-  annotations: UPDATES,
+  idempotent: true,
   effect: 'write',
-  callsOcs: true,
   confirm: (args) =>
     IRREVERSIBLE_STATES.has(args.state)
       ? {
@@ -281,22 +243,20 @@ export const changeSubscriberState = defineTool({
               : `Deactivate subscriber ${args.subscriberId}; service stops and its MSISDN can be given to another subscriber.`,
         }
       : undefined,
-  async run(args, { runtime, transactionId, signal }) {
+  async run(args, { ocs }) {
     return {
-      subscriber: await runtime.api.patchSubscriber(
-        args.subscriberId,
-        [{ fieldName: 'state', fieldValue: args.state }],
-        { transactionId, signal },
-      ),
+      subscriber: await ocs.patchSubscriber(args.subscriberId, [
+        { fieldName: 'state', fieldValue: args.state },
+      ]),
     };
   },
 });
 
-export const SUBSCRIBER_TOOLS = [
+export const SUBSCRIBER_TOOLS = toolGroup('subscriber', [
   lookupSubscriber,
   createSubscriber,
   getSubscriber,
   updateSubscriber,
   deleteSubscriber,
   changeSubscriberState,
-];
+]);

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { Principal } from '../auth/principal.js';
 import { SCOPES } from '../auth/principal.js';
 import type { Toolset } from '../config.js';
-import { OCS_ID_PATTERN } from '../ocs/provisioning-api.js';
-import type { Runtime } from '../runtime.js';
-import { withCachedJsonSchema } from './cached-json-schema.js';
 import { ConfirmationRequired } from './confirmation.js';
+import { ConfirmationTokenInput, TransactionIdInput } from './inputs.js';
+import { withCachedJsonSchema } from './json-schema.js';
+import type { ToolContext } from './tool-context.js';
 
 /** All four hints, always explicit: the spec's defaults are pessimistic and clients act on them. */
 export interface ToolAnnotationsSet {
@@ -13,14 +12,6 @@ export interface ToolAnnotationsSet {
   destructiveHint: boolean;
   idempotentHint: boolean;
   openWorldHint: boolean;
-}
-
-export interface ToolCall {
-  runtime: Runtime;
-  transactionId: string;
-  signal: AbortSignal | undefined;
-  /** Who is calling: the credential's subject and scopes. */
-  principal: Principal;
 }
 
 /**
@@ -40,18 +31,21 @@ export interface ConfirmationPrompt {
 
 type AnyObject = z.ZodObject;
 
+/** One tool as its group file declares it; the toolset is the group's, the rest is derived. */
 export interface ToolSpec<I extends AnyObject, O extends AnyObject> {
   name: string;
-  toolset: Toolset;
   title: string;
   description: string;
   input: I;
   output: O;
-  /** idempotentHint and openWorldHint; readOnlyHint and destructiveHint follow from `effect`. */
-  annotations: Pick<ToolAnnotationsSet, 'idempotentHint' | 'openWorldHint'>;
   effect: ToolEffect;
-  /** Calls the OCS: takes an optional transaction_id and returns the one used. */
-  callsOcs: boolean;
+  /**
+   * idempotentHint: a repeat with the same arguments changes nothing more. Reads and irreversible
+   * tools (deletes, rewrites) are idempotent; a `write` says so.
+   */
+  idempotent?: boolean;
+  /** Calls the OCS (default): takes an optional transaction_id and returns the one used. */
+  callsOcs?: false;
   /**
    * Decides by effect whether this call is irreversible, reading the current state it needs (at
    * most one GET), and returns what to ask the human; undefined means reversible. Required for
@@ -59,9 +53,9 @@ export interface ToolSpec<I extends AnyObject, O extends AnyObject> {
    */
   confirm?: (
     args: z.output<I>,
-    call: ToolCall,
+    ctx: ToolContext,
   ) => ConfirmationPrompt | undefined | Promise<ConfirmationPrompt | undefined>;
-  run: (args: z.output<I>, call: ToolCall) => Promise<z.output<O>>;
+  run: (args: z.output<I>, ctx: ToolContext) => Promise<z.output<O>>;
 }
 
 /** A tool ready to register: final schemas computed once per process. */
@@ -74,7 +68,7 @@ export interface ToolDefinition {
   outputSchema: AnyObject;
   annotations: ToolAnnotationsSet;
   effect: ToolEffect;
-  /** Writes to the OCS: hidden and refused in read-only mode. */
+  /** Writes to the OCS (not readOnlyHint): hidden and refused in read-only mode. */
   writes: boolean;
   callsOcs: boolean;
   /** The scope a token needs to see and call the tool at all (ocs:irreversible may be needed per call). */
@@ -88,39 +82,14 @@ export interface ToolDefinition {
     annotations: ToolAnnotationsSet & { title: string };
   };
   /** The irreversibility judgement: a prompt when this call needs a human's yes (and ocs:irreversible). */
-  confirm?: (args: Record<string, unknown>, call: ToolCall) => Promise<ConfirmationPrompt | undefined>;
-  run: (args: Record<string, unknown>, call: ToolCall) => Promise<Record<string, unknown>>;
+  confirm?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<ConfirmationPrompt | undefined>;
+  run: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
 }
 
-/** An OCS id as a tool argument: {@link OCS_ID_PATTERN}, so that it cannot change the OCS path. */
-
-export function ocsId(description: string, maxLength = 200) {
-  return z
-    .string()
-    .min(1)
-    .max(maxLength)
-    .regex(OCS_ID_PATTERN, 'must be an id: not "." or "..", and no "/", "?", "#", "%", "\\" or spaces')
-    .describe(description);
+/** Declares one tool spec with its argument types inferred; {@link toolGroup} turns it into a definition. */
+export function tool<I extends AnyObject, O extends AnyObject>(spec: ToolSpec<I, O>): ToolSpec<I, O> {
+  return spec;
 }
-
-export const TransactionIdInput = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces')
-  .optional()
-  .describe(
-    'Optional X-Transaction-ID for the OCS call(s). Reuse the same value to repeat a write safely: a repeat with the same arguments gets the first result without calling the OCS again; the same value with other arguments is refused. Omit it to get a new UUID.',
-  );
-
-export const ConfirmationTokenInput = z
-  .string()
-  .min(1)
-  .max(2048)
-  .optional()
-  .describe(
-    'Only for the second step of a confirmation: the confirmation_token returned by the first call, after the human said yes. Never invent one.',
-  );
 
 const CONFIRMATION_STEPS =
   ' Clients that support elicitation get a confirmation dialog. Otherwise the first call changes nothing and returns {confirmation_required: true, confirmation_token, expires_at, message, action}; show the message to the human and, only if they agree, repeat the identical call with confirmation_token (valid 5 minutes, once).';
@@ -129,11 +98,19 @@ const ALWAYS_CONFIRMED = " Irreversible: needs the human's confirmation.";
 const SOMETIMES_CONFIRMED =
   " Irreversible for some calls (decided from the arguments and the current OCS state, see the tool's description): those need the human's confirmation.";
 
+const SCOPE_OF: Record<ToolEffect, string> = {
+  read: SCOPES.read,
+  write: SCOPES.write,
+  irreversible: SCOPES.irreversible,
+};
+
 /** Builds the final definition: adds transaction_id / confirmation_token inputs and outputs. */
-export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolSpec<I, O>): ToolDefinition {
+// biome-ignore lint/suspicious/noExplicitAny: a group holds specs of different argument types.
+function defineTool(toolset: Toolset, spec: ToolSpec<any, any>): ToolDefinition {
+  const callsOcs = spec.callsOcs !== false;
   let input: AnyObject = spec.input;
   let output: AnyObject = spec.output;
-  if (spec.callsOcs) {
+  if (callsOcs) {
     input = input.extend({ transaction_id: TransactionIdInput });
     output = output.extend({
       transaction_id: z
@@ -145,12 +122,15 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolS
   if (spec.effect === 'irreversible' && !spec.confirm)
     throw new Error(`${spec.name}: an irreversible tool needs a confirmation prompt`);
   if (spec.effect === 'read' && spec.confirm) throw new Error(`${spec.name}: a read needs no confirmation`);
+  if (spec.effect === 'write' && spec.idempotent === undefined)
+    throw new Error(`${spec.name}: a write says whether it is idempotent`);
   const annotations: ToolAnnotationsSet = {
     readOnlyHint: spec.effect === 'read',
     // May this tool be irreversible for some arguments? Then clients should treat it as destructive.
     destructiveHint: spec.confirm !== undefined,
-    idempotentHint: spec.annotations.idempotentHint,
-    openWorldHint: spec.annotations.openWorldHint,
+    idempotentHint: spec.idempotent ?? true,
+    // Every tool works on this one OCS and its catalogue, never on an open set of outside systems.
+    openWorldHint: false,
   };
   if (spec.confirm) {
     input = input.extend({ confirmation_token: ConfirmationTokenInput });
@@ -160,23 +140,18 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolS
     description +=
       (spec.effect === 'irreversible' ? ALWAYS_CONFIRMED : SOMETIMES_CONFIRMED) + CONFIRMATION_STEPS;
   }
-  const judge = spec.confirm as
-    | ((
-        args: Record<string, unknown>,
-        call: ToolCall,
-      ) => ConfirmationPrompt | undefined | Promise<ConfirmationPrompt | undefined>)
-    | undefined;
+  const judge = spec.confirm;
   const fallback: ConfirmationPrompt = { summary: `${spec.title}: this cannot be undone.` };
   // An irreversible tool is confirmed whatever its judgement says.
   const confirm = judge
-    ? async (args: Record<string, unknown>, call: ToolCall) =>
-        (await judge(args, call)) ?? (spec.effect === 'irreversible' ? fallback : undefined)
+    ? async (args: Record<string, unknown>, ctx: ToolContext) =>
+        (await judge(args, ctx)) ?? (spec.effect === 'irreversible' ? fallback : undefined)
     : undefined;
   const inputSchema = withCachedJsonSchema(input.strict());
   const outputSchema = withCachedJsonSchema(output);
   return {
     name: spec.name,
-    toolset: spec.toolset,
+    toolset,
     title: spec.title,
     description,
     inputSchema,
@@ -190,28 +165,16 @@ export function defineTool<I extends AnyObject, O extends AnyObject>(spec: ToolS
       annotations: { title: spec.title, ...annotations },
     },
     effect: spec.effect,
-    writes: spec.effect !== 'read',
-    callsOcs: spec.callsOcs,
-    requiredScope:
-      spec.effect === 'read' ? SCOPES.read : spec.effect === 'write' ? SCOPES.write : SCOPES.irreversible,
+    writes: !annotations.readOnlyHint,
+    callsOcs,
+    requiredScope: SCOPE_OF[spec.effect],
     ...(confirm ? { confirm } : {}),
-    run: spec.run as unknown as ToolDefinition['run'],
+    run: spec.run,
   };
 }
 
-/** idempotentHint / openWorldHint presets; readOnlyHint and destructiveHint come from the effect. */
-export const READ_ONLY = { idempotentHint: true, openWorldHint: false } as const;
-export const CREATES = { idempotentHint: false, openWorldHint: false } as const;
-export const UPDATES = { idempotentHint: true, openWorldHint: false } as const;
-export const DELETES = { idempotentHint: true, openWorldHint: false } as const;
-
-/** Digits only, as the OCS stores MSISDNs: "+43 660 123-4567" becomes "436601234567". */
-export function normaliseMsisdn(raw: string): string {
-  return raw.replace(/[\s+\-().]/g, '');
+/** A group file's tools, in the order tools/list shows them, all in the group's toolset. */
+// biome-ignore lint/suspicious/noExplicitAny: a group holds specs of different argument types.
+export function toolGroup(toolset: Toolset, specs: readonly ToolSpec<any, any>[]): ToolDefinition[] {
+  return specs.map((spec) => defineTool(toolset, spec));
 }
-
-/** Client-side paging of a list the OCS returns whole. */
-export const PageInput = {
-  limit: z.number().int().min(1).max(100).default(50).describe('Page size, 1-100 (default 50).'),
-  offset: z.number().int().min(0).default(0).describe('Items to skip (default 0).'),
-};

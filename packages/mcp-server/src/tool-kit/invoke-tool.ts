@@ -10,11 +10,11 @@ import {
 } from '@modelcontextprotocol/server';
 import { type AuditEntry, argumentsDigest } from '@ocsai/contract';
 import { hasScope, type Principal, SCOPES } from '../auth/principal.js';
-import { OcsError } from '../ocs/ocs-error.js';
+import { OcsFailure } from '../ocs/ocs-failure.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
 import { boundArguments, type ConfirmationRequired, ConfirmForm } from './confirmation.js';
-import type { ConfirmationPrompt, ToolCall, ToolDefinition } from './tool-definition.js';
+import type { ConfirmationPrompt, ToolDefinition } from './define-tool.js';
 
 export function okResult(structured: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
@@ -239,7 +239,7 @@ export async function invokeTool(
     }
   }
 
-  const call: ToolCall = { runtime, transactionId, signal: ctx.mcpReq.signal, principal };
+  const call = runtime.toolContext(transactionId, ctx.mcpReq.signal);
   let prompt: ConfirmationPrompt | undefined;
   try {
     prompt = await def.confirm?.(toolArgs, call);
@@ -287,7 +287,7 @@ export async function invokeTool(
   } catch (err) {
     const [result, outcome, detail] = failure(def, err, transactionId, runtime);
     if (ledger && clientTransactionId) {
-      const kind = err instanceof OcsError ? err.kind : 'crash';
+      const kind = err instanceof OcsFailure ? err.kind : 'crash';
       if (NOTHING_CHANGED.has(kind)) await ledger.release(principal.subject, clientTransactionId);
       else
         await ledger.settle(principal.subject, clientTransactionId, {
@@ -331,7 +331,7 @@ function failure(
   during?: string,
 ): [CallToolResult, AuditEntry['outcome'], string] {
   const suffix = def.callsOcs ? ` (transaction_id: ${transactionId})` : '';
-  if (err instanceof OcsError) {
+  if (err instanceof OcsFailure) {
     runtime.logger.info({ tool: def.name, transactionId, kind: err.kind }, 'tool call failed');
     const message = `${during ? `Nothing was changed: ${during} failed. ` : ''}${err.message}${suffix}`;
     return [errorResult(runtime.redactor.text(message)), 'failed', message];

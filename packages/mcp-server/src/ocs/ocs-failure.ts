@@ -16,8 +16,8 @@ export type OcsFailureKind =
  * An OCS call that failed. `message` is short, safe and actionable (it reaches the model);
  * `detail` carries the raw status/body for the logs only.
  */
-export class OcsError extends Error {
-  override name = 'OcsError';
+export class OcsFailure extends Error {
+  override name = 'OcsFailure';
   constructor(
     readonly kind: OcsFailureKind,
     message: string,
@@ -68,8 +68,8 @@ function upstreamFields(body: unknown): string[] {
   return [];
 }
 
-/** Maps an HTTP error status (and the body when the backend sent one) to a tool-facing OcsError. */
-export function ocsErrorFromStatus(status: number, body: unknown, ctx: OcsCallContext): OcsError {
+/** Maps an HTTP error status (and the body when the backend sent one) to a tool-facing OcsFailure. */
+export function ocsFailureFromStatus(status: number, body: unknown, ctx: OcsCallContext): OcsFailure {
   const what = ctx.id ? `${ctx.entity} ${ctx.id}` : ctx.entity;
   const said = upstreamMessage(body);
   const fields = upstreamFields(body);
@@ -77,21 +77,21 @@ export function ocsErrorFromStatus(status: number, body: unknown, ctx: OcsCallCo
   const detail = { status, body };
   switch (true) {
     case status === 404:
-      return new OcsError(
+      return new OcsFailure(
         'not_found',
         `${what} was not found in the OCS.${ctx.notFoundHint ? ` ${ctx.notFoundHint}` : ''}`,
         status,
         detail,
       );
     case status === 409:
-      return new OcsError(
+      return new OcsFailure(
         'conflict',
         ctx.conflictMessage ?? `Conflict: ${what} already exists.${said ? ` OCS said: ${said}` : ''}`,
         status,
         detail,
       );
     case status === 422:
-      return new OcsError(
+      return new OcsFailure(
         'unprocessable',
         ctx.unprocessableMessage ??
           `The OCS refused the change to ${what}: a field name is unknown or immutable, or its value is not allowed.`,
@@ -99,14 +99,14 @@ export function ocsErrorFromStatus(status: number, body: unknown, ctx: OcsCallCo
         detail,
       );
     case status === 401 || status === 403:
-      return new OcsError(
+      return new OcsFailure(
         'unauthorized',
         `The OCS rejected the credentials (HTTP ${status}). Check OCS_API_KEY of the MCP server.`,
         status,
         detail,
       );
     case status === 400 || status === 413 || status === 415:
-      return new OcsError(
+      return new OcsFailure(
         'validation',
         said
           ? `The OCS rejected the request for ${what} as invalid: ${said}.${fieldText}`
@@ -115,14 +115,14 @@ export function ocsErrorFromStatus(status: number, body: unknown, ctx: OcsCallCo
         detail,
       );
     case status === 408 || status === 429 || status >= 500:
-      return new OcsError(
+      return new OcsFailure(
         'unavailable',
         `The OCS is unavailable or failed (HTTP ${status}). Nothing is known to have changed for reads; retry later or check ${what} before repeating a write.`,
         status,
         detail,
       );
     default:
-      return new OcsError(
+      return new OcsFailure(
         'bad_response',
         `Unexpected OCS answer (HTTP ${status}) for ${what}.`,
         status,
