@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { askRequestSchema } from '../src/ask/ask-request.js';
+import { chatCompletionsRequestSchema } from '../src/http/openai/chat-completions-request.js';
 import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, routerOpenApiDocument } from '../src/http/openapi.js';
-import { chatCompletionsRequestSchema } from '../src/openai-compat/chat-completions-request.js';
 import { createTestRouter, json, parseSse } from './support/test-router.js';
 
 type JsonObject = Record<string, unknown>;

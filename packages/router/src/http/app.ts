@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Hono } from 'hono';
-import { admissionMiddlewares, createAdmission } from '../admission/admission.js';
+import { createAdmission } from '../admission/admission.js';
 import { principalView } from '../admission/principal.js';
 import { AskService } from '../ask/ask-service.js';
 import { RouterError, toRouterError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
+import { admissionMiddlewares } from './admission.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
 import { errorResponse } from './error-response.js';
-import { registerOpenAiRoutes } from './openai-routes.js';
+import { registerOpenAiRoutes } from './openai/routes.js';
 import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
 import { registerSystemRoutes } from './system-routes.js';
 

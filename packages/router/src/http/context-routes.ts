@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { mayActFor } from '../admission/principal.js';
-import { contextEnvelopeSchema, userIdSchema } from '../context/envelope.js';
+import { contextEnvelopeSchema, userIdSchema } from '../context-envelope/envelope.js';
 import { RouterError, validationError } from '../errors.js';
 import { readJsonBody } from './json-body.js';
 import type { RouterEnv, RouterServices } from './router-env.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { askMessageSchema, askRequestSchema } from '../ask/ask-request.js';
-import { contextEnvelopeSchema, userIdSchema } from '../context/envelope.js';
-import { chatCompletionsRequestSchema } from '../openai-compat/chat-completions-request.js';
+import { contextEnvelopeSchema, userIdSchema } from '../context-envelope/envelope.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 import { ROUTER_VERSION } from '../version.js';
+import { chatCompletionsRequestSchema } from './openai/chat-completions-request.js';
 
 /**
  * The router's OpenAPI 3.1 document. Request bodies come from the zod schemas the routes validate

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { contextEnvelopeJsonSchema } from '../context/envelope.js';
+import { contextEnvelopeJsonSchema } from '../context-envelope/envelope.js';
 import { routerOpenApiJson } from './openapi.js';
 import type { RouterEnv, RouterServices } from './router-env.js';
 

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { assertMayUse, matchesGlob } from '../admission/principal.js';
-import { RouterError, toRouterError, validationError } from '../errors.js';
+import { assertMayUse, matchesGlob } from '../../admission/principal.js';
+import { RouterError, toRouterError, validationError } from '../../errors.js';
+import { isProviderName } from '../../provider-registry.js';
+import type { ChatRequest, ProviderAdapter } from '../../providers/types.js';
+import { roundMs } from '../../request-clock.js';
+import { SSE_HEADERS, startEventStream } from '../event-stream.js';
+import { readJsonBody } from '../json-body.js';
+import type { RouterEnv, RouterServices } from '../router-env.js';
 import {
   type ChatCompletionsRequest,
   chatCompletionsRequestSchema,
   ToolArgumentsError,
   toChatRequest,
-} from '../openai-compat/chat-completions-request.js';
-import { ChunkWriter, chatCompletion } from '../openai-compat/chat-completions-response.js';
-import { isProviderName } from '../provider-registry.js';
-import type { ChatRequest, ProviderAdapter } from '../providers/types.js';
-import { roundMs } from '../request-clock.js';
-import { SSE_HEADERS, startEventStream } from './event-stream.js';
-import { readJsonBody } from './json-body.js';
-import type { RouterEnv, RouterServices } from './router-env.js';
+} from './chat-completions-request.js';
+import { ChunkWriter, chatCompletion } from './chat-completions-response.js';
 
 /**
  * OpenAI-compatible surface (/v1/chat/completions, /v1/models) so OpenAI SDKs and tools can use

@@ -1,4 +1,4 @@
-import type { ChatResult, ToolCall, Usage } from '../providers/types.js';
+import type { ChatResult, ToolCall, Usage } from '../../providers/types.js';
 
 /** Builds OpenAI Chat Completions bodies and stream chunks from the router's provider-neutral results. */
 
