@@ -46,6 +46,7 @@ export { buildPrompt } from './context-envelope/prompt.js';
 export { RouterError } from './errors.js';
 export { admissionMiddlewares, OPEN_PATHS } from './http/admission.js';
 export { createRouterApp } from './http/app.js';
+export { routerOpenApiDocument } from './http/openapi-document.js';
 export type { RouterDeps } from './http/router-env.js';
 export { createLogger, REDACT_PATHS } from './logger.js';
 export {

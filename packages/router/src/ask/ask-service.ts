@@ -21,7 +21,6 @@ import type { ContextStore } from '../stores/context/context-store.js';
 import type { ToolAccessRequest } from '../tool-loop/tool-access.js';
 import type {
   ConfirmationView,
-  LoopFinishReason,
   PendingResume,
   ToolCallView,
   ToolLoop,

@@ -1,19 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import { createAdmission } from '../admission/admission.js';
-import { principalView } from '../admission/principal.js';
 import { AskService } from '../ask/ask-service.js';
-import { RouterError, toRouterError } from '../errors.js';
+import { RouterError, toRouterError, validationError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
 import { admissionMiddlewares } from './admission.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
-import { errorResponse } from './error-response.js';
+import { errorResponse, preserialised } from './error-response.js';
 import { registerOpenAiRoutes } from './openai/routes.js';
+import { routerOpenApiJson } from './openapi-document.js';
 import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
-import { registerSystemRoutes } from './system-routes.js';
+import { openApiRoute, registerSystemRoutes } from './system-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UNMATCHED = 'unmatched';
@@ -22,7 +22,7 @@ const UNMATCHED = 'unmatched';
  * The router's HTTP app. Testable without a socket through `app.request()`; startRouter() puts it
  * on a port. The edge middleware owns request ids, timing headers, metrics and the access log.
  */
-export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
+export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
   const services: RouterServices = {
     ...deps,
     version: ROUTER_VERSION,
@@ -34,7 +34,12 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     }),
   };
   const { logger, metrics } = deps;
-  const app = new Hono<RouterEnv>();
+  // A body or parameter that fails its route's schema is a 422 with every issue, on every route.
+  const app = new OpenAPIHono<RouterEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
 
   app.use(async (c, next) => {
     const clock = new RequestClock();
@@ -88,10 +93,10 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   for (const middleware of admissionMiddlewares(deps.admission ?? createAdmission(deps.config)))
     app.use(middleware);
 
-  // Which principal the presented credential is (the console shows it); never keys or hashes.
-  app.get('/whoami', (c) => c.json(principalView(c.get('principal'))));
-
   registerSystemRoutes(app, services);
+  app.openapi(openApiRoute, (c) =>
+    preserialised(c.body(routerOpenApiJson(), 200, { 'content-type': 'application/json' })),
+  );
   registerAskRoutes(app, services);
   registerContextRoutes(app, services);
   registerOpenAiRoutes(app, services);
