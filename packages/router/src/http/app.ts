@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
 import { createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
 import { RouterError, toRouterError, validationError } from '../errors.js';
@@ -41,11 +42,20 @@ export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
     },
   });
 
+  // Hono's request-id middleware, with the router's rule for a caller's id (kept when it is 1-128
+  // characters of A-Z a-z 0-9 . _ : -); the edge middleware below puts it on every response.
+  app.use(
+    requestId({
+      headerName: '',
+      generator: (c) => {
+        const incoming = c.req.header('x-request-id');
+        return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      },
+    }),
+  );
   app.use(async (c, next) => {
     const clock = new RequestClock();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.set('requestId', requestId);
+    const requestId = c.get('requestId');
     c.set('clock', clock);
     await next();
 
