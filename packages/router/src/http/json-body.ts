@@ -48,8 +48,7 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/i;
 
 /**
  * Route middleware ahead of the route's own body validation: reads the body under the size cap
- * (413) and parses it (400 invalid_json), then hands the parsed value to the validator through
- * Hono's body cache. A body sent without a JSON content type is still read as JSON, as before.
+ * (413) and parses it (400 invalid_json), then hands the parsed value to the validator. A body sent without a JSON content type is still read as JSON, as before.
  */
 export function jsonBody(maxBytes: number): MiddlewareHandler {
   return async (c, next) => {
@@ -60,7 +59,9 @@ export function jsonBody(maxBytes: number): MiddlewareHandler {
       headers.set('content-type', 'application/json');
       c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers, signal: c.req.raw.signal });
     }
-    c.req.bodyCache.json = Promise.resolve(parsed);
+    // The validator reads the body through c.req.json(), which would serialise and parse it again
+    // (and fail on what JSON.parse accepted but JSON.stringify cannot redo, such as deep nesting).
+    c.req.json = <T>() => Promise.resolve(parsed as T);
     await next();
   };
 }
