@@ -101,7 +101,7 @@ function renderIndex(emulator: OpenApiDocument, router: OpenApiDocument): string
     row(router.info.title, 'router.md', router, '`GET /openapi.json`'),
     '',
     'The emulator document is built from the contract package (`packages/contract`) with `@hono/zod-openapi`;',
-    'the router document from the zod schemas its routes validate with (`packages/router/src/http/openapi.ts`).',
+    'the router document from its routes (`createRoute` in `packages/router/src/http/`), their schemas rendered by zod.',
     `After changing a route or a schema, regenerate these pages with \`${REGENERATE}\`;`,
     'the test fails while a committed page differs from its document.',
     '',

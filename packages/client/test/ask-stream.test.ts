@@ -22,7 +22,7 @@ const toolCall = { id: 'call_1', server: 'ocs', name: 'get_balance', arguments: 
 const toolResult = {
   id: 'call_1',
   name: 'get_balance',
-  result: { amount: 12.5 },
+  result: { content: [], structuredContent: { amount: 12.5 } },
   is_error: false,
   duration_ms: 9,
 };

@@ -18,11 +18,17 @@ const withTools = answer({
       server: 'ocs',
       name: 'get_subscriber',
       arguments: { msisdn: '447700900123' },
-      result: {},
+      result: { content: [] },
       is_error: false,
       duration_ms: 12,
     },
-    { id: 'c2', name: 'top_up', arguments: { amount: 5 }, result: 'nope', is_error: true },
+    {
+      id: 'c2',
+      name: 'top_up',
+      arguments: { amount: 5 },
+      result: { content: [{ type: 'text', text: 'nope' }] },
+      is_error: true,
+    },
   ],
 });
 
@@ -108,7 +114,7 @@ describe('ocs-ask (runCli)', () => {
             id: 'c1',
             server: 'ocs',
             name: 'get_balance',
-            result: { amount: 1 },
+            result: { content: [], structuredContent: { amount: 1 } },
             is_error: false,
             duration_ms: 5,
           },

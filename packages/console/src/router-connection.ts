@@ -2,7 +2,7 @@
  * How the console reaches the router: same origin, at the path the console is served under minus
  * `/console`, so a reverse proxy that mounts the router under a prefix keeps working.
  */
-import { NetworkError, RouterClient, RouterError, TimeoutError } from '@ocsai/client';
+import { NetworkError, type Principal, RouterClient, RouterError, TimeoutError } from '@ocsai/client';
 
 export function routerBaseUrl(location: { origin: string; pathname: string }): string {
   const prefix = location.pathname.replace(/\/console(?:\/.*)?$/, '').replace(/\/+$/, '');
@@ -65,11 +65,7 @@ export async function fetchModelIds(
 }
 
 /** Who the router says the console's key is (`GET /whoami`): shown so the agent knows whose rights apply. */
-export interface PrincipalInfo {
-  id: string;
-  name: string;
-  roles: string[];
-}
+export type PrincipalInfo = Pick<Principal, 'id' | 'name' | 'roles'>;
 
 export async function fetchPrincipal(
   baseUrl: string,

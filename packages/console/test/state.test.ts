@@ -1,4 +1,4 @@
-import type { AskResponse, AskStreamEvent, Confirmation } from '@ocsai/client';
+import type { AskResponse, AskStreamEvent, Confirmation, StreamToolResult } from '@ocsai/client';
 import { describe, expect, it } from 'vitest';
 import {
   type ConversationAction,
@@ -10,7 +10,14 @@ import {
 
 const run = (actions: ConversationAction[], from: ConversationState = INITIAL_STATE) =>
   actions.reduce(conversationReducer, from);
-const event = (e: AskStreamEvent): ConversationAction => ({ type: 'stream_event', event: e });
+/** Tool results here leave out server and arguments (the reducer keeps those of the tool_call). */
+type FixtureEvent =
+  | AskStreamEvent
+  | {
+      type: 'tool_result';
+      data: Omit<StreamToolResult, 'server' | 'arguments' | 'result'> & { result: unknown };
+    };
+const event = (e: FixtureEvent): ConversationAction => ({ type: 'stream_event', event: e as AskStreamEvent });
 
 const done = (over: Partial<AskResponse> = {}): AskStreamEvent => ({
   type: 'done',
@@ -24,6 +31,7 @@ const done = (over: Partial<AskResponse> = {}): AskStreamEvent => ({
     tool_calls: [],
     usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
     latency_ms: 120,
+    attempts: 1,
     ...over,
   },
 });
@@ -31,6 +39,7 @@ const done = (over: Partial<AskResponse> = {}): AskStreamEvent => ({
 const confirmation: Confirmation = {
   id: 'c-1',
   tool: 'delete_subscription',
+  server: 'ocs',
   arguments: { subscriptionId: 'subscription-1' },
   message: 'Delete subscription subscription-1?',
   expires_at: '2030-01-01T00:00:00Z',

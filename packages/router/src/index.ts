@@ -1,13 +1,11 @@
 import cluster from 'node:cluster';
-import { createAdmission, LOCAL_PRINCIPAL } from './admission/admission.js';
+import { createAdmission, createCredentials, LOCAL_PRINCIPAL } from './admission/admission.js';
 import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
 import { RedisRateLimiter } from './admission/redis-rate-limiter.js';
 import { AuditTrail, SecretRedactor, secretsFromEnv } from './audit/audit-trail.js';
 import { auditFileForProcess, WORKER_SLOT_VARIABLE, workerCount } from './cluster-env.js';
 import { loadRouterConfig, type RouterConfig } from './config.js';
-import type { ContextStore } from './context-store/context-store.js';
-import { createContextStore } from './context-store/index.js';
 import { createRouterApp } from './http/app.js';
 import { createLogger, type Logger, silentLogger } from './logger.js';
 import { RouterMetrics } from './metrics.js';
@@ -21,12 +19,13 @@ import { ProviderRegistry } from './providers/registry.js';
 import type { ProviderName } from './providers/types.js';
 import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
+import type { ContextStore } from './stores/context/context-store.js';
+import { createContextStore } from './stores/context/index.js';
 import { createRouterTools, type RouterTools } from './tool-loop/router-tools.js';
 
 export {
   type Admission,
   ApiKeyVerifier,
-  admissionMiddlewares,
   createAdmission,
   hashApiKey,
   MemoryRateLimiter,
@@ -41,18 +40,13 @@ export {
   contextEnvelopeJsonSchema,
   contextEnvelopeSchema,
   userIdSchema,
-} from './context/envelope.js';
-export { mergeEnvelopes } from './context/merge.js';
-export { buildPrompt } from './context/prompt.js';
-export {
-  type ContextStore,
-  createContextStore,
-  MemoryContextStore,
-  type RedisContextStore,
-  SqliteContextStore,
-} from './context-store/index.js';
+} from './context-envelope/envelope.js';
+export { mergeEnvelopes } from './context-envelope/merge.js';
+export { buildPrompt } from './context-envelope/prompt.js';
 export { RouterError } from './errors.js';
+export { admissionMiddlewares, OPEN_PATHS } from './http/admission.js';
 export { createRouterApp } from './http/app.js';
+export { routerOpenApiDocument } from './http/openapi-document.js';
 export type { RouterDeps } from './http/router-env.js';
 export { createLogger, REDACT_PATHS } from './logger.js';
 export {
@@ -66,6 +60,13 @@ export { RouterMetrics } from './metrics.js';
 export { ProviderRegistry } from './providers/registry.js';
 export { type AnsweredBy, answeredBy, CircuitBreaker, ResilientProviders } from './resilience/index.js';
 export type { RunningServer } from './server.js';
+export {
+  type ContextStore,
+  createContextStore,
+  MemoryContextStore,
+  type RedisContextStore,
+  SqliteContextStore,
+} from './stores/context/index.js';
 export {
   type ConfirmationView,
   createRouterTools,
@@ -96,20 +97,19 @@ export async function startRouter(
   const config = loadRouterConfig(env);
   const providersConfig = loadProvidersConfig(env);
   const host = options.host ?? config.ROUTER_HOST;
-  const admission = createAdmission(config, {
-    providers: enabledProviders(env, providersConfig, [
+  const credentials = createCredentials(
+    config,
+    enabledProviders(env, providersConfig, [
       config.LLM_PROVIDER,
       ...config.LLM_FALLBACKS.map((target) => target.provider),
     ]),
-  });
-  assertAuthForHost(host, admission.credentials);
+  );
+  assertAuthForHost(host, credentials);
   // The config check covers ROUTER_RATE_LIMIT_*; a keys file's own rate_limits need the same shared counter.
   if (
     workerCount(config.ROUTER_WORKERS) > 1 &&
     !config.REDIS_URL &&
-    admission.credentials.keys.principals.some(
-      (p) => p.rateLimits.rpm !== undefined || p.rateLimits.tpm !== undefined,
-    )
+    credentials.keys.principals.some((p) => p.rateLimits.rpm !== undefined || p.rateLimits.tpm !== undefined)
   ) {
     throw new Error(
       'ROUTER_WORKERS: above 1 with rate_limits in ROUTER_KEYS_FILE needs REDIS_URL (each worker would count on its own)',
@@ -117,7 +117,7 @@ export async function startRouter(
   }
   const logger =
     options.logger === false ? silentLogger() : (options.logger ?? createLogger(config.LOG_LEVEL));
-  if (admission.credentials.local) {
+  if (credentials.local) {
     logger.warn(
       { principal: LOCAL_PRINCIPAL, roles: config.ROUTER_DEFAULT_ROLES },
       'no credentials configured (ROUTER_KEYS_FILE, ROUTER_API_KEYS, ROUTER_OIDC_ISSUER): every caller on this loopback address acts as principal "local" for every user id',
@@ -156,12 +156,16 @@ export async function startRouter(
   // One Redis connection serves the shared rate limits and the redis context store. ioredis is
   // loaded only when REDIS_URL is set: it costs ~0.3 s of start-up otherwise.
   const redis = config.REDIS_URL
-    ? (await import('./context-store/redis.js')).connectRedis(config.REDIS_URL, {
+    ? (await import('./stores/context/redis.js')).connectRedis(config.REDIS_URL, {
         commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
         logger,
       })
     : undefined;
-  admission.limiter = redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter();
+  // Built once, with the limiter that fits: counters shared through Redis when there is one.
+  const admission = createAdmission(config, {
+    credentials,
+    limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
+  });
   const store = options.store ?? (await createContextStore(config, redis));
   // MCP servers (mcp.json) connect lazily, on the first /ask that needs their tools.
   let tools: RouterTools;

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError, type ProviderErrorKind } from '../src/providers/types.js';
+import { ANSWER_KEYS } from './support/answer-keys.js';
 import { createTestRouter, json, parseSse } from './support/test-router.js';
-
-const ANSWER_KEYS = [
-  'attempts',
-  'content',
-  'finish_reason',
-  'id',
-  'latency_ms',
-  'message',
-  'model',
-  'provider',
-  'tool_calls',
-  'usage',
-].sort();
 
 describe('POST /ask', () => {
   it('answers with the common response shape and timing headers', async () => {

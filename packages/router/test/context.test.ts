@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteContextStore } from '../src/context-store/sqlite.js';
+import { SqliteContextStore } from '../src/stores/context/sqlite.js';
 import { createTestRouter, json } from './support/test-router.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'router-context-'));

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRouter } from '../src/index.js';
 import { PROVIDER_NAMES, type ProviderName } from '../src/providers/types.js';
+import { ANSWER_KEYS } from './support/answer-keys.js';
 import { startAllFakes } from './support/fake-upstreams.js';
 import { json, parseSse } from './support/test-router.js';
 
@@ -29,19 +30,6 @@ afterAll(async () => {
   await Promise.all([...routers.values()].map((router) => router.close()));
   await upstreams?.close();
 });
-
-const ANSWER_KEYS = [
-  'attempts',
-  'content',
-  'finish_reason',
-  'id',
-  'latency_ms',
-  'message',
-  'model',
-  'provider',
-  'tool_calls',
-  'usage',
-];
 
 const EXPECTED_MODEL: Record<ProviderName, string> = {
   openai: 'gpt-fake',

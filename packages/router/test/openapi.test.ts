@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { askRequestSchema } from '../src/ask/ask-request.js';
-import { REQUEST_SCHEMAS, RESPONSE_SCHEMAS, routerOpenApiDocument } from '../src/http/openapi.js';
-import { chatCompletionsRequestSchema } from '../src/openai-compat/chat-completions-request.js';
+import { chatCompletionsRequestSchema } from '../src/http/openai/chat-completions-request.js';
+import * as components from '../src/http/openapi-components.js';
+import { routerOpenApiDocument } from '../src/http/openapi-document.js';
 import { createTestRouter, json, parseSse } from './support/test-router.js';
 
 type JsonObject = Record<string, unknown>;
+
+const REQUEST_SCHEMAS: Record<string, z.ZodType> = components.REQUEST_SCHEMAS;
+const RESPONSE_SCHEMAS: Record<string, z.ZodType> = components.RESPONSE_SCHEMAS;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
 
@@ -88,7 +93,7 @@ describe('GET /openapi.json', () => {
       const undescribed = Object.entries(properties)
         .filter(([, property]) => !property.description)
         .map(([field]) => field);
-      expect(undescribed, `describe these in REQUEST_FIELD_NOTES (src/http/openapi.ts)`).toEqual([]);
+      expect(undescribed, `describe these fields with .describe() in their request schema`).toEqual([]);
     }
     const context = document.components.schemas.AskRequest?.properties.context;
     expect(context?.$ref ?? context?.allOf).toBeDefined();

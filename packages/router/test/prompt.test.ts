@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mergeEnvelopes } from '../src/context/merge.js';
-import { buildPrompt, fenceFor } from '../src/context/prompt.js';
+import { mergeEnvelopes } from '../src/context-envelope/merge.js';
+import { buildPrompt, fenceFor } from '../src/context-envelope/prompt.js';
 import type { ChatMessage } from '../src/providers/types.js';
 
 const ask: ChatMessage[] = [{ role: 'user', content: 'What is my balance?' }];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadRouterConfig } from '../src/config.js';
-import { contextEnvelopeJsonSchema } from '../src/context/envelope.js';
+import { contextEnvelopeJsonSchema } from '../src/context-envelope/envelope.js';
 import { startRouter } from '../src/index.js';
 import { listen } from '../src/server.js';
 import { FAKE_KEYS } from './fakes/index.js';

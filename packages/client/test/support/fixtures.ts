@@ -12,6 +12,7 @@ export function answer(overrides: Partial<AskResponse> = {}): AskResponse {
     tool_calls: [],
     usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
     latency_ms: 42,
+    attempts: 1,
     ...overrides,
   };
 }

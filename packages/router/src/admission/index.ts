@@ -1,12 +1,10 @@
 export {
   type Admission,
-  admissionMiddlewares,
   Credentials,
   createAdmission,
   createCredentials,
   ENV_KEYS_PRINCIPAL,
   LOCAL_PRINCIPAL,
-  OPEN_PATHS,
 } from './admission.js';
 export { type AdmissionConfig, admissionEnvShape } from './admission-config.js';
 export { ApiKeyVerifier, assertAuthForHost, hashApiKey, isLoopbackHost, PrincipalKeys } from './api-keys.js';

@@ -197,7 +197,17 @@ export function assertMayUse(principal: Principal, provider: string, model: stri
 }
 
 /** What /whoami and the console show: never keys or hashes. */
-export function principalView(principal: Principal) {
+export const principalViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  roles: z.array(z.string()),
+  users: z.array(z.string()),
+  providers: z.array(z.string()),
+  models: z.array(z.string()),
+  source: z.enum(['keys_file', 'env_keys', 'oidc', 'local']),
+});
+
+export function principalView(principal: Principal): z.infer<typeof principalViewSchema> {
   return {
     id: principal.id,
     name: principal.name,

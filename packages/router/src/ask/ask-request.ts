@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { contextEnvelopeSchema, MAX_MESSAGE_CHARS, userIdSchema } from '../context/envelope.js';
+import { contextEnvelopeSchema, MAX_MESSAGE_CHARS, userIdSchema } from '../context-envelope/envelope.js';
+import { PROVIDER_NAMES } from '../providers/types.js';
 
 export const askMessageSchema = z
   .object({
@@ -11,16 +12,46 @@ export const askMessageSchema = z
 /** POST /ask body. Compiled once at import; `provider` is checked by the registry (400, not 422). */
 export const askRequestSchema = z
   .object({
-    message: z.string().min(1).max(MAX_MESSAGE_CHARS).optional(),
-    messages: z.array(askMessageSchema).min(1).max(200).optional(),
-    provider: z.string().min(1).max(64).optional(),
-    model: z.string().min(1).max(200).optional(),
+    message: z
+      .string()
+      .min(1)
+      .max(MAX_MESSAGE_CHARS)
+      .optional()
+      .describe('A single user message; give exactly one of message or messages.'),
+    messages: z
+      .array(askMessageSchema)
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('A whole conversation (system, user and assistant turns); must contain a user turn.'),
+    provider: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(`Provider to use: ${PROVIDER_NAMES.join(', ')}. Default: LLM_PROVIDER.`),
+    model: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Model to use; "provider/model" also selects the provider. Default: the provider\'s model.'),
     user_id: userIdSchema.optional(),
-    context: contextEnvelopeSchema.optional(),
-    stream: z.boolean().optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    max_tokens: z.number().int().min(1).max(1_000_000).optional(),
-    /** Answer to a pending tool confirmation (see README "Confirmations"). */
+    context: contextEnvelopeSchema
+      .optional()
+      .describe('Context for this request, merged over the stored one field by field; not stored itself.'),
+    stream: z
+      .boolean()
+      .optional()
+      .describe('true answers with text/event-stream events instead of one JSON body.'),
+    temperature: z.number().min(0).max(2).optional().describe('Sampling temperature, 0 to 2.'),
+    max_tokens: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .optional()
+      .describe('Upper bound on generated tokens.'),
     confirm: z
       .object({
         id: z.string().min(1).max(200).describe('confirmation.id from the answer that asked'),
@@ -29,7 +60,8 @@ export const askRequestSchema = z
           .describe('true runs the held tool call, false tells the model the human declined'),
       })
       .strict()
-      .optional(),
+      .optional()
+      .describe('Answer to a pending tool confirmation: {id, approve}.'),
   })
   .strict()
   .superRefine((body, ctx) => {

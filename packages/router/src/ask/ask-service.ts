@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { assertMayActFor, assertMayUse, type Principal } from '../admission/principal.js';
-import { type ContextEnvelope, MAX_MESSAGE_CHARS, type PriorTurn } from '../context/envelope.js';
-import { mergeEnvelopes } from '../context/merge.js';
-import { buildPrompt } from '../context/prompt.js';
-import type { ContextStore } from '../context-store/context-store.js';
+import { type ContextEnvelope, MAX_MESSAGE_CHARS, type PriorTurn } from '../context-envelope/envelope.js';
+import { mergeEnvelopes } from '../context-envelope/merge.js';
+import { buildPrompt } from '../context-envelope/prompt.js';
 import { RouterError } from '../errors.js';
 import { McpCallError } from '../mcp/mcp-call-error.js';
 import { isProviderName, type ProviderRegistry } from '../providers/registry.js';
@@ -13,14 +12,15 @@ import {
   type ChatResult,
   type ProviderAdapter,
   ProviderError,
+  type ProviderName,
   type ToolCall,
 } from '../providers/types.js';
 import type { RequestClock } from '../request-clock.js';
 import { answeredBy } from '../resilience/resilient-adapter.js';
+import type { ContextStore } from '../stores/context/context-store.js';
 import type { ToolAccessRequest } from '../tool-loop/tool-access.js';
 import type {
   ConfirmationView,
-  LoopFinishReason,
   PendingResume,
   ToolCallView,
   ToolLoop,
@@ -29,30 +29,9 @@ import type {
 } from '../tool-loop/tool-loop.js';
 import type { ExecutedToolCall } from '../tool-loop/tool-runner.js';
 import type { AskRequest } from './ask-request.js';
+import type { AskAnswer } from './ask-response.js';
 
-/** The /ask answer; the same shape whichever provider answered. */
-export interface AskAnswer {
-  id: string;
-  provider: string;
-  model: string;
-  content: string;
-  message: { role: 'assistant'; content: string };
-  /** FinishReason, or `confirmation_required` when a tool call waits for a human. */
-  finish_reason: LoopFinishReason;
-  /** With MCP tools: every call executed for this request. Without: the calls the model asked for. */
-  tool_calls: (ExecutedToolCall | ToolCall)[];
-  usage: {
-    input_tokens: number | null;
-    output_tokens: number | null;
-    total_tokens: number | null;
-    cached_input_tokens?: number;
-  };
-  latency_ms: number;
-  /** Upstream calls made for this answer (retries and fallbacks included). */
-  attempts: number;
-  /** Present when finish_reason is `confirmation_required`. */
-  confirmation?: ConfirmationView;
-}
+export type { AskAnswer } from './ask-response.js';
 
 export type AskEvent =
   | { type: 'delta'; text: string }
@@ -339,7 +318,8 @@ export function toAnswer(provider: string, result: ChatResult, latencyMs: number
     usage.cached_input_tokens = result.usage.cachedInputTokens;
   return {
     id: result.id ?? `ask-${randomUUID()}`,
-    provider: who?.provider ?? provider,
+    // Adapters come from the registry, which builds them only for the provider names.
+    provider: (who?.provider ?? provider) as ProviderName,
     model: result.model,
     content: result.content,
     message: { role: 'assistant', content: result.content },

@@ -1,18 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
-import { admissionMiddlewares, createAdmission } from '../admission/admission.js';
-import { principalView } from '../admission/principal.js';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
-import { RouterError, toRouterError } from '../errors.js';
+import { RouterError, toRouterError, validationError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
+import { admissionMiddlewares } from './admission.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
-import { errorResponse } from './error-response.js';
-import { registerOpenAiRoutes } from './openai-routes.js';
+import { errorResponse, preserialised } from './error-response.js';
+import { registerOpenAiRoutes } from './openai/routes.js';
+import { routerOpenApiJson } from './openapi-document.js';
 import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
-import { registerSystemRoutes } from './system-routes.js';
+import { openApiRoute, registerSystemRoutes } from './system-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const UNMATCHED = 'unmatched';
@@ -21,7 +23,7 @@ const UNMATCHED = 'unmatched';
  * The router's HTTP app. Testable without a socket through `app.request()`; startRouter() puts it
  * on a port. The edge middleware owns request ids, timing headers, metrics and the access log.
  */
-export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
+export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
   const services: RouterServices = {
     ...deps,
     version: ROUTER_VERSION,
@@ -33,13 +35,27 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     }),
   };
   const { logger, metrics } = deps;
-  const app = new Hono<RouterEnv>();
+  // A body or parameter that fails its route's schema is a 422 with every issue, on every route.
+  const app = new OpenAPIHono<RouterEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw validationError(result.error);
+    },
+  });
 
+  // Hono's request-id middleware, with the router's rule for a caller's id (kept when it is 1-128
+  // characters of A-Z a-z 0-9 . _ : -); the edge middleware below puts it on every response.
+  app.use(
+    requestId({
+      headerName: '',
+      generator: (c) => {
+        const incoming = c.req.header('x-request-id');
+        return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+      },
+    }),
+  );
   app.use(async (c, next) => {
     const clock = new RequestClock();
-    const incoming = c.req.header('x-request-id');
-    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.set('requestId', requestId);
+    const requestId = c.get('requestId');
     c.set('clock', clock);
     await next();
 
@@ -87,10 +103,10 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   for (const middleware of admissionMiddlewares(deps.admission ?? createAdmission(deps.config)))
     app.use(middleware);
 
-  // Which principal the presented credential is (the console shows it); never keys or hashes.
-  app.get('/whoami', (c) => c.json(principalView(c.get('principal'))));
-
   registerSystemRoutes(app, services);
+  app.openapi(openApiRoute, (c) =>
+    preserialised(c.body(routerOpenApiJson(), 200, { 'content-type': 'application/json' })),
+  );
   registerAskRoutes(app, services);
   registerContextRoutes(app, services);
   registerOpenAiRoutes(app, services);

@@ -1,27 +1,126 @@
-import type { Context, Hono } from 'hono';
-import { askRequestSchema } from '../ask/ask-request.js';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import type { AskEvent, PreparedAsk } from '../ask/ask-service.js';
-import { toRouterError, validationError } from '../errors.js';
+import { toRouterError } from '../errors.js';
 import { roundMs } from '../request-clock.js';
+import {
+  BAD_REQUEST,
+  errorAnswer,
+  requestIdHeaders,
+  sharedAnswer,
+  UPSTREAM_ERRORS,
+} from './error-response.js';
 import { SSE_HEADERS, sseFrame, startEventStream } from './event-stream.js';
-import { readJsonBody } from './json-body.js';
+import { jsonBody } from './json-body.js';
+import { named, schemaRef } from './openapi-components.js';
 import type { RouterEnv, RouterServices } from './router-env.js';
 
+const ASK_REQUEST_EXAMPLE = {
+  message: 'What is my balance?',
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  user_id: 'alice',
+  context: { identity: { name: 'Alice', locale: 'en-GB' } },
+  temperature: 0.2,
+  max_tokens: 512,
+};
+
+const ASK_RESPONSE_EXAMPLE = {
+  id: 'msg_01',
+  provider: 'anthropic',
+  model: 'claude-sonnet-4-5',
+  content: 'Your balance is 5 EUR.',
+  message: { role: 'assistant', content: 'Your balance is 5 EUR.' },
+  finish_reason: 'stop',
+  tool_calls: [],
+  usage: { input_tokens: 20, output_tokens: 6, total_tokens: 26, cached_input_tokens: 0 },
+  latency_ms: 812.4,
+  attempts: 1,
+};
+
+const ASK_STREAM_EXAMPLE = [
+  'event: delta',
+  'data: {"text":"Your bal"}',
+  '',
+  'event: tool_call',
+  'data: {"id":"call_1","server":"ocs","name":"get_balance","arguments":{"msisdn":"46700"}}',
+  '',
+  'event: done',
+  'data: {"id":"msg_01","provider":"anthropic","model":"claude-sonnet-4-5","content":"Your balance is 5 EUR.","finish_reason":"stop","router_overhead_ms":0.41}',
+  '',
+].join('\n');
+
+/** The data shape of each event of an /ask stream (documented as x-sse-events). */
+const ASK_EVENTS = {
+  delta: { description: 'A piece of answer text.', schema: schemaRef('DeltaEvent') },
+  tool_call: { description: 'A tool call the model made.', schema: schemaRef('ToolCallEvent') },
+  tool_result: { description: 'What a tool returned.', schema: schemaRef('ToolResultEvent') },
+  confirmation: { description: 'A tool call held for a human yes or no.', schema: schemaRef('Confirmation') },
+  done: { description: 'The full answer; the stream ends.', schema: schemaRef('DoneEvent') },
+  error: { description: 'A failure after the first event.', schema: schemaRef('ErrorBody') },
+};
+
+export const askRoute = createRoute({
+  method: 'post',
+  path: '/ask',
+  operationId: 'ask',
+  summary: 'Ask the model, plain or streamed',
+  description:
+    'Picks the provider, builds the prompt from the stored and request context, runs the model (with MCP tools when configured) and remembers the exchange when user_id is given. With stream: true the answer is text/event-stream; a failure before the first event is still a normal JSON error with its status, a failure after it an error event.',
+  tags: ['ask'],
+  request: {
+    headers: requestIdHeaders,
+    body: {
+      required: true,
+      content: { 'application/json': { schema: named('AskRequest'), example: ASK_REQUEST_EXAMPLE } },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The answer (application/json), or its event stream when stream is true.',
+      content: {
+        'application/json': { schema: named('AskResponse'), example: ASK_RESPONSE_EXAMPLE },
+        'text/event-stream': {
+          schema: {
+            type: 'string',
+            description: 'Server-sent events, flushed as they arrive; x-sse-events gives each data shape.',
+          },
+          'x-sse-events': ASK_EVENTS,
+          example: ASK_STREAM_EXAMPLE,
+        } as { schema: { type: 'string' } },
+      },
+    },
+    400: BAD_REQUEST,
+    401: sharedAnswer('Unauthorized'),
+    403: errorAnswer(
+      "provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones); approval_forbidden: ROUTER_APPROVAL=other-approver and this principal may not approve.",
+    ),
+    404: errorAnswer(
+      'not_found: the principal may not act for this user_id. confirmation_not_found: confirm.id is unknown, was already answered, or belongs to another principal or user_id.',
+    ),
+    409: errorAnswer('confirmation_expired: the pending confirmation expired; nothing was done.'),
+    413: sharedAnswer('PayloadTooLarge'),
+    422: sharedAnswer('ValidationError'),
+    429: sharedAnswer('RateLimited'),
+    500: sharedAnswer('InternalError'),
+    ...UPSTREAM_ERRORS,
+  },
+});
+
 /** POST /ask: HTTP edge only; the conversation itself lives in AskService. */
-export function registerAskRoutes(app: Hono<RouterEnv>, services: RouterServices): void {
+export function registerAskRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
   const { ask, config, metrics } = services;
 
-  app.post('/ask', async (c) => {
-    const parsed = askRequestSchema.safeParse(await readJsonBody(c.req.raw, config.ROUTER_MAX_BODY_BYTES));
-    if (!parsed.success) throw validationError(parsed.error);
+  app.openapi({ ...askRoute, middleware: [jsonBody(config.ROUTER_MAX_BODY_BYTES)] }, async (c) => {
+    const body = c.req.valid('json');
     const clock = c.get('clock');
-    const prepared = await ask.prepare(parsed.data, c.get('principal'), c.req.raw.signal);
+    const prepared = await ask.prepare(body, c.get('principal'), c.req.raw.signal);
     c.set('provider', prepared.adapter.name);
     c.set('model', prepared.chat.model);
 
-    if (parsed.data.stream) return streamAnswer(c, services, prepared);
+    if (body.stream) return streamAnswer(c, services, prepared);
     try {
-      return c.json(await ask.answer(prepared, clock));
+      return c.json(await ask.answer(prepared, clock), 200);
     } catch (error) {
       throw toRouterError(error, prepared.adapter.baseUrl);
     } finally {

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Hono } from 'hono';
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { PACKAGE_ROOT } from '../version.js';
+import { OPEN } from './error-response.js';
 import type { RouterEnv } from './router-env.js';
 
 /**
@@ -26,11 +27,39 @@ const CONTENT_TYPES: Record<string, string> = {
 // Vite names built assets by content hash, so they never change under the same name.
 const HASHED_ASSET = /-[A-Za-z0-9_-]{8,}\.(js|css)$/;
 
+export const consoleRoute = createRoute({
+  method: 'get',
+  path: '/console',
+  operationId: 'getConsole',
+  summary: 'Operator console (redirects to /console/)',
+  tags: ['console'],
+  ...OPEN,
+  responses: { 308: { description: 'Redirect to /console/.' } },
+});
+
+export const consoleFileRoute = createRoute({
+  method: 'get',
+  path: '/console/{file}',
+  operationId: 'getConsoleFile',
+  summary: 'Operator console page and its static assets',
+  description:
+    'The built web console (index.html for /console/). Public: the page asks for an API key before it calls the API. Hashed assets are cached as immutable.',
+  tags: ['console'],
+  ...OPEN,
+  request: { params: z.object({ file: z.string().describe('File under the console folder.') }) },
+  responses: {
+    200: { description: 'The file.', content: { 'text/html': { schema: { type: 'string' } } } },
+    404: { description: 'No such file (or the console is not built).' },
+  },
+});
+
+export const CONSOLE_ROUTES = [consoleRoute, consoleFileRoute];
+
 /**
  * Serves the console at /console (static files, read once and kept in memory: the bundle is small).
  * Paths are resolved inside the console folder only; anything else is a 404.
  */
-export function registerConsoleRoutes(app: Hono<RouterEnv>, dir: string = DEFAULT_CONSOLE_DIR): void {
+export function registerConsoleRoutes(app: OpenAPIHono<RouterEnv>, dir: string = DEFAULT_CONSOLE_DIR): void {
   const root = resolve(dir);
   const cache = new Map<string, Promise<Uint8Array | null>>();
   const load = (file: string) => {
@@ -45,7 +74,8 @@ export function registerConsoleRoutes(app: Hono<RouterEnv>, dir: string = DEFAUL
     return entry;
   };
 
-  app.get('/console', (c) => c.redirect('/console/', 308));
+  app.openapi(consoleRoute, (c) => c.redirect('/console/', 308));
+  // Any depth under /console/ (the documented {file} is one segment; assets may sit in folders).
   app.get('/console/*', async (c) => {
     let relative: string;
     try {

@@ -3,11 +3,11 @@ import type { Principal } from '../admission/principal.js';
 import type { AskService } from '../ask/ask-service.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { RouterConfig } from '../config.js';
-import type { ContextStore } from '../context-store/context-store.js';
 import type { Logger } from '../logger.js';
 import type { RouterMetrics } from '../metrics.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RequestClock } from '../request-clock.js';
+import type { ContextStore } from '../stores/context/context-store.js';
 import type { ToolLoop } from '../tool-loop/tool-loop.js';
 
 export interface RouterDeps {

@@ -1,17 +1,18 @@
 /** The tool loop: MCP tools offered to any provider, executed, fed back, confirmed by humans. */
-export {
-  type ConfirmationRequest,
-  confirmationFromInputRequired,
-  confirmationFromResult,
-  withoutConfirmationToken,
-} from './confirmation-request.js';
+
 export {
   createPendingConfirmationStore,
   MemoryPendingConfirmationStore,
   type PendingConfirmation,
   type PendingConfirmationStore,
   SqlitePendingConfirmationStore,
-} from './pending-confirmations/index.js';
+} from '../stores/pending-confirmations/index.js';
+export {
+  type ConfirmationRequest,
+  confirmationFromInputRequired,
+  confirmationFromResult,
+  withoutConfirmationToken,
+} from './confirmation-request.js';
 export { createRouterTools, type RouterTools, type RouterToolsSettings } from './router-tools.js';
 export { FALLBACK_ROLE, ToolAccess, type ToolAccessRequest } from './tool-access.js';
 export {

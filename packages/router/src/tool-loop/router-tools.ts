@@ -4,8 +4,8 @@ import { loadMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
 import type { McpConnectionOptions } from '../mcp/mcp-server-connection.js';
 import { McpServerSet } from '../mcp/mcp-server-set.js';
 import { parseRolesEnv, type Roles } from '../mcp/roles.js';
-import { createPendingConfirmationStore } from './pending-confirmations/index.js';
-import type { PendingConfirmationStore } from './pending-confirmations/pending-confirmation-store.js';
+import { createPendingConfirmationStore } from '../stores/pending-confirmations/index.js';
+import type { PendingConfirmationStore } from '../stores/pending-confirmations/pending-confirmation-store.js';
 import { type ApprovalPolicy, ToolLoop, type ToolLoopSettings } from './tool-loop.js';
 
 /** The router settings the tool side reads (validated by the router's env schema). */

@@ -13,8 +13,8 @@ import type {
   ToolCall,
   Usage,
 } from '../providers/types.js';
+import type { PendingConfirmationStore } from '../stores/pending-confirmations/pending-confirmation-store.js';
 import type { ConfirmationRequest } from './confirmation-request.js';
-import type { PendingConfirmationStore } from './pending-confirmations/pending-confirmation-store.js';
 import { ToolAccess, type ToolAccessRequest } from './tool-access.js';
 import { type ExecutedToolCall, type ToolExecution, ToolRunner } from './tool-runner.js';
 import { fenceToolResult, resultText, TOOL_SYSTEM_INSTRUCTIONS } from './untrusted-tool-result.js';

@@ -2,9 +2,9 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRedis, startRedis } from '../../../../test/support/redis.js';
 import { RedisRateLimiter } from '../../src/admission/index.js';
-import type { ContextEnvelope } from '../../src/context/envelope.js';
-import { MemoryContextStore } from '../../src/context-store/memory.js';
-import { connectRedis, RedisContextStore } from '../../src/context-store/redis.js';
+import type { ContextEnvelope } from '../../src/context-envelope/envelope.js';
+import { MemoryContextStore } from '../../src/stores/context/memory.js';
+import { connectRedis, RedisContextStore } from '../../src/stores/context/redis.js';
 
 let redis: RunningRedis;
 let client: Redis;

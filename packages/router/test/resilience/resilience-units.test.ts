@@ -231,7 +231,9 @@ describe('ResilientProviders', () => {
   });
 
   it('rejects a malformed LLM_FALLBACKS naming the entry', () => {
-    expect(() => loadRouterConfig({ LLM_FALLBACKS: 'openai-gpt' })).toThrow(/LLM_FALLBACKS.*openai-gpt/);
+    expect(() => loadRouterConfig({ LLM_FALLBACKS: 'openai-gpt' })).toThrow(
+      /"openai-gpt" is not provider:model[^\n]*\n\s*→ at LLM_FALLBACKS/,
+    );
     expect(() => loadRouterConfig({ LLM_FALLBACKS: 'nope:model' })).toThrow(/LLM_FALLBACKS/);
   });
 });

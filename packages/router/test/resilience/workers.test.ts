@@ -88,7 +88,7 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
   it('refuses a worker count the store or the rate limits cannot share', () => {
     expect(() => loadRouterConfig({ ROUTER_WORKERS: '2', ROUTER_STORE: 'memory' })).toThrow(/ROUTER_WORKERS/);
     expect(() => loadRouterConfig({ ROUTER_WORKERS: '2', ROUTER_RATE_LIMIT_RPM: '60' })).toThrow(
-      /ROUTER_WORKERS.*REDIS_URL/,
+      /needs REDIS_URL[^\n]*\n\s*→ at ROUTER_WORKERS/,
     );
     expect(() => loadRouterConfig({ ROUTER_WORKERS: 'many' })).toThrow(/ROUTER_WORKERS/);
     expect(loadRouterConfig({ ROUTER_WORKERS: '2' }).ROUTER_WORKERS).toBe(2);

@@ -1,13 +1,13 @@
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
 import { loadRouterConfig } from '../../src/config.js';
-import type { ContextStore } from '../../src/context-store/context-store.js';
-import { MemoryContextStore } from '../../src/context-store/memory.js';
 import { createRouterApp } from '../../src/http/app.js';
 import { REDACT_PATHS } from '../../src/logger.js';
 import { RouterMetrics } from '../../src/metrics.js';
 import { ProviderRegistry } from '../../src/providers/registry.js';
 import { PROVIDER_NAMES, type ProviderName } from '../../src/providers/types.js';
+import type { ContextStore } from '../../src/stores/context/context-store.js';
+import { MemoryContextStore } from '../../src/stores/context/memory.js';
 import { ScriptedAdapter } from './scripted-adapter.js';
 
 /** Collects pino's JSON lines in memory. */

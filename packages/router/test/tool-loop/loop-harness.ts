@@ -4,7 +4,7 @@ import { McpServerSet } from '../../src/mcp/mcp-server-set.js';
 import type { Roles } from '../../src/mcp/roles.js';
 import { createProvider, loadProvidersConfig } from '../../src/providers/catalogue.js';
 import type { ProviderAdapter, ProviderName } from '../../src/providers/types.js';
-import { MemoryPendingConfirmationStore } from '../../src/tool-loop/pending-confirmations/memory.js';
+import { MemoryPendingConfirmationStore } from '../../src/stores/pending-confirmations/memory.js';
 import {
   ToolLoop,
   type ToolLoopEvent,

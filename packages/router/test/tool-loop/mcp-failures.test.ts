@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMcpConfig } from '../../src/mcp/mcp-config.js';
 import { McpServerSet } from '../../src/mcp/mcp-server-set.js';
 import type { ProviderAdapter } from '../../src/providers/types.js';
-import { MemoryPendingConfirmationStore } from '../../src/tool-loop/pending-confirmations/memory.js';
+import { MemoryPendingConfirmationStore } from '../../src/stores/pending-confirmations/memory.js';
 import { ToolLoop } from '../../src/tool-loop/tool-loop.js';
 import { type FakeServer, startFakeOpenAI } from '../fakes/index.js';
 import { buildPackages } from '../resilience/spawned-service.js';

@@ -10,7 +10,7 @@ import {
   type PendingConfirmationStore,
   RedisPendingConfirmationStore,
   SqlitePendingConfirmationStore,
-} from '../../src/tool-loop/pending-confirmations/index.js';
+} from '../../src/stores/pending-confirmations/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'router-pending-'));
 // A real redis-server on a unix socket (no TCP port at all).

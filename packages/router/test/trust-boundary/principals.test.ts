@@ -70,10 +70,10 @@ describe('ROUTER_KEYS_FILE', () => {
 
   it('is not combinable with ROUTER_API_KEYS, and OIDC needs an audience', () => {
     expect(() => loadRouterConfig({ ROUTER_KEYS_FILE: '/x.json', ROUTER_API_KEYS: 'k' })).toThrow(
-      /ROUTER_KEYS_FILE: cannot be combined/,
+      /cannot be combined with ROUTER_API_KEYS[^\n]*\n\s*→ at ROUTER_KEYS_FILE/,
     );
     expect(() => loadRouterConfig({ ROUTER_OIDC_ISSUER: 'https://idp.example' })).toThrow(
-      /ROUTER_OIDC_AUDIENCE: required/,
+      /required with ROUTER_OIDC_ISSUER[^\n]*\n\s*→ at ROUTER_OIDC_AUDIENCE/,
     );
   });
 

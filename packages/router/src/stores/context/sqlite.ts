@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
-import { mergeEnvelopes } from '../context/merge.js';
+import type { ContextEnvelope, PriorTurn } from '../../context-envelope/envelope.js';
+import { mergeEnvelopes } from '../../context-envelope/merge.js';
 import { openDurableSqlite } from '../durable-sqlite.js';
 import { type ContextStore, withAppendedMessages } from './context-store.js';
 

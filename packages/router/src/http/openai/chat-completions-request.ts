@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_MESSAGE_CHARS } from '../context/envelope.js';
-import type { ChatMessage, ChatRequest, ToolCall, ToolDefinition } from '../providers/types.js';
+import { MAX_MESSAGE_CHARS } from '../../context-envelope/envelope.js';
+import type { ChatMessage, ChatRequest, ToolCall, ToolDefinition } from '../../providers/types.js';
 
 /**
  * The subset of OpenAI's Chat Completions request the router understands. Unknown fields are
@@ -37,22 +37,46 @@ const toolSchema = z.object({
 });
 
 export const chatCompletionsRequestSchema = z.object({
-  model: z.string().min(1).max(200),
-  messages: z.array(messageSchema).min(1).max(500),
-  /** Router extension: pick the provider without a "provider/" model prefix. */
-  provider: z.string().min(1).max(64).optional(),
-  tools: z.array(toolSchema).max(128).optional(),
+  model: z
+    .string()
+    .min(1)
+    .max(200)
+    .describe('"provider/model" picks the provider; a plain name goes to the default provider.'),
+  messages: z
+    .array(messageSchema)
+    .min(1)
+    .max(500)
+    .describe('OpenAI messages, tool turns included; text content parts are joined.'),
+  provider: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe('Router extension: pick the provider without a "provider/" model prefix.'),
+  tools: z.array(toolSchema).max(128).optional().describe('OpenAI function tools, passed to any provider.'),
   tool_choice: z
     .union([
       z.enum(['auto', 'none', 'required']),
       z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) }),
     ])
-    .optional(),
-  temperature: z.number().min(0).max(2).nullish(),
-  max_tokens: z.number().int().min(1).nullish(),
-  max_completion_tokens: z.number().int().min(1).nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+    .optional()
+    .describe('auto, none, required, or a named function (sent as required).'),
+  temperature: z.number().min(0).max(2).nullish().describe('Sampling temperature, 0 to 2.'),
+  max_tokens: z.number().int().min(1).nullish().describe('Upper bound on generated tokens.'),
+  max_completion_tokens: z
+    .number()
+    .int()
+    .min(1)
+    .nullish()
+    .describe('Same as max_tokens (newer OpenAI name).'),
+  stream: z
+    .boolean()
+    .nullish()
+    .describe('true answers with chat.completion.chunk events, then data: [DONE].'),
+  stream_options: z
+    .object({ include_usage: z.boolean().optional() })
+    .nullish()
+    .describe('include_usage adds a usage chunk when the provider reported usage.'),
 });
 
 export type ChatCompletionsRequest = z.infer<typeof chatCompletionsRequestSchema>;

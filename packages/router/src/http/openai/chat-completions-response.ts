@@ -1,4 +1,43 @@
-import type { ChatResult, ToolCall, Usage } from '../providers/types.js';
+import { z } from 'zod';
+import type { ChatResult, ToolCall, Usage } from '../../providers/types.js';
+
+const openAiToolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal('function'),
+  function: z.object({ name: z.string(), arguments: z.string().describe('JSON object as a string.') }),
+});
+
+/** What POST /v1/chat/completions answers without stream (chatCompletion() builds it). */
+export const chatCompletionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('chat.completion'),
+    created: z.number().int().describe('Unix time in seconds.'),
+    model: z.string(),
+    choices: z.array(
+      z.object({
+        index: z.number().int(),
+        message: z.object({
+          role: z.literal('assistant'),
+          content: z.string().nullable(),
+          refusal: z.null(),
+          tool_calls: z.array(openAiToolCallSchema).optional(),
+        }),
+        logprobs: z.null(),
+        finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
+      }),
+    ),
+    usage: z
+      .object({
+        prompt_tokens: z.number().int(),
+        completion_tokens: z.number().int(),
+        total_tokens: z.number().int(),
+        prompt_tokens_details: z.object({ cached_tokens: z.number().int() }).optional(),
+      })
+      .optional()
+      .describe('Absent when the provider reported no usage.'),
+  })
+  .describe('OpenAI Chat Completions response.');
 
 /** Builds OpenAI Chat Completions bodies and stream chunks from the router's provider-neutral results. */
 

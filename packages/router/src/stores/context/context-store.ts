@@ -1,4 +1,4 @@
-import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
+import type { ContextEnvelope, PriorTurn } from '../../context-envelope/envelope.js';
 
 /**
  * Per-user context storage. One implementation per backend (sqlite.ts, memory.ts; redis later),

@@ -1,5 +1,5 @@
-import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
-import { mergeEnvelopes } from '../context/merge.js';
+import type { ContextEnvelope, PriorTurn } from '../../context-envelope/envelope.js';
+import { mergeEnvelopes } from '../../context-envelope/merge.js';
 import { type ContextStore, withAppendedMessages } from './context-store.js';
 
 /** Process-local store for tests and throwaway runs; nothing survives a restart. */

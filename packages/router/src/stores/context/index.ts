@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StoreKind } from '../config.js';
+import type { StoreKind } from '../../config.js';
 import type { ContextStore } from './context-store.js';
 import { MemoryContextStore } from './memory.js';
 import { SqliteContextStore } from './sqlite.js';

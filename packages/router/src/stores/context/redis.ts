@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
-import type { ContextEnvelope, PriorTurn } from '../context/envelope.js';
-import { mergeEnvelopes } from '../context/merge.js';
-import { RouterError } from '../errors.js';
-import type { Logger } from '../logger.js';
+import type { ContextEnvelope, PriorTurn } from '../../context-envelope/envelope.js';
+import { mergeEnvelopes } from '../../context-envelope/merge.js';
+import { RouterError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
 import type { ContextStore } from './context-store.js';
 
 /** Kept in its own module so reading the config does not load ioredis. */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openDurableSqlite } from '../../durable-sqlite.js';
+import { openDurableSqlite } from '../durable-sqlite.js';
 import {
   EXPIRED_GRACE_MS,
   type PendingConfirmation,

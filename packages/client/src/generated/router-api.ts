@@ -1,0 +1,1529 @@
+/**
+ * Generated from the router's OpenAPI document (GET /openapi.json) by openapi-typescript.
+ * Do not edit: run `npm run generate:types -w packages/client`.
+ */
+export interface paths {
+  '/health': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Liveness */
+    get: operations['getHealth'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ready': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Readiness: the context store answers and the default provider is configured */
+    get: operations['getReady'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/metrics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Prometheus metrics
+     * @description router_http_requests_total and router_http_request_duration_seconds (by route, method, status), router_upstream_latency_seconds (by provider), router_overhead_seconds (by route) and the Node default metrics.
+     */
+    get: operations['getMetrics'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/console': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Operator console (redirects to /console/) */
+    get: operations['getConsole'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/console/{file}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Operator console page and its static assets
+     * @description The built web console (index.html for /console/). Public: the page asks for an API key before it calls the API. Hashed assets are cached as immutable.
+     */
+    get: operations['getConsoleFile'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/openapi.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** This OpenAPI document */
+    get: operations['getOpenApiDocument'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/whoami': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The principal the presented credential maps to
+     * @description Roles, user id patterns, providers and models come from the credential (ROUTER_KEYS_FILE, ROUTER_API_KEYS as principal `default`, an OIDC token, or the keyless loopback principal `local`); never keys or hashes.
+     */
+    get: operations['whoami'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/schema/context.json': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * JSON Schema of the context envelope
+     * @description Also committed as schema/context.schema.json.
+     */
+    get: operations['getContextSchema'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/ask': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask the model, plain or streamed
+     * @description Picks the provider, builds the prompt from the stored and request context, runs the model (with MCP tools when configured) and remembers the exchange when user_id is given. With stream: true the answer is text/event-stream; a failure before the first event is still a normal JSON error with its status, a failure after it an error event.
+     */
+    post: operations['ask'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/context/{user_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Read the stored context envelope */
+    get: operations['getContext'];
+    /** Replace the stored context envelope */
+    put: operations['putContext'];
+    /** Replace the stored context envelope (same as PUT) */
+    post: operations['replaceContext'];
+    /** Delete the stored context envelope */
+    delete: operations['deleteContext'];
+    options?: never;
+    head?: never;
+    /**
+     * Merge into the stored context envelope
+     * @description Same rules as /ask: the request wins field by field within identity, tools and memory; memory.facts are unioned by value; docs are unioned by id. Creates the envelope when absent; cannot remove facts or docs (use PUT).
+     */
+    patch: operations['mergeContext'];
+    trace?: never;
+  };
+  '/v1/chat/completions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * OpenAI-compatible chat completions, plain and streaming
+     * @description Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the router error body.
+     */
+    post: operations['createChatCompletion'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/models': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Default model of each configured provider, OpenAI style */
+    get: operations['listModels'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+  schemas: {
+    AskRequest: {
+      /** @description A single user message; give exactly one of message or messages. */
+      message?: string;
+      /** @description A whole conversation (system, user and assistant turns); must contain a user turn. */
+      messages?: components['schemas']['AskMessage'][];
+      /** @description Provider to use: openai, anthropic, azure, openrouter, ollama, lmstudio. Default: LLM_PROVIDER. */
+      provider?: string;
+      /** @description Model to use; "provider/model" also selects the provider. Default: the provider's model. */
+      model?: string;
+      /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+      user_id?: string;
+      /** @description Context for this request, merged over the stored one field by field; not stored itself. */
+      context?: components['schemas']['ContextEnvelope'];
+      /** @description true answers with text/event-stream events instead of one JSON body. */
+      stream?: boolean;
+      /** @description Sampling temperature, 0 to 2. */
+      temperature?: number;
+      /** @description Upper bound on generated tokens. */
+      max_tokens?: number;
+      /** @description Answer to a pending tool confirmation: {id, approve}. */
+      confirm?: {
+        /** @description confirmation.id from the answer that asked */
+        id: string;
+        /** @description true runs the held tool call, false tells the model the human declined */
+        approve: boolean;
+      };
+    };
+    AskMessage: {
+      /** @enum {string} */
+      role: 'system' | 'user' | 'assistant';
+      content: string;
+    };
+    /** @description OCS AI router context envelope */
+    ContextEnvelope: {
+      identity?: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id?: string;
+        /** @description How to address the user. */
+        name?: string;
+        /** @description The user's role, e.g. 'care agent'. */
+        role?: string;
+        /** @description BCP 47 language tag, e.g. en-GB. */
+        locale?: string;
+        /** @description Organisation or tenant the user acts for. */
+        tenant?: string;
+      };
+      memory?: {
+        /** @description Running summary of earlier conversations. */
+        summary?: string;
+        /** @description Durable facts about the user. */
+        facts?: string[];
+        /** @description Prior turns, oldest first. */
+        messages?: {
+          /** @enum {string} */
+          role: 'user' | 'assistant';
+          content: string;
+          /**
+           * @description Set by the router on answers written after tool results: replayed inside an <untrusted-tool-result> fence, as data.
+           * @enum {string}
+           */
+          provenance?: 'tool_derived';
+        }[];
+      };
+      tools?: {
+        /** @description MCP servers the model may use. */
+        servers?: string[];
+        /** @description Tool names the model may call. */
+        allow?: string[];
+        /** @description Tool names the model must not call. */
+        deny?: string[];
+      };
+      /** @description Reference documents (data, not instructions). */
+      docs?: {
+        id: string;
+        title: string;
+        content: string;
+        uri?: string;
+      }[];
+    };
+    ChatCompletionsRequest: {
+      /** @description "provider/model" picks the provider; a plain name goes to the default provider. */
+      model: string;
+      /** @description OpenAI messages, tool turns included; text content parts are joined. */
+      messages: (
+        | {
+            /** @constant */
+            role: 'system';
+            content:
+              | string
+              | {
+                  /** @constant */
+                  type: 'text';
+                  text: string;
+                }[];
+          }
+        | {
+            /** @constant */
+            role: 'developer';
+            content:
+              | string
+              | {
+                  /** @constant */
+                  type: 'text';
+                  text: string;
+                }[];
+          }
+        | {
+            /** @constant */
+            role: 'user';
+            content:
+              | string
+              | {
+                  /** @constant */
+                  type: 'text';
+                  text: string;
+                }[];
+          }
+        | {
+            /** @constant */
+            role: 'assistant';
+            content?:
+              | (
+                  | string
+                  | {
+                      /** @constant */
+                      type: 'text';
+                      text: string;
+                    }[]
+                )
+              | null;
+            tool_calls?: {
+              id: string;
+              /** @constant */
+              type?: 'function';
+              function: {
+                name: string;
+                arguments: string;
+              };
+            }[];
+          }
+        | {
+            /** @constant */
+            role: 'tool';
+            content:
+              | string
+              | {
+                  /** @constant */
+                  type: 'text';
+                  text: string;
+                }[];
+            tool_call_id: string;
+          }
+      )[];
+      /** @description Router extension: pick the provider without a "provider/" model prefix. */
+      provider?: string;
+      /** @description OpenAI function tools, passed to any provider. */
+      tools?: {
+        /** @constant */
+        type: 'function';
+        function: {
+          name: string;
+          description?: string;
+          parameters?: {
+            [key: string]: unknown;
+          };
+        };
+      }[];
+      /** @description auto, none, required, or a named function (sent as required). */
+      tool_choice?:
+        | ('auto' | 'none' | 'required')
+        | {
+            /** @constant */
+            type: 'function';
+            function: {
+              name: string;
+            };
+          };
+      /** @description Sampling temperature, 0 to 2. */
+      temperature?: number | null;
+      /** @description Upper bound on generated tokens. */
+      max_tokens?: number | null;
+      /** @description Same as max_tokens (newer OpenAI name). */
+      max_completion_tokens?: number | null;
+      /** @description true answers with chat.completion.chunk events, then data: [DONE]. */
+      stream?: boolean | null;
+      /** @description include_usage adds a usage chunk when the provider reported usage. */
+      stream_options?: {
+        include_usage?: boolean;
+      } | null;
+    };
+    /** @description The /ask answer; the same shape for every provider. */
+    AskResponse: {
+      /** @description Response id (the upstream one when the provider gives one). */
+      id: string;
+      /**
+       * @description Provider that answered (after a fallback, not the requested one).
+       * @enum {string}
+       */
+      provider: 'openai' | 'anthropic' | 'azure' | 'openrouter' | 'ollama' | 'lmstudio';
+      /** @description Model that answered, as the provider names it. */
+      model: string;
+      /** @description The answer text. */
+      content: string;
+      /** @description The answer as a chat message, ready to append to a conversation. */
+      message: {
+        /** @constant */
+        role: 'assistant';
+        content: string;
+      };
+      /**
+       * @description Why the answer ended.
+       * @enum {string}
+       */
+      finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'confirmation_required';
+      /** @description Tool calls made while answering, in order. */
+      tool_calls: components['schemas']['ToolCallRecord'][];
+      usage: components['schemas']['Usage'];
+      /** @description Time spent inside the router for this request, upstream included. */
+      latency_ms: number;
+      /** @description Upstream calls made for this answer, retries and fallbacks included. */
+      attempts: number;
+      /** @description Present when finish_reason is confirmation_required. */
+      confirmation?: components['schemas']['Confirmation'];
+    };
+    /** @description Token usage, summed over every model round trip of the request. */
+    Usage: {
+      /** @description Prompt tokens, cached ones included; null when the provider sent no usage. */
+      input_tokens: number | null;
+      /** @description Generated tokens; null when not reported. */
+      output_tokens: number | null;
+      /** @description Input plus output; null when not reported. */
+      total_tokens: number | null;
+      /** @description Prompt tokens served from the provider's cache; only when the provider reports them. */
+      cached_input_tokens?: number;
+    };
+    /** @description A tool call made while answering. server, result, is_error and duration_ms are present once the router ran the tool; a call the model only requested carries id, name and arguments. */
+    ToolCallRecord: {
+      /** @description Call id issued by the provider (or the router). */
+      id: string;
+      /** @description MCP server that owns the tool; null when the model named a tool that does not exist. */
+      server?: string | null;
+      /** @description The tool's name on its server. */
+      name: string;
+      /** @description Arguments the tool ran with, as an object. */
+      arguments: {
+        [key: string]: unknown;
+      };
+      /** @description The full MCP result, or the router's error text as one text block. */
+      result?: {
+        /** @description MCP content blocks. */
+        content: {
+          [key: string]: unknown;
+        }[];
+        /** @description MCP structured content, when the tool gave it. */
+        structuredContent?: unknown;
+      };
+      /** @description Whether the tool reported an error. */
+      is_error?: boolean;
+      /** @description How long the tool took. */
+      duration_ms?: number;
+    };
+    /** @description A tool call held until a human says yes or no. */
+    Confirmation: {
+      /** @description Send it back as confirm.id on the next POST /ask to approve or decline. */
+      id: string;
+      /** @description Tool that wants to run. */
+      tool: string;
+      /** @description MCP server that owns the tool. */
+      server: string | null;
+      /** @description Arguments it would run with. */
+      arguments: {
+        [key: string]: unknown;
+      };
+      /** @description What the call would do, for a human to judge. */
+      message: string;
+      /** @description ISO 8601 time after which the confirmation is void. */
+      expires_at: string;
+    };
+    /** @description A piece of answer text. */
+    DeltaEvent: {
+      /** @description Text to append. */
+      text: string;
+    };
+    /** @description A tool call the model made, before it runs. */
+    ToolCallEvent: {
+      /** @description Call id. */
+      id: string;
+      /** @description MCP server that owns the tool. */
+      server?: string | null;
+      /** @description Tool name. */
+      name: string;
+      /** @description Arguments the model passed. */
+      arguments: {
+        [key: string]: unknown;
+      };
+    };
+    /** @description A tool call the router executed, with its result. */
+    ToolResultEvent: {
+      /** @description Call id issued by the provider (or the router). */
+      id: string;
+      /** @description MCP server that owns the tool; null when the model named a tool that does not exist. */
+      server: string | null;
+      /** @description The tool's name on its server. */
+      name: string;
+      /** @description Arguments the tool ran with, as an object. */
+      arguments: {
+        [key: string]: unknown;
+      };
+      /** @description The full MCP result, or the router's error text as one text block. */
+      result: {
+        /** @description MCP content blocks. */
+        content: {
+          [key: string]: unknown;
+        }[];
+        /** @description MCP structured content, when the tool gave it. */
+        structuredContent?: unknown;
+      };
+      /** @description Whether the tool reported an error. */
+      is_error: boolean;
+      /** @description How long the tool took. */
+      duration_ms: number;
+    };
+    /** @description The full answer; the last event of a successful stream. */
+    DoneEvent: {
+      /** @description Response id (the upstream one when the provider gives one). */
+      id: string;
+      /**
+       * @description Provider that answered (after a fallback, not the requested one).
+       * @enum {string}
+       */
+      provider: 'openai' | 'anthropic' | 'azure' | 'openrouter' | 'ollama' | 'lmstudio';
+      /** @description Model that answered, as the provider names it. */
+      model: string;
+      /** @description The answer text. */
+      content: string;
+      /** @description The answer as a chat message, ready to append to a conversation. */
+      message: {
+        /** @constant */
+        role: 'assistant';
+        content: string;
+      };
+      /**
+       * @description Why the answer ended.
+       * @enum {string}
+       */
+      finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'confirmation_required';
+      /** @description Tool calls made while answering, in order. */
+      tool_calls: components['schemas']['ToolCallRecord'][];
+      usage: components['schemas']['Usage'];
+      /** @description Time spent inside the router for this request, upstream included. */
+      latency_ms: number;
+      /** @description Upstream calls made for this answer, retries and fallbacks included. */
+      attempts: number;
+      /** @description Present when finish_reason is confirmation_required. */
+      confirmation?: components['schemas']['Confirmation'];
+      /** @description Time the router itself spent, without the waits for the provider and the tools. */
+      router_overhead_ms: number;
+    };
+    /** @description Body of every error response and of the error stream event. */
+    ErrorBody: {
+      error: {
+        /** @description Stable machine-readable type, e.g. validation_error or rate_limited. */
+        type: string;
+        /** @description Human-readable message, safe to show: never a secret or a stack. */
+        message: string;
+        /** @description Provider involved, when the error came from upstream. */
+        provider?: string;
+        /** @description Field-level problems (validation_error). */
+        issues?: components['schemas']['ValidationIssue'][];
+      };
+    };
+    ValidationIssue: {
+      /** @description Dotted path of the offending field, e.g. messages.0.role. */
+      path: string;
+      /** @description What is wrong with it. */
+      message: string;
+    };
+    Health: {
+      /** @constant */
+      status: 'ok';
+      /** @constant */
+      service: 'ocs-router';
+      /** @description Router version. */
+      version: string;
+    };
+    Ready: {
+      /** @constant */
+      status: 'ready';
+      /**
+       * @description Default provider (LLM_PROVIDER).
+       * @enum {string}
+       */
+      provider: 'openai' | 'anthropic' | 'azure' | 'openrouter' | 'ollama' | 'lmstudio';
+      /** @description Context store backend, e.g. sqlite, memory or redis. */
+      store: string;
+    };
+    NotReady: {
+      /** @constant */
+      status: 'not_ready';
+      /** @description What is missing; a reason names a missing variable, never a value. */
+      reasons: string[];
+    };
+    ModelList: {
+      /** @constant */
+      object: 'list';
+      /** @description The default model of each configured provider. */
+      data: {
+        /** @description provider/model */
+        id: string;
+        /** @constant */
+        object: 'model';
+        created: number;
+        /** @enum {string} */
+        owned_by: 'openai' | 'anthropic' | 'azure' | 'openrouter' | 'ollama' | 'lmstudio';
+      }[];
+    };
+    /** @description OpenAI Chat Completions response. */
+    ChatCompletion: {
+      id: string;
+      /** @constant */
+      object: 'chat.completion';
+      /** @description Unix time in seconds. */
+      created: number;
+      model: string;
+      choices: {
+        index: number;
+        message: {
+          /** @constant */
+          role: 'assistant';
+          content: string | null;
+          refusal: null;
+          tool_calls?: {
+            id: string;
+            /** @constant */
+            type: 'function';
+            function: {
+              name: string;
+              /** @description JSON object as a string. */
+              arguments: string;
+            };
+          }[];
+        };
+        logprobs: null;
+        /** @enum {string} */
+        finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
+      }[];
+      /** @description Absent when the provider reported no usage. */
+      usage?: {
+        prompt_tokens: number;
+        completion_tokens: number;
+        total_tokens: number;
+        prompt_tokens_details?: {
+          cached_tokens: number;
+        };
+      };
+    };
+  };
+  responses: {
+    /** @description invalid_json: the body is not JSON, or is empty. */
+    InvalidJson: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+    /** @description unauthorized: API key missing or not recognised (only when API keys are configured). */
+    Unauthorized: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+    /** @description payload_too_large: the body is larger than ROUTER_MAX_BODY_BYTES. */
+    PayloadTooLarge: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+    /** @description validation_error: a field is invalid; issues lists each one with its path. */
+    ValidationError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        /**
+         * @example {
+         *       "error": {
+         *         "type": "validation_error",
+         *         "message": "Invalid request: temperature: Too big: expected number to be <=2",
+         *         "issues": [
+         *           {
+         *             "path": "temperature",
+         *             "message": "Too big: expected number to be <=2"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+    /** @description rate_limited: the provider's rate limit, or this API key's ROUTER_RATE_LIMIT_RPM / ROUTER_RATE_LIMIT_TPM (Retry-After in seconds when known). */
+    RateLimited: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+    /** @description internal_error: unexpected router failure (details only in the log). */
+    InternalError: {
+      headers: {
+        [name: string]: unknown;
+      };
+      content: {
+        'application/json': components['schemas']['ErrorBody'];
+      };
+    };
+  };
+  parameters: never;
+  requestBodies: never;
+  headers: never;
+  pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+  getHealth: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The process is up. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Health'];
+        };
+      };
+    };
+  };
+  getReady: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ready. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "ready",
+           *       "provider": "ollama",
+           *       "store": "sqlite"
+           *     }
+           */
+          'application/json': components['schemas']['Ready'];
+        };
+      };
+      /** @description Not ready; every reason is listed. */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "not_ready",
+           *       "reasons": [
+           *         "Provider openai needs OPENAI_API_KEY"
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['NotReady'];
+        };
+      };
+    };
+  };
+  getMetrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Prometheus text exposition format. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/plain': string;
+        };
+      };
+    };
+  };
+  getConsole: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Redirect to /console/. */
+      308: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getConsoleFile: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description File under the console folder. */
+        file: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description No such file (or the console is not built). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  getOpenApiDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description OpenAPI 3.1 document. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': Record<string, never>;
+        };
+      };
+    };
+  };
+  whoami: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The principal. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            name: string;
+            roles: string[];
+            users: string[];
+            providers: string[];
+            models: string[];
+            /** @enum {string} */
+            source: 'keys_file' | 'env_keys' | 'oidc' | 'local';
+          };
+        };
+      };
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  getContextSchema: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JSON Schema (draft 2020-12). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/schema+json': Record<string, never>;
+        };
+      };
+      401: components['responses']['Unauthorized'];
+    };
+  };
+  ask: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "message": "What is my balance?",
+         *       "provider": "anthropic",
+         *       "model": "claude-sonnet-4-5",
+         *       "user_id": "alice",
+         *       "context": {
+         *         "identity": {
+         *           "name": "Alice",
+         *           "locale": "en-GB"
+         *         }
+         *       },
+         *       "temperature": 0.2,
+         *       "max_tokens": 512
+         *     }
+         */
+        'application/json': components['schemas']['AskRequest'];
+      };
+    };
+    responses: {
+      /** @description The answer (application/json), or its event stream when stream is true. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "msg_01",
+           *       "provider": "anthropic",
+           *       "model": "claude-sonnet-4-5",
+           *       "content": "Your balance is 5 EUR.",
+           *       "message": {
+           *         "role": "assistant",
+           *         "content": "Your balance is 5 EUR."
+           *       },
+           *       "finish_reason": "stop",
+           *       "tool_calls": [],
+           *       "usage": {
+           *         "input_tokens": 20,
+           *         "output_tokens": 6,
+           *         "total_tokens": 26,
+           *         "cached_input_tokens": 0
+           *       },
+           *       "latency_ms": 812.4,
+           *       "attempts": 1
+           *     }
+           */
+          'application/json': components['schemas']['AskResponse'];
+          /**
+           * @example event: delta
+           *     data: {"text":"Your bal"}
+           *
+           *     event: tool_call
+           *     data: {"id":"call_1","server":"ocs","name":"get_balance","arguments":{"msisdn":"46700"}}
+           *
+           *     event: done
+           *     data: {"id":"msg_01","provider":"anthropic","model":"claude-sonnet-4-5","content":"Your balance is 5 EUR.","finish_reason":"stop","router_overhead_ms":0.41}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description invalid_json (body is not JSON or empty), unknown_provider (the message lists the valid ones), provider_not_configured (names the missing variable, never a value), model_required, or upstream_bad_request (the provider refused the request). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones); approval_forbidden: ROUTER_APPROVAL=other-approver and this principal may not approve. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description not_found: the principal may not act for this user_id. confirmation_not_found: confirm.id is unknown, was already answered, or belongs to another principal or user_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description confirmation_expired: the pending confirmation expired; nothing was done. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      /** @description Upstream failure: upstream_auth_error (the provider refused the credentials), upstream_unreachable (names the provider and base URL) or upstream_error. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_overloaded: the provider is overloaded (Retry-After when known). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_timeout: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  getContext: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stored envelope. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContextEnvelope'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description not_found: nothing is stored for this user, or the principal may not act for it (the same answer). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  putContext: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The new envelope; replaces whatever was stored. */
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "identity": {
+         *         "name": "Alice",
+         *         "role": "care agent",
+         *         "locale": "en-GB"
+         *       },
+         *       "memory": {
+         *         "facts": [
+         *           "prepaid customer"
+         *         ]
+         *       },
+         *       "tools": {
+         *         "servers": [
+         *           "ocs"
+         *         ],
+         *         "deny": [
+         *           "delete_subscriber"
+         *         ]
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ContextEnvelope'];
+      };
+    };
+    responses: {
+      /** @description The stored envelope. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContextEnvelope'];
+        };
+      };
+      400: components['responses']['InvalidJson'];
+      401: components['responses']['Unauthorized'];
+      /** @description not_found: the principal may not act for this user_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  replaceContext: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    /** @description The new envelope; replaces whatever was stored. */
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "identity": {
+         *         "name": "Alice",
+         *         "role": "care agent",
+         *         "locale": "en-GB"
+         *       },
+         *       "memory": {
+         *         "facts": [
+         *           "prepaid customer"
+         *         ]
+         *       },
+         *       "tools": {
+         *         "servers": [
+         *           "ocs"
+         *         ],
+         *         "deny": [
+         *           "delete_subscriber"
+         *         ]
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ContextEnvelope'];
+      };
+    };
+    responses: {
+      /** @description The stored envelope. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContextEnvelope'];
+        };
+      };
+      400: components['responses']['InvalidJson'];
+      401: components['responses']['Unauthorized'];
+      /** @description not_found: the principal may not act for this user_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  deleteContext: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description not_found: nothing is stored for this user, or the principal may not act for it (the same answer). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  mergeContext: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description Stable user id: 1-128 characters from A-Z a-z 0-9 . _ @ : -, not only dots */
+        user_id: string;
+      };
+      cookie?: never;
+    };
+    /** @description Fields to merge. */
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "identity": {
+         *         "name": "Alice",
+         *         "role": "care agent",
+         *         "locale": "en-GB"
+         *       },
+         *       "memory": {
+         *         "facts": [
+         *           "prepaid customer"
+         *         ]
+         *       },
+         *       "tools": {
+         *         "servers": [
+         *           "ocs"
+         *         ],
+         *         "deny": [
+         *           "delete_subscriber"
+         *         ]
+         *       }
+         *     }
+         */
+        'application/json': components['schemas']['ContextEnvelope'];
+      };
+    };
+    responses: {
+      /** @description The merged envelope. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ContextEnvelope'];
+        };
+      };
+      400: components['responses']['InvalidJson'];
+      401: components['responses']['Unauthorized'];
+      /** @description not_found: the principal may not act for this user_id. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  createChatCompletion: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "model": "anthropic/claude-sonnet-4-5",
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hello"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': components['schemas']['ChatCompletionsRequest'];
+      };
+    };
+    responses: {
+      /** @description The completion, or chat.completion.chunk events when stream is true. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ChatCompletion'];
+          /**
+           * @example data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}
+           *
+           *     data: [DONE]
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description invalid_json (body is not JSON or empty), unknown_provider (the message lists the valid ones), provider_not_configured (names the missing variable, never a value), model_required, or upstream_bad_request (the provider refused the request). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      /** @description Upstream failure: upstream_auth_error (the provider refused the credentials), upstream_unreachable (names the provider and base URL) or upstream_error. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_overloaded: the provider is overloaded (Retry-After when known). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_timeout: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  listModels: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Model list. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "object": "list",
+           *       "data": [
+           *         {
+           *           "id": "ollama/llama3.2",
+           *           "object": "model",
+           *           "created": 0,
+           *           "owned_by": "ollama"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['ModelList'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      429: components['responses']['RateLimited'];
+    };
+  };
+}

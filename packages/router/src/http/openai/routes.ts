@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { assertMayUse, matchesGlob } from '../../admission/principal.js';
+import { RouterError, toRouterError } from '../../errors.js';
+import { isProviderName } from '../../providers/registry.js';
+import type { ChatRequest, ProviderAdapter } from '../../providers/types.js';
+import { roundMs } from '../../request-clock.js';
+import {
+  BAD_REQUEST,
+  errorAnswer,
+  requestIdHeaders,
+  sharedAnswer,
+  UPSTREAM_ERRORS,
+} from '../error-response.js';
+import { SSE_HEADERS, startEventStream } from '../event-stream.js';
+import { jsonBody } from '../json-body.js';
+import { named } from '../openapi-components.js';
+import type { RouterEnv, RouterServices } from '../router-env.js';
+import {
+  type ChatCompletionsRequest,
+  ToolArgumentsError,
+  toChatRequest,
+} from './chat-completions-request.js';
+import { ChunkWriter, chatCompletion } from './chat-completions-response.js';
+
+const CHUNKS_EXAMPLE = [
+  'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}',
+  '',
+  'data: [DONE]',
+  '',
+].join('\n');
+
+export const chatCompletionsRoute = createRoute({
+  method: 'post',
+  path: '/v1/chat/completions',
+  operationId: 'createChatCompletion',
+  summary: 'OpenAI-compatible chat completions, plain and streaming',
+  description:
+    'Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the router error body.',
+  tags: ['openai'],
+  request: {
+    headers: requestIdHeaders,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: named('ChatCompletionsRequest'),
+          example: { model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hello' }] },
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The completion, or chat.completion.chunk events when stream is true.',
+      content: {
+        'application/json': { schema: named('ChatCompletion') },
+        'text/event-stream': {
+          schema: {
+            type: 'string',
+            description:
+              'data: lines carrying chat.completion.chunk objects, then data: [DONE]; a failure after the first chunk arrives as data: with an ErrorBody.',
+          },
+          example: CHUNKS_EXAMPLE,
+        },
+      },
+    },
+    400: BAD_REQUEST,
+    401: sharedAnswer('Unauthorized'),
+    403: errorAnswer(
+      "provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones).",
+    ),
+    413: sharedAnswer('PayloadTooLarge'),
+    422: sharedAnswer('ValidationError'),
+    429: sharedAnswer('RateLimited'),
+    500: sharedAnswer('InternalError'),
+    ...UPSTREAM_ERRORS,
+  },
+});
+
+export const modelsRoute = createRoute({
+  method: 'get',
+  path: '/v1/models',
+  operationId: 'listModels',
+  summary: 'Default model of each configured provider, OpenAI style',
+  tags: ['openai'],
+  responses: {
+    200: {
+      description: 'Model list.',
+      content: {
+        'application/json': {
+          schema: named('ModelList'),
+          example: {
+            object: 'list',
+            data: [{ id: 'ollama/llama3.2', object: 'model', created: 0, owned_by: 'ollama' }],
+          },
+        },
+      },
+    },
+    401: sharedAnswer('Unauthorized'),
+    429: sharedAnswer('RateLimited'),
+  },
+});
+
+export const OPENAI_ROUTES = [chatCompletionsRoute, modelsRoute];
+
+/**
+ * OpenAI-compatible surface (/v1/chat/completions, /v1/models) so OpenAI SDKs and tools can use
+ * the router as their base URL. Context envelopes and memory are /ask features, not used here.
+ */
+export function registerOpenAiRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
+  const { providers, config, metrics } = services;
+
+  app.openapi(
+    { ...chatCompletionsRoute, middleware: [jsonBody(config.ROUTER_MAX_BODY_BYTES)] },
+    async (c) => {
+      const body = c.req.valid('json');
+      const target = providers.resolveModel(body.provider, body.model);
+      const principal = c.get('principal');
+      const providerName = target.provider ?? providers.defaultProvider;
+      // Checked before the adapter exists: a refused provider is never contacted.
+      if (isProviderName(providerName)) assertMayUse(principal, providerName, target.model);
+      const adapter = providers.get(target.provider);
+      const model = target.model ?? adapter.defaultModel;
+      if (!model) throw new RouterError(400, 'model_required', `No model given for provider ${adapter.name}`);
+      assertMayUse(principal, adapter.name, model);
+      let chat: ChatRequest;
+      try {
+        chat = { ...toChatRequest(body), model, signal: c.req.raw.signal };
+      } catch (error) {
+        if (!(error instanceof ToolArgumentsError)) throw error;
+        throw new RouterError(422, 'validation_error', `Invalid request: ${error.path}: ${error.message}`, {
+          issues: [{ path: error.path, message: error.message }],
+        });
+      }
+      c.set('provider', adapter.name);
+      c.set('model', model);
+      const clock = c.get('clock');
+      const id = `chatcmpl-${randomUUID()}`;
+      const created = Math.floor(Date.now() / 1000);
+
+      if (body.stream) return streamCompletion(c, services, adapter, chat, body, id, created);
+      try {
+        const result = await clock.timeUpstream(adapter.chat(chat));
+        return c.json(chatCompletion(result.id ?? id, created, result), 200);
+      } catch (error) {
+        throw toRouterError(error, adapter.baseUrl);
+      } finally {
+        metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
+      }
+    },
+  );
+
+  app.openapi(modelsRoute, (c) => {
+    const data = [];
+    // Only what this principal may ask for.
+    const principal = c.get('principal');
+    for (const name of providers.configured().filter((name) => principal.providers.includes(name))) {
+      let defaultModel: string | undefined;
+      try {
+        defaultModel = providers.get(name).defaultModel;
+      } catch {
+        continue;
+      }
+      if (defaultModel && matchesGlob(principal.models, defaultModel))
+        data.push({ id: `${name}/${defaultModel}`, object: 'model', created: 0, owned_by: name });
+    }
+    return c.json({ object: 'list' as const, data }, 200);
+  });
+}
+
+async function streamCompletion(
+  c: Context<RouterEnv>,
+  services: RouterServices,
+  adapter: ProviderAdapter,
+  chat: ChatRequest,
+  body: ChatCompletionsRequest,
+  id: string,
+  created: number,
+) {
+  const clock = c.get('clock');
+  const { metrics, logger } = services;
+  const writer = new ChunkWriter(id, created, chat.model, body.stream_options?.include_usage === true);
+  c.set('streaming', true);
+  let started = false;
+
+  async function* frames(): AsyncGenerator<string, void, undefined> {
+    try {
+      let first = true;
+      for await (const event of clock.timeStream(adapter.stream(chat))) {
+        let frame = first ? writer.role() : '';
+        first = false;
+        if (event.type === 'text') {
+          if (event.text) frame += writer.text(event.text);
+        } else if (event.type === 'tool_call') {
+          frame += writer.toolCall(event.call);
+        } else {
+          yield frame + writer.finish(event.result);
+          return;
+        }
+        if (frame) yield frame;
+      }
+      throw new RouterError(
+        502,
+        'upstream_error',
+        `${adapter.name} stream ended before the answer was complete`,
+        {
+          provider: adapter.name,
+        },
+      );
+    } catch (error) {
+      const routerError = toRouterError(error, adapter.baseUrl);
+      if (!started) throw routerError;
+      logger[routerError.status === 499 ? 'debug' : 'warn'](
+        { reqId: c.get('requestId'), provider: adapter.name, type: routerError.type },
+        'stream failed',
+      );
+      yield `data: ${JSON.stringify(routerError.toBody())}\n\n`;
+    } finally {
+      metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
+      metrics.overhead.observe({ route: '/v1/chat/completions' }, clock.overheadMs() / 1000);
+    }
+  }
+
+  let stream: ReadableStream<Uint8Array>;
+  try {
+    stream = await startEventStream(frames());
+  } catch (error) {
+    throw toRouterError(error, adapter.baseUrl);
+  }
+  started = true;
+  c.header('x-router-overhead-ms', String(roundMs(clock.overheadMs())));
+  return c.body(stream, 200, SSE_HEADERS);
+}
