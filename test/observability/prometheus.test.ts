@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prometheusBinary, type RunningPrometheus, startPrometheus } from '../support/prometheus.js';
 import { type RouterUnderTest, startRouterWithFakeProvider } from '../support/router-under-test.js';
+import { dashboardQueries, withoutGrafanaVariables } from './dashboard.js';
 
 // A real Prometheus (Debian package, installed by .ci/run) scrapes the services every second; the
 // test sends known traffic and reads it back with PromQL over Prometheus's HTTP API. Without the
@@ -33,7 +34,7 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     const registry = new Registry();
     const genAi = new GenAiClientMetrics(registry);
     const mcp = new McpServerMetrics(registry);
-    // Known traffic on the new definitions: 3 openai calls, 2 anthropic; 19 quick tool calls, 1 slow.
+    // Known traffic on the new definitions: 3 openai calls and a timeout, 2 anthropic; 4 OCS calls; 19 quick tool calls, 1 slow.
     for (let i = 0; i < 3; i++)
       genAi.record({
         provider: 'openai',
@@ -50,6 +51,10 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
         inputTokens: 50,
         outputTokens: 5,
       });
+    genAi.record({ provider: 'openai', requestModel: 'gpt-4o', durationSeconds: 30, errorType: 'timeout' });
+    for (let i = 0; i < 3; i++)
+      mcp.ocsRequestDuration.observe({ method: 'GET', operation: 'getBalance', status: '200' }, 0.004);
+    mcp.ocsRequestDuration.observe({ method: 'GET', operation: 'getBalance', status: '503' }, 0.2);
     for (let i = 0; i < 19; i++) mcp.recordToolCall('get_balance', 'ok', 0.015);
     mcp.recordToolCall('get_balance', 'tool_error', 4);
     mcp.confirmations.inc({ gen_ai_tool_name: 'delete_subscriber', outcome: 'requested' }, 2);
@@ -113,7 +118,7 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
       'sum by (gen_ai_provider_name) (gen_ai_client_operation_duration_seconds_count)',
     );
     expect(Object.fromEntries(calls.map((s) => [s.metric.gen_ai_provider_name, s.value]))).toEqual({
-      openai: 3,
+      openai: 4,
       anthropic: 2,
     });
 
@@ -124,6 +129,13 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     expect(p95).toHaveLength(1);
     expect(p95[0]!.metric.gen_ai_tool_name).toBe('get_balance');
     expect(p95[0]!.value).toBeCloseTo(0.02, 6);
+
+    const ocs = await prometheus.query('sum by (status) (mcp_server_ocs_request_duration_seconds_count)');
+    expect(Object.fromEntries(ocs.map((s) => [s.metric.status, s.value]))).toEqual({ '200': 3, '503': 1 });
+    const failed = await prometheus.query(
+      'sum by (error_type) (gen_ai_client_operation_duration_seconds_count{error_type!=""})',
+    );
+    expect(failed).toEqual([{ metric: { error_type: 'timeout' }, value: 1 }]);
 
     const outcomes = await prometheus.query('sum by (outcome) (mcp_server_tool_calls_total)');
     expect(Object.fromEntries(outcomes.map((s) => [s.metric.outcome, s.value]))).toEqual({
@@ -136,4 +148,14 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
       approved: 1,
     });
   }, 30_000);
+
+  it('every PromQL expression of the Grafana dashboard is accepted by Prometheus and finds series', async () => {
+    // rate() needs two scrapes inside its window, hence the wait.
+    for (const { panel, expr } of dashboardQueries()) {
+      const samples = await prometheus
+        .waitFor(withoutGrafanaVariables(expr), (s) => s.length > 0, 10_000)
+        .catch((error: Error) => error.message);
+      expect(typeof samples === 'string' ? samples : 'found', `${panel}: ${expr}`).toBe('found');
+    }
+  }, 60_000);
 });
