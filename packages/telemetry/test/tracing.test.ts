@@ -203,6 +203,17 @@ describe('OTEL_TRACES_SAMPLER', () => {
     expect(receiver.spans().map((s) => s.name)).toEqual(['continued']);
   });
 
+  it.each([
+    ['always_on', ''],
+    ['traceidratio', '1'],
+    ['parentbased_always_off', ''],
+  ])('%s (arg %s) as the conventions define it', async (sampler, arg) => {
+    tracing = await start({ OTEL_TRACES_SAMPLER: sampler, ...(arg ? { OTEL_TRACES_SAMPLER_ARG: arg } : {}) });
+    withSpan('root', {}, () => {});
+    await tracing.shutdown();
+    expect(receiver.spans()).toHaveLength(sampler === 'parentbased_always_off' ? 0 : 1);
+  });
+
   it('the default (parentbased_always_on) samples every root', async () => {
     tracing = await start();
     for (let i = 0; i < 5; i++) withSpan(`root ${i}`, {}, () => {});
