@@ -9,6 +9,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/contract/package.json packages/contract/
+COPY packages/telemetry/package.json packages/telemetry/
 COPY packages/emulator/package.json packages/emulator/
 COPY packages/mcp-server/package.json packages/mcp-server/
 COPY packages/router/package.json packages/router/

@@ -10,6 +10,11 @@ export default defineConfig({
     // Tests run against the TypeScript sources of sibling packages, not their build output.
     alias: {
       '@ocsai/contract': src('contract'),
+      // The subpath first: a string alias also matches every path below it.
+      '@ocsai/telemetry/metrics': fileURLToPath(
+        new URL('./packages/telemetry/src/metrics.ts', import.meta.url),
+      ),
+      '@ocsai/telemetry': src('telemetry'),
       '@ocsai/emulator': src('emulator'),
       '@ocsai/mcp-server': src('mcp-server'),
       '@ocsai/router': src('router'),
@@ -28,6 +33,7 @@ export default defineConfig({
       reporter: ['text-summary', 'json-summary'],
       thresholds: {
         'packages/contract/src/**': floor,
+        'packages/telemetry/src/**': floor,
         'packages/emulator/src/**': floor,
         'packages/mcp-server/src/**': floor,
         'packages/router/src/**': floor,
