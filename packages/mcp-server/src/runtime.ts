@@ -12,7 +12,7 @@ import { serverInstructions } from './instructions.js';
 import { createLogger } from './logger.js';
 import { OcsHttp } from './ocs/ocs-http.js';
 import { ProvisioningApi } from './ocs/provisioning-api.js';
-import { LazyStateStore, type StateStoreChoice } from './state/state-store.js';
+import { LazyStateStore, type StateStoreChoice } from './state/lazy-state-store.js';
 import { ConfirmationTokens } from './tool-kit/confirmation.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
 import type { OfferBook, ToolContext } from './tool-kit/tool-context.js';
