@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
@@ -7,6 +7,7 @@ import { RouterError, toRouterError, validationError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
 import { admissionMiddlewares } from './admission.js';
+import { ApiRoutes } from './api-routes.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
@@ -23,7 +24,7 @@ const UNMATCHED = 'unmatched';
  * The router's HTTP app. Testable without a socket through `app.request()`; startRouter() puts it
  * on a port. The edge middleware owns request ids, timing headers, metrics and the access log.
  */
-export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
+export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   const services: RouterServices = {
     ...deps,
     version: ROUTER_VERSION,
@@ -35,11 +36,10 @@ export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
     }),
   };
   const { logger, metrics } = deps;
+  const app = new Hono<RouterEnv>();
   // A body or parameter that fails its route's schema is a 422 with every issue, on every route.
-  const app = new OpenAPIHono<RouterEnv>({
-    defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error);
-    },
+  const routes = new ApiRoutes(app, (result) => {
+    throw validationError(result.error);
   });
 
   // Hono's request-id middleware, with the router's rule for a caller's id (kept when it is 1-128
@@ -103,14 +103,15 @@ export function createRouterApp(deps: RouterDeps): OpenAPIHono<RouterEnv> {
   for (const middleware of admissionMiddlewares(deps.admission ?? createAdmission(deps.config)))
     app.use(middleware);
 
-  registerSystemRoutes(app, services);
-  app.openapi(openApiRoute, (c) =>
-    preserialised(c.body(routerOpenApiJson(), 200, { 'content-type': 'application/json' })),
+  registerSystemRoutes(routes, services);
+  // Generated from exactly the routes declared here, on first request.
+  routes.openapi(openApiRoute, (c) =>
+    preserialised(c.body(routerOpenApiJson(routes.declared), 200, { 'content-type': 'application/json' })),
   );
-  registerAskRoutes(app, services);
-  registerContextRoutes(app, services);
-  registerOpenAiRoutes(app, services);
-  registerConsoleRoutes(app, deps.consoleDir);
+  registerAskRoutes(routes, services);
+  registerContextRoutes(routes, services);
+  registerOpenAiRoutes(routes, services);
+  registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>
     errorResponse(c, new RouterError(404, 'not_found', `No route for ${c.req.method} ${c.req.path}`)),

@@ -1,8 +1,8 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AskEvent, PreparedAsk } from '../ask/ask-service.js';
 import { toRouterError } from '../errors.js';
 import { roundMs } from '../request-clock.js';
+import { type ApiRoutes, createRoute } from './api-routes.js';
 import {
   BAD_REQUEST,
   errorAnswer,
@@ -108,7 +108,7 @@ export const askRoute = createRoute({
 });
 
 /** POST /ask: HTTP edge only; the conversation itself lives in AskService. */
-export function registerAskRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
+export function registerAskRoutes(app: ApiRoutes<RouterEnv>, services: RouterServices): void {
   const { ask, config, metrics } = services;
 
   app.openapi({ ...askRoute, middleware: [jsonBody(config.ROUTER_MAX_BODY_BYTES)] }, async (c) => {

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { z } from 'zod';
 import { PACKAGE_ROOT } from '../version.js';
+import { type ApiRoutes, createRoute } from './api-routes.js';
 import { OPEN } from './error-response.js';
 import type { RouterEnv } from './router-env.js';
 
@@ -59,7 +60,7 @@ export const CONSOLE_ROUTES = [consoleRoute, consoleFileRoute];
  * Serves the console at /console (static files, read once and kept in memory: the bundle is small).
  * Paths are resolved inside the console folder only; anything else is a 404.
  */
-export function registerConsoleRoutes(app: OpenAPIHono<RouterEnv>, dir: string = DEFAULT_CONSOLE_DIR): void {
+export function registerConsoleRoutes(routes: ApiRoutes<RouterEnv>, dir: string = DEFAULT_CONSOLE_DIR): void {
   const root = resolve(dir);
   const cache = new Map<string, Promise<Uint8Array | null>>();
   const load = (file: string) => {
@@ -74,9 +75,11 @@ export function registerConsoleRoutes(app: OpenAPIHono<RouterEnv>, dir: string =
     return entry;
   };
 
-  app.openapi(consoleRoute, (c) => c.redirect('/console/', 308));
-  // Any depth under /console/ (the documented {file} is one segment; assets may sit in folders).
-  app.get('/console/*', async (c) => {
+  routes.openapi(consoleRoute, (c) => c.redirect('/console/', 308));
+  // Any depth under /console/ (the documented {file} is one segment; assets may sit in folders), so
+  // {file} is declared for the document and served by this wildcard.
+  routes.declared.push(consoleFileRoute);
+  routes.app.get('/console/*', async (c) => {
     let relative: string;
     try {
       relative = decodeURIComponent(c.req.path.slice('/console/'.length)) || 'index.html';

@@ -1,8 +1,9 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
 import { mayActFor } from '../admission/principal.js';
 import { userIdSchema } from '../context-envelope/envelope.js';
 import { RouterError } from '../errors.js';
+import { type ApiRoutes, createRoute } from './api-routes.js';
 import { errorAnswer, requestIdHeaders, sharedAnswer } from './error-response.js';
 import { jsonBody } from './json-body.js';
 import { named } from './openapi-components.js';
@@ -123,7 +124,7 @@ const actingFor: MiddlewareHandler<RouterEnv> = async (c, next) => {
 };
 
 /** /context/{user_id}: GET reads, PUT and POST replace, PATCH merges, DELETE removes. */
-export function registerContextRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
+export function registerContextRoutes(app: ApiRoutes<RouterEnv>, services: RouterServices): void {
   const { store, config } = services;
   const withBody = [actingFor, jsonBody(config.ROUTER_MAX_BODY_BYTES)];
 

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import type { z } from 'zod';
 import { askMessageSchema, askRequestSchema } from '../ask/ask-request.js';
 import {
   askResponseSchema,
@@ -47,14 +47,18 @@ export const RESPONSE_SCHEMAS = {
 export const COMPONENT_SCHEMAS = { ...REQUEST_SCHEMAS, ...RESPONSE_SCHEMAS };
 export type ComponentName = keyof typeof COMPONENT_SCHEMAS;
 
+/** The component schemas routes use by name (see named), so the document can refer to them. */
+export const NAMED_SCHEMAS = new Map<z.ZodType, ComponentName>();
+
 /**
- * A component schema as a route uses it: the same validation, tagged with its component name so
- * the generated document refers to `#/components/schemas/<name>` instead of inlining it.
+ * A component schema as a route uses it: the same schema, remembered under its component name so
+ * the generated document refers to `#/components/schemas/<name>` instead of inlining it (the
+ * document tags it then: the tagging method comes with the generator, which start-up does not load).
  */
 export function named<Name extends ComponentName>(name: Name): (typeof COMPONENT_SCHEMAS)[Name] {
-  // zod 4 gives `.openapi()` only to schemas built after the extension was installed; the domain
-  // schemas are plain zod, built earlier, so the method is called on them explicitly.
-  return z.ZodType.prototype.openapi.call(COMPONENT_SCHEMAS[name], name) as (typeof COMPONENT_SCHEMAS)[Name];
+  const schema = COMPONENT_SCHEMAS[name];
+  NAMED_SCHEMAS.set(schema, name);
+  return schema;
 }
 
 /** A reference to a component schema, for places that take a JSON Schema (SSE event shapes). */

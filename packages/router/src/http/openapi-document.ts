@@ -1,4 +1,6 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ROUTER_VERSION } from '../version.js';
 import { askRoute } from './ask-routes.js';
@@ -6,13 +8,14 @@ import { CONSOLE_ROUTES } from './console-routes.js';
 import { CONTEXT_ROUTES } from './context-routes.js';
 import { SHARED_ANSWERS, VALIDATION_ERROR_EXAMPLE } from './error-response.js';
 import { OPENAI_ROUTES } from './openai/routes.js';
-import { COMPONENT_SCHEMAS, schemaRef } from './openapi-components.js';
+import { COMPONENT_SCHEMAS, NAMED_SCHEMAS, schemaRef } from './openapi-components.js';
 import { SYSTEM_ROUTES } from './system-routes.js';
 
 /**
  * The router's OpenAPI 3.1 document, generated from the same route declarations (createRoute) the
  * app serves. Only what no route carries is written here: the title, servers, tags, security
- * schemes and the error answers many routes share.
+ * schemes and the error answers many routes share. The generator (`@hono/zod-openapi`) is loaded
+ * on first use only: start-up does not need it.
  */
 
 type JsonObject = Record<string, unknown>;
@@ -53,22 +56,82 @@ function componentSchemas(): JsonObject {
   return components;
 }
 
-function buildDocument(): JsonObject {
+type Generator = typeof import('@hono/zod-openapi');
+
+/**
+ * `@hono/zod-openapi`, loaded synchronously on first use (so routerOpenApiDocument stays a plain
+ * function): its ES module build, the one `import` would load, through require (Node >= 20.19).
+ */
+function loadGenerator(): Generator {
+  const require = createRequire(import.meta.url);
+  return require(fileURLToPath(import.meta.resolve('@hono/zod-openapi'))) as Generator;
+}
+
+const [health, ready, metrics, ...selfAndCaller] = SYSTEM_ROUTES;
+/** Every route the app declares, in reading order: probes, the console, self-description, then the API itself. */
+export const ROUTER_ROUTES: readonly RouteConfig[] = [
+  health,
+  ready,
+  metrics,
+  ...CONSOLE_ROUTES,
+  ...selfAndCaller,
+  askRoute,
+  ...CONTEXT_ROUTES,
+  ...OPENAI_ROUTES,
+].filter((route) => route !== undefined);
+
+/** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */
+function readingRank(route: RouteConfig): number {
+  const index = ROUTER_ROUTES.findIndex(
+    (known) => known.method === route.method && known.path === route.path,
+  );
+  return index < 0 ? ROUTER_ROUTES.length : index;
+}
+
+/** The route with every content schema that named() gave tagged with its component name. */
+function withComponentNames(route: RouteConfig, zod: Generator['z']): RouteConfig {
+  type Content = Record<string, { schema?: unknown }> | undefined;
+  const tag = (content: Content) =>
+    content &&
+    Object.fromEntries(
+      Object.entries(content).map(([mediaType, media]) => {
+        const name = NAMED_SCHEMAS.get(media.schema as z.ZodType);
+        return [
+          mediaType,
+          name ? { ...media, schema: zod.ZodType.prototype.openapi.call(media.schema, name) } : media,
+        ];
+      }),
+    );
+  const body = route.request?.body;
+  return {
+    ...route,
+    ...(route.request
+      ? {
+          request: {
+            ...route.request,
+            ...(body ? { body: { ...body, content: tag(body.content as Content) } } : {}),
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(route.responses).map(([status, answer]) => [
+        status,
+        'content' in answer && answer.content
+          ? { ...answer, content: tag(answer.content as Content) }
+          : answer,
+      ]),
+    ),
+  } as RouteConfig;
+}
+
+function buildDocument(routes: readonly RouteConfig[]): JsonObject {
+  const { OpenAPIHono, z: zod } = loadGenerator();
   const app = new OpenAPIHono();
   const registry = app.openAPIRegistry;
-  const [health, ready, metrics, ...selfAndCaller] = SYSTEM_ROUTES;
-  // In reading order: probes, the console, self-description, then the API itself.
-  for (const route of [
-    health,
-    ready,
-    metrics,
-    ...CONSOLE_ROUTES,
-    ...selfAndCaller,
-    askRoute,
-    ...CONTEXT_ROUTES,
-    ...OPENAI_ROUTES,
-  ])
-    if (route) registry.registerPath(route);
+  const ordered = routes
+    .map((route, index) => ({ route, rank: readingRank(route), index }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index);
+  for (const { route } of ordered) registry.registerPath(withComponentNames(route, zod));
   for (const [name, description] of Object.entries(SHARED_ANSWERS)) {
     const content = { schema: schemaRef('ErrorBody') };
     registry.registerComponent('responses', name, {
@@ -112,20 +175,27 @@ function buildDocument(): JsonObject {
   return { ...head, paths, components: { ...components, schemas: componentSchemas() } };
 }
 
-let cached: { document: JsonObject; json: string } | undefined;
+const cache = new WeakMap<readonly RouteConfig[], { document: JsonObject; json: string }>();
 
-/** The document, built on first use (rendering the schemas takes a moment) and then reused. */
-export function routerOpenApiDocument(): JsonObject {
-  cached ??= serialise(buildDocument());
-  return cached.document;
+function cached(routes: readonly RouteConfig[]): { document: JsonObject; json: string } {
+  let entry = cache.get(routes);
+  if (!entry) {
+    const document = buildDocument(routes);
+    entry = { document, json: JSON.stringify(document) };
+    cache.set(routes, entry);
+  }
+  return entry;
+}
+
+/**
+ * The document of the given routes (by default every route the app declares), built on first use
+ * (loading the generator and rendering the schemas take a moment) and then reused.
+ */
+export function routerOpenApiDocument(routes: readonly RouteConfig[] = ROUTER_ROUTES): JsonObject {
+  return cached(routes).document;
 }
 
 /** The document serialised once, as GET /openapi.json sends it. */
-export function routerOpenApiJson(): string {
-  cached ??= serialise(buildDocument());
-  return cached.json;
-}
-
-function serialise(document: JsonObject): { document: JsonObject; json: string } {
-  return { document, json: JSON.stringify(document) };
+export function routerOpenApiJson(routes: readonly RouteConfig[] = ROUTER_ROUTES): string {
+  return cached(routes).json;
 }

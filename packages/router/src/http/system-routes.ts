@@ -1,6 +1,6 @@
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import { principalView, principalViewSchema } from '../admission/principal.js';
 import { contextEnvelopeJsonSchema } from '../context-envelope/envelope.js';
+import { type ApiRoutes, createRoute } from './api-routes.js';
 import { OPEN, preserialised, sharedAnswer } from './error-response.js';
 import { named } from './openapi-components.js';
 import type { RouterEnv, RouterServices } from './router-env.js';
@@ -118,7 +118,7 @@ export const SYSTEM_ROUTES = [
 ];
 
 /** Liveness, readiness, whoami, the context JSON Schema and Prometheus metrics (app.ts serves the document). */
-export function registerSystemRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
+export function registerSystemRoutes(app: ApiRoutes<RouterEnv>, services: RouterServices): void {
   const { store, providers, metrics, version } = services;
   const health = JSON.stringify({ status: 'ok', service: 'ocs-router', version });
   const schema = JSON.stringify(contextEnvelopeJsonSchema(), null, 2);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { assertMayUse, matchesGlob } from '../../admission/principal.js';
 import { RouterError, toRouterError } from '../../errors.js';
 import { isProviderName } from '../../providers/registry.js';
 import type { ChatRequest, ProviderAdapter } from '../../providers/types.js';
 import { roundMs } from '../../request-clock.js';
+import { type ApiRoutes, createRoute } from '../api-routes.js';
 import {
   BAD_REQUEST,
   errorAnswer,
@@ -109,7 +109,7 @@ export const OPENAI_ROUTES = [chatCompletionsRoute, modelsRoute];
  * OpenAI-compatible surface (/v1/chat/completions, /v1/models) so OpenAI SDKs and tools can use
  * the router as their base URL. Context envelopes and memory are /ask features, not used here.
  */
-export function registerOpenAiRoutes(app: OpenAPIHono<RouterEnv>, services: RouterServices): void {
+export function registerOpenAiRoutes(app: ApiRoutes<RouterEnv>, services: RouterServices): void {
   const { providers, config, metrics } = services;
 
   app.openapi(
