@@ -95,6 +95,8 @@ export interface SpanOptions {
    * the active span (or a root).
    */
   parent?: TraceCarrier;
+  /** When the span began (ms since epoch), for a span recorded after the fact (a confirmation wait). */
+  startTime?: number;
 }
 
 const TRACER = '@ocsai/telemetry';
@@ -107,9 +109,15 @@ const NOOP_SPAN = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.r
 export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
   if (!active) return fn(NOOP_SPAN);
   const parent = options.parent ? extractTraceContext(options.parent) : context.active();
-  const span = trace
-    .getTracer(TRACER)
-    .startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parent);
+  const span = trace.getTracer(TRACER).startSpan(
+    name,
+    {
+      kind: KINDS[options.kind ?? 'internal'],
+      attributes: options.attributes,
+      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+    },
+    parent,
+  );
   const fail = (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     span.recordException(err);
