@@ -181,16 +181,15 @@ export interface TraceIds {
   span_id?: string;
 }
 
-const NO_IDS: TraceIds = Object.freeze({});
-
 /**
  * The active span's ids, named for log lines: pass it as pino's `mixin` and every JSON log line
- * written inside a span carries `trace_id` and `span_id`, so logs and traces join.
+ * written inside a span carries `trace_id` and `span_id`, so logs and traces join. Always a fresh
+ * object: pino's default mixinMergeStrategy assigns the line's own fields onto it.
  */
 export function currentTraceIds(): TraceIds {
-  if (!active) return NO_IDS;
+  if (!active) return {};
   const span = trace.getActiveSpan();
-  if (!span) return NO_IDS;
+  if (!span) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
 }
