@@ -109,15 +109,17 @@ const NOOP_SPAN = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.r
 export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
   if (!active) return fn(NOOP_SPAN);
   const parent = options.parent ? extractTraceContext(options.parent) : context.active();
-  const span = trace.getTracer(TRACER).startSpan(
-    name,
-    {
-      kind: KINDS[options.kind ?? 'internal'],
-      attributes: options.attributes,
-      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
-    },
-    parent,
-  );
+  const span = trace
+    .getTracer(TRACER)
+    .startSpan(
+      name,
+      {
+        kind: KINDS[options.kind ?? 'internal'],
+        attributes: options.attributes,
+        ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+      },
+      parent,
+    );
   const fail = (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     span.recordException(err);
@@ -191,10 +193,10 @@ export interface TraceIds {
 
 /**
  * The active span's ids, named for log lines: pass it as pino's `mixin` and every JSON log line
- * written inside a span carries `trace_id` and `span_id`, so logs and traces join.
+ * written inside a span carries `trace_id` and `span_id`, so logs and traces join. Always a fresh
+ * object: pino's default mixinMergeStrategy assigns the line's own fields onto it.
  */
 export function currentTraceIds(): TraceIds {
-  // A new object each time: pino merges the log call's fields into what the mixin returns.
   if (!active) return {};
   const span = trace.getActiveSpan();
   if (!span) return {};
