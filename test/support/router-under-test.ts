@@ -5,6 +5,19 @@
 import { startRouter } from '@ocsai/router';
 import { providerEnvFor, startFakeOpenAI } from '../../packages/router/test/fakes/index.js';
 
+export {
+  FAKE_KEYS,
+  type FakeServer,
+  providerEnvFor,
+  startFakeOpenAI,
+} from '../../packages/router/test/fakes/index.js';
+export {
+  buildPackages,
+  REPO,
+  type SpawnedService,
+  spawnService,
+} from '../../packages/router/test/resilience/spawned-service.js';
+
 export interface RouterUnderTest {
   url: string;
   /** host:port, for a scrape target. */

@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import { startTracing } from '@ocsai/telemetry';
 import { createAdmission, createCredentials, LOCAL_PRINCIPAL } from './admission/admission.js';
 import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
@@ -22,6 +23,7 @@ import { listen, type RunningServer } from './server.js';
 import type { ContextStore } from './stores/context/context-store.js';
 import { createContextStore } from './stores/context/index.js';
 import { createRouterTools, type RouterTools } from './tool-loop/router-tools.js';
+import { ROUTER_VERSION } from './version.js';
 
 export {
   type Admission,
@@ -123,11 +125,12 @@ export async function startRouter(
       'no credentials configured (ROUTER_KEYS_FILE, ROUTER_API_KEYS, ROUTER_OIDC_ISSUER): every caller on this loopback address acts as principal "local" for every user id',
     );
   }
+  const redactor = new SecretRedactor(secretsFromEnv(env));
   // Audit lines go out at info whatever LOG_LEVEL says: a quieter log must not drop them.
   const auditLogger =
     options.logger === false ? logger : logger.child({ component: 'audit' }, { level: 'info' });
   const audit = new AuditTrail({
-    redactor: new SecretRedactor(secretsFromEnv(env)),
+    redactor,
     ...(config.ROUTER_AUDIT_FILE
       ? {
           file: auditFileForProcess(
@@ -141,12 +144,20 @@ export async function startRouter(
       : {}),
   });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
+  const metrics = new RouterMetrics({
+    defaultMetrics: true,
+    // A cluster worker answers /metrics with the aggregate over every worker.
+    ...(cluster.isWorker ? { aggregate: (await import('./cluster.js')).clusterMetricsSource } : {}),
+  });
   // Retries, fallbacks and breakers sit between the registry and the plain adapters.
   const resilience = new ResilientProviders({
     config,
     createAdapter: (name) => createProvider(name, providersConfig),
     isConfigured,
     logger,
+    genAi: metrics.genAi,
+    redactor,
+    env,
   });
   const providers = new ProviderRegistry({
     defaultProvider: config.LLM_PROVIDER,
@@ -174,8 +185,20 @@ export async function startRouter(
       logger: logger.child({ component: 'mcp' }),
       audit,
       ...(redis ? { redis } : {}),
+      redactor,
     });
   } catch (error) {
+    audit.close();
+    if (!options.store) await store.close();
+    if (redis) redis.disconnect();
+    throw error;
+  }
+  // Off (and no SDK module loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set; a bad OTEL_* value throws here.
+  let tracing: Awaited<ReturnType<typeof startTracing>>;
+  try {
+    tracing = await startTracing({ serviceName: 'ocs-router', serviceVersion: ROUTER_VERSION, env });
+  } catch (error) {
+    await tools.close();
     audit.close();
     if (!options.store) await store.close();
     if (redis) redis.disconnect();
@@ -189,17 +212,14 @@ export async function startRouter(
     await admission.limiter.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     audit.close();
+    await tracing.shutdown();
   };
   const app = createRouterApp({
     config,
     providers,
     store,
     logger,
-    metrics: new RouterMetrics({
-      defaultMetrics: true,
-      // A cluster worker answers /metrics with the aggregate over every worker.
-      ...(cluster.isWorker ? { aggregate: (await import('./cluster.js')).clusterMetricsSource } : {}),
-    }),
+    metrics,
     admission,
     audit,
     tools: tools.loop,

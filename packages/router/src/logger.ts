@@ -1,3 +1,4 @@
+import { currentTraceIds } from '@ocsai/telemetry';
 import { pino } from 'pino';
 import { SECRET_VARIABLES } from './providers/catalogue.js';
 
@@ -27,6 +28,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
     level,
     base: { service: 'ocs-router' },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    // trace_id and span_id on every line written inside a span, so logs and traces join.
+    mixin: currentTraceIds,
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,3 +1,4 @@
+import { GenAiClientMetrics } from '@ocsai/telemetry/metrics';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 const SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25];
@@ -33,6 +34,8 @@ export class RouterMetrics {
     buckets: SECONDS,
     registers: [this.registry],
   });
+  /** gen_ai_client_token_usage and gen_ai_client_operation_duration_seconds, per provider attempt. */
+  readonly genAi = new GenAiClientMetrics(this.registry);
 
   /** Renders /metrics: this registry, or the aggregate over every worker of a cluster. */
   readonly text: () => Promise<string>;

@@ -95,6 +95,8 @@ export interface SpanOptions {
    * the active span (or a root).
    */
   parent?: TraceCarrier;
+  /** When the span began (ms since epoch), for a span recorded after the fact (a confirmation wait). */
+  startTime?: number;
 }
 
 const TRACER = '@ocsai/telemetry';
@@ -107,9 +109,15 @@ const NOOP_SPAN = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.r
 export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
   if (!active) return fn(NOOP_SPAN);
   const parent = options.parent ? extractTraceContext(options.parent) : context.active();
-  const span = trace
-    .getTracer(TRACER)
-    .startSpan(name, { kind: KINDS[options.kind ?? 'internal'], attributes: options.attributes }, parent);
+  const span = trace.getTracer(TRACER).startSpan(
+    name,
+    {
+      kind: KINDS[options.kind ?? 'internal'],
+      attributes: options.attributes,
+      ...(options.startTime !== undefined ? { startTime: options.startTime } : {}),
+    },
+    parent,
+  );
   const fail = (error: unknown) => {
     const err = error instanceof Error ? error : new Error(String(error));
     span.recordException(err);
@@ -181,16 +189,15 @@ export interface TraceIds {
   span_id?: string;
 }
 
-const NO_IDS: TraceIds = Object.freeze({});
-
 /**
  * The active span's ids, named for log lines: pass it as pino's `mixin` and every JSON log line
- * written inside a span carries `trace_id` and `span_id`, so logs and traces join.
+ * written inside a span carries `trace_id` and `span_id`, so logs and traces join. Always a fresh
+ * object: pino's default mixinMergeStrategy assigns the line's own fields onto it.
  */
 export function currentTraceIds(): TraceIds {
-  if (!active) return NO_IDS;
+  if (!active) return {};
   const span = trace.getActiveSpan();
-  if (!span) return NO_IDS;
+  if (!span) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Hono } from 'hono';
+import { OCSAI, tracingActive, withSpan } from '@ocsai/telemetry';
+import { type Context, Hono, type Next } from 'hono';
 import { requestId } from 'hono/request-id';
 import { createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
@@ -57,7 +58,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     const clock = new RequestClock();
     const requestId = c.get('requestId');
     c.set('clock', clock);
-    await next();
+    await (tracingActive() ? traced(c, next) : next());
 
     const route = c.req.routePath === '/*' ? UNMATCHED : c.req.routePath;
     const status = c.res.status;
@@ -132,6 +133,32 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     return errorResponse(c, routerError);
   });
   return app;
+}
+
+/**
+ * The request as a server span, continuing the caller's traceparent: one trace per /ask or
+ * /v1/chat/completions, the provider, tool and confirmation spans below it.
+ */
+function traced(c: Context<RouterEnv>, next: Next): Promise<void> {
+  const method = c.req.method;
+  return withSpan(
+    method,
+    {
+      kind: 'server',
+      parent: c.req.raw.headers,
+      attributes: { 'http.request.method': method, 'url.path': c.req.path },
+    },
+    async (span) => {
+      c.set('span', span);
+      await next();
+      const route = c.req.routePath === '/*' ? UNMATCHED : c.req.routePath;
+      span.updateName(`${method} ${route}`);
+      span.setAttribute('http.route', route);
+      span.setAttribute('http.response.status_code', c.res.status);
+      const principal = c.get('principal');
+      if (principal) span.setAttribute(OCSAI.PRINCIPAL, principal.id);
+    },
+  );
 }
 
 /** What may be logged about an unexpected error: its name and message, never request data. */

@@ -1,3 +1,4 @@
+import { OCSAI } from '@ocsai/telemetry';
 import type { Context } from 'hono';
 import type { AskEvent, PreparedAsk } from '../ask/ask-service.js';
 import { toRouterError } from '../errors.js';
@@ -114,6 +115,7 @@ export function registerAskRoutes(app: ApiRoutes<RouterEnv>, services: RouterSer
   app.openapi({ ...askRoute, middleware: [jsonBody(config.ROUTER_MAX_BODY_BYTES)] }, async (c) => {
     const body = c.req.valid('json');
     const clock = c.get('clock');
+    if (body.user_id !== undefined) c.get('span')?.setAttribute(OCSAI.USER_ID, body.user_id);
     const prepared = await ask.prepare(body, c.get('principal'), c.req.raw.signal);
     c.set('provider', prepared.adapter.name);
     c.set('model', prepared.chat.model);

@@ -42,5 +42,7 @@ export type RouterEnv = {
     model?: string;
     /** Set by streaming handlers: they record overhead and upstream metrics when the stream ends. */
     streaming?: boolean;
+    /** The request's server span, while tracing is on (attributes only: the edge ends it). */
+    span?: { setAttribute(key: string, value: string | number | boolean): unknown };
   };
 };

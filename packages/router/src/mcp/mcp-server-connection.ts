@@ -7,6 +7,7 @@ import type {
   Transport,
 } from '@modelcontextprotocol/client';
 import type { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { injectTraceContext, tracingActive } from '@ocsai/telemetry';
 import { ReconnectBackoff } from '../resilience/backoff.js';
 import { ROUTER_VERSION } from '../version.js';
 import {
@@ -202,6 +203,8 @@ export class McpServerConnection {
       if (options.inputResponses) params.inputResponses = options.inputResponses;
       if (options.requestState !== undefined) params.requestState = options.requestState;
     }
+    // The MCP server continues the trace from `_meta` (MCP 2026-07-28), whatever the transport.
+    if (tracingActive()) params._meta = injectTraceContext({ ...(params._meta as Record<string, unknown>) });
     const callOptions: CallToolRequestOptions = {
       timeout: this.#options.timeoutMs,
       maxTotalTimeout: this.#options.timeoutMs,
@@ -377,6 +380,8 @@ export class McpServerConnection {
       const { StreamableHTTPClientTransport } = await loadMcpSdk();
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: config.headers },
+        // The W3C header too, for proxies and HTTP instrumentation in front of the server.
+        ...(tracingActive() ? { fetch: tracedFetch } : {}),
       });
     }
     // The SDK adds only HOME, LOGNAME, PATH, SHELL, TERM and USER; everything else the server
@@ -401,4 +406,10 @@ export class McpServerConnection {
   #now(): number {
     return (this.#options.now ?? Date.now)();
   }
+}
+
+/** fetch with the active span's traceparent header. */
+function tracedFetch(url: string | URL, init?: RequestInit): Promise<Response> {
+  const headers = injectTraceContext(new Headers(init?.headers));
+  return fetch(url, { ...init, headers });
 }

@@ -1,3 +1,5 @@
+import type { Redactor } from '@ocsai/telemetry';
+import type { GenAiClientMetrics } from '@ocsai/telemetry/metrics';
 import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from '../logger.js';
 import {
@@ -11,6 +13,7 @@ import {
 import { retryDelay } from './backoff.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { loadCockatiel } from './cockatiel.js';
+import { type InferenceObservation, InferenceTelemetry } from './inference-telemetry.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
 /** Who actually answered a request, and after how many upstream calls. */
@@ -38,12 +41,25 @@ export interface ResilientProvidersOptions {
   isConfigured(name: ProviderName): boolean;
   logger?: Logger;
   random?: () => number;
+  /** gen_ai_client_* histograms, one observation per attempt. */
+  genAi?: GenAiClientMetrics;
+  /** Redacts message content captured on spans (OTEL_GENAI_CAPTURE_CONTENT=true, read from env). */
+  redactor?: Redactor;
+  env?: Record<string, string | undefined>;
 }
 
 interface Candidate {
   adapter: ProviderAdapter;
   model: string;
+  /** Not the provider the request asked for: one of LLM_FALLBACKS. */
+  fallback: boolean;
 }
+
+type Call<T> = (
+  adapter: ProviderAdapter,
+  request: ChatRequest,
+  observation: InferenceObservation,
+) => Promise<T>;
 
 /**
  * Retries, fallbacks and circuit breakers around the provider adapters. `wrap()` returns an
@@ -56,9 +72,15 @@ export class ResilientProviders {
   readonly #breakers = new Map<ProviderName, CircuitBreaker>();
   /** One plain adapter per provider, shared by its wrapper and by fallbacks (one connection pool). */
   readonly #plain = new Map<ProviderName, ProviderAdapter>();
+  readonly #telemetry: InferenceTelemetry;
 
   constructor(options: ResilientProvidersOptions) {
     this.#options = options;
+    this.#telemetry = new InferenceTelemetry({
+      ...(options.genAi ? { metrics: options.genAi } : {}),
+      ...(options.redactor ? { redactor: options.redactor } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    });
   }
 
   breaker(name: ProviderName): CircuitBreaker {
@@ -111,12 +133,16 @@ export class ResilientProviders {
   }
 
   #candidates(primary: ProviderAdapter, model: string): Candidate[] {
-    const candidates: Candidate[] = [{ adapter: primary, model }];
+    const candidates: Candidate[] = [{ adapter: primary, model, fallback: false }];
     for (const target of this.#options.config.LLM_FALLBACKS) {
       if (target.provider === primary.name && target.model === model) continue;
       if (!this.#options.isConfigured(target.provider)) continue;
       try {
-        candidates.push({ adapter: this.#plainAdapter(target.provider), model: target.model });
+        candidates.push({
+          adapter: this.#plainAdapter(target.provider),
+          model: target.model,
+          fallback: true,
+        });
       } catch {
         // A fallback that cannot be built is skipped like an unconfigured one.
       }
@@ -125,8 +151,14 @@ export class ResilientProviders {
   }
 
   async #chat(primary: ProviderAdapter, request: ChatRequest): Promise<ChatResult> {
-    const { value, who } = await this.#runWithFallback(primary, request, (adapter, call) =>
-      adapter.chat(call),
+    const { value, who } = await this.#runWithFallback(
+      primary,
+      request,
+      async (adapter, call, observation) => {
+        const result = await adapter.chat(call);
+        observation.succeeded(result);
+        return result;
+      },
     );
     answered.set(value, { ...who, model: value.model ?? who.model });
     return value;
@@ -138,15 +170,19 @@ export class ResilientProviders {
   ): AsyncGenerator<StreamEvent, void, undefined> {
     const { value: opened, who } = await this.#runWithFallback(primary, request, openStream);
     // From here on bytes flow to the client: no more retries, errors surface as they are.
-    const { held, iterator } = opened;
+    const { held, iterator, observation } = opened;
     try {
-      for (const event of held) yield tagDone(event, who);
+      for (const event of held) yield tagDone(event, who, observation);
       while (true) {
         const next = await iterator.next();
         if (next.done) break;
-        yield tagDone(next.value, who);
+        yield tagDone(next.value, who, observation);
       }
+    } catch (error) {
+      observation.failed(error);
+      throw error;
     } finally {
+      observation.end();
       await iterator.return?.();
     }
   }
@@ -159,7 +195,7 @@ export class ResilientProviders {
   async #runWithFallback<T>(
     primary: ProviderAdapter,
     request: ChatRequest,
-    call: (adapter: ProviderAdapter, request: ChatRequest) => Promise<T>,
+    call: Call<T>,
   ): Promise<{ value: T; who: AnsweredBy }> {
     const run: RunState = {
       deadline: Date.now() + this.#options.config.LLM_RETRY_BUDGET_MS,
@@ -199,7 +235,7 @@ export class ResilientProviders {
     candidate: Candidate,
     request: ChatRequest,
     run: RunState,
-    call: (adapter: ProviderAdapter, request: ChatRequest) => Promise<T>,
+    call: Call<T>,
   ): Promise<T> {
     const { config, logger } = this.#options;
     const { handleWhen, retry } = await loadCockatiel();
@@ -231,11 +267,19 @@ export class ResilientProviders {
       const permit = breaker.tryAcquire();
       if (!permit) throw new BreakerRefused(breaker.retryAfterMs());
       run.attempts++;
+      const observation = this.#telemetry.begin({
+        provider: name,
+        model: candidate.model,
+        request,
+        attempt: run.attempts,
+        fallback: candidate.fallback,
+      });
       try {
-        const value = await call(candidate.adapter, { ...request, model: candidate.model });
+        const value = await call(candidate.adapter, { ...request, model: candidate.model }, observation);
         permit.success();
         return value;
       } catch (error) {
+        observation.failed(error);
         if (request.signal?.aborted || (error instanceof ProviderError && error.kind === 'aborted')) {
           permit.release();
           throw error instanceof ProviderError ? error : abortedError(name);
@@ -306,6 +350,8 @@ function budgetedBackoff(options: {
 interface OpenedStream {
   held: StreamEvent[];
   iterator: AsyncIterator<StreamEvent>;
+  /** Settled at the stream's done event, its error, or when the client leaves. */
+  observation: InferenceObservation;
 }
 
 function abortedError(provider: ProviderName): ProviderError {
@@ -318,7 +364,11 @@ function isReal(event: StreamEvent): boolean {
 }
 
 /** Starts a stream and pulls until its first real event, so a failure before it can be retried. */
-async function openStream(adapter: ProviderAdapter, request: ChatRequest): Promise<OpenedStream> {
+async function openStream(
+  adapter: ProviderAdapter,
+  request: ChatRequest,
+  observation: InferenceObservation,
+): Promise<OpenedStream> {
   const iterator = adapter.stream(request)[Symbol.asyncIterator]();
   const held: StreamEvent[] = [];
   try {
@@ -335,10 +385,13 @@ async function openStream(adapter: ProviderAdapter, request: ChatRequest): Promi
     await iterator.return?.().catch(() => {});
     throw error;
   }
-  return { held, iterator };
+  return { held, iterator, observation };
 }
 
-function tagDone(event: StreamEvent, who: AnsweredBy): StreamEvent {
-  if (event.type === 'done') answered.set(event.result, { ...who, model: event.result.model || who.model });
+function tagDone(event: StreamEvent, who: AnsweredBy, observation: InferenceObservation): StreamEvent {
+  if (event.type === 'done') {
+    answered.set(event.result, { ...who, model: event.result.model || who.model });
+    observation.succeeded(event.result);
+  }
   return event;
 }

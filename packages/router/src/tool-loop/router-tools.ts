@@ -1,3 +1,4 @@
+import { contentCapture, type Redactor } from '@ocsai/telemetry';
 import type { Redis } from 'ioredis';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { loadMcpConfig, type McpConfig } from '../mcp/mcp-config.js';
@@ -45,6 +46,8 @@ export function createRouterTools(
     /** The router's shared Redis client, for ROUTER_STORE=redis. */
     redis?: Redis;
     audit?: AuditTrail;
+    /** Redacts tool content captured on spans (OTEL_GENAI_CAPTURE_CONTENT=true). */
+    redactor?: Redactor;
   } = {},
 ): RouterTools {
   const mcpConfig = loadMcpConfig(env, options.cwd);
@@ -68,6 +71,7 @@ export function createRouterTools(
     approval: settings.ROUTER_APPROVAL ?? 'self',
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.audit ? { audit: options.audit } : {}),
+    ...(options.redactor ? { capture: contentCapture({ redactor: options.redactor, env }) } : {}),
   });
   return {
     loop,

@@ -1,4 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import {
+  type ContentCapture,
+  GEN_AI,
+  injectTraceContext,
+  OCSAI,
+  tracingActive,
+  withSpan,
+} from '@ocsai/telemetry';
 import { APPROVER_ROLE, mayActFor, type Principal } from '../admission/principal.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
@@ -108,6 +116,8 @@ interface LoopSnapshot {
   userId?: string;
   userTurn?: string;
   lastResult: ChatResult;
+  /** traceparent of the "confirmation held" span, so the decision continues the asking trace. */
+  trace?: Record<string, string>;
 }
 
 /**
@@ -157,6 +167,8 @@ export interface PendingResume {
   provider: ProviderName;
   model: string;
   snapshot: LoopSnapshot;
+  /** traceparent of the "confirmation wait" span: the approved call runs under it. */
+  trace?: Record<string, string>;
 }
 
 export interface ToolLoopDeps {
@@ -170,6 +182,8 @@ export interface ToolLoopDeps {
   /** Records every tool call the model asks for and every confirmation decision. */
   audit?: AuditTrail;
   approval?: ApprovalPolicy;
+  /** Tool arguments and results on execute_tool spans, when OTEL_GENAI_CAPTURE_CONTENT=true. */
+  capture?: ContentCapture;
 }
 
 class LoopState {
@@ -224,7 +238,11 @@ export class ToolLoop {
 
   async *run(start: ToolLoopStart): AsyncGenerator<ToolLoopEvent, void, undefined> {
     const runner = this.hasServers
-      ? await ToolRunner.create(this.#deps.servers, new ToolAccess(this.#deps.roles, start.access))
+      ? await ToolRunner.create(
+          this.#deps.servers,
+          new ToolAccess(this.#deps.roles, start.access),
+          this.#deps.capture,
+        )
       : undefined;
     const messages = runner?.definitions.length
       ? withToolInstructions(start.chat.messages, runner.unavailableServers)
@@ -271,6 +289,8 @@ export class ToolLoop {
     if (taken.status === 'not_found') return { status: 'not_found' };
     const snapshot = taken.entry.state;
     const held = snapshot.slots[snapshot.heldIndex]?.held;
+    const outcome = taken.status === 'expired' ? 'expired' : approve ? 'approved' : 'rejected';
+    const trace = confirmationWaitSpan(snapshot, taken.entry.createdAt, outcome, held?.name);
     this.#deps.audit?.decision({
       principal: snapshot.principal,
       userId,
@@ -279,13 +299,22 @@ export class ToolLoop {
       tool: held ? qualified(held.server, held.name) : 'unknown',
       args: held?.arguments ?? {},
       confirmationId: id,
-      outcome: taken.status === 'expired' ? 'expired' : approve ? 'approved' : 'rejected',
+      outcome,
       decidedBy: principal.id,
     });
     if (taken.status === 'expired') {
       return { status: 'expired', expiredAt: new Date(taken.entry.expiresAt).toISOString() };
     }
-    return { status: 'ok', resume: { id, provider: snapshot.provider, model: snapshot.model, snapshot } };
+    return {
+      status: 'ok',
+      resume: {
+        id,
+        provider: snapshot.provider,
+        model: snapshot.model,
+        snapshot,
+        ...(trace ? { trace } : {}),
+      },
+    };
   }
 
   /** Continues a conversation held for confirmation: runs (approve) or declines the held call. */
@@ -304,8 +333,9 @@ export class ToolLoop {
     const runner = await ToolRunner.create(
       this.#deps.servers,
       new ToolAccess(this.#deps.roles, snapshot.access),
+      this.#deps.capture,
     );
-    const { slots, heldIndex, messages, steps, usage, lastResult, ...base } = snapshot;
+    const { slots, heldIndex, messages, steps, usage, lastResult, trace: _held, ...base } = snapshot;
     const state = new LoopState(base, messages, steps, usage);
     if (options.timer) state.timer = options.timer;
     const chat: ChatRequest = { model: snapshot.model, messages };
@@ -326,6 +356,7 @@ export class ToolLoop {
         runner.execute(slot.call, {
           approval: held.confirmation,
           meta: mcpMeta(state.snapshotBase),
+          ...(pending.trace ? { traceParent: pending.trace } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         }),
       );
@@ -547,6 +578,19 @@ export class ToolLoop {
     };
     if (chat.temperature !== undefined) snapshot.temperature = chat.temperature;
     if (chat.maxTokens !== undefined) snapshot.maxTokens = chat.maxTokens;
+    if (tracingActive()) {
+      snapshot.trace = withSpan(
+        'confirmation held',
+        {
+          attributes: {
+            [GEN_AI.TOOL_NAME]: held.name,
+            [GEN_AI.TOOL_CALL_ID]: slot.call.id,
+            [OCSAI.CONFIRMATION_OUTCOME]: 'held',
+          },
+        },
+        () => injectTraceContext<Record<string, string>>({}),
+      );
+    }
     await this.#deps.pending.put({ id, userId, createdAt: now, expiresAt, state: snapshot });
     this.#audit(
       state,
@@ -681,4 +725,30 @@ function noTools(call: ToolCall): ToolExecution {
       duration_ms: 0,
     },
   };
+}
+
+/**
+ * The human's wait as a span, from the hold to the decision, parented on the "confirmation held"
+ * span the asking request stored: the confirm request continues the trace of the /ask that held
+ * the call. Returns its traceparent, for the approved call.
+ */
+function confirmationWaitSpan(
+  snapshot: LoopSnapshot,
+  heldAt: number,
+  outcome: 'approved' | 'rejected' | 'expired',
+  toolName: string | undefined,
+): Record<string, string> | undefined {
+  if (!tracingActive() || !snapshot.trace) return undefined;
+  return withSpan(
+    'confirmation wait',
+    {
+      parent: snapshot.trace,
+      startTime: heldAt,
+      attributes: {
+        [OCSAI.CONFIRMATION_OUTCOME]: outcome,
+        ...(toolName ? { [GEN_AI.TOOL_NAME]: toolName } : {}),
+      },
+    },
+    () => injectTraceContext<Record<string, string>>({}),
+  );
 }

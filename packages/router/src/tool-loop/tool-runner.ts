@@ -1,5 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { CallToolResult, ContentBlock } from '@modelcontextprotocol/client';
+import {
+  type ContentCapture,
+  executeToolAttributes,
+  executeToolSpanName,
+  OCSAI,
+  type TraceCarrier,
+  tracingActive,
+  withSpan,
+} from '@ocsai/telemetry';
 import { McpCallError } from '../mcp/mcp-call-error.js';
 import type { McpServerSet, McpTool } from '../mcp/mcp-server-set.js';
 import type { ToolCall, ToolDefinition } from '../providers/types.js';
@@ -41,6 +50,12 @@ export interface ToolExecution {
 /** A human's approval of an earlier confirmation request, replayed to the server. */
 export type Approval = ConfirmationRequest;
 
+interface ExecuteOptions {
+  signal?: AbortSignal;
+  approval?: Approval;
+  meta?: Record<string, unknown>;
+}
+
 const textContent = (text: string): ExecutedToolCall['result'] => ({ content: [{ type: 'text', text }] });
 
 /**
@@ -55,13 +70,16 @@ export class ToolRunner {
   readonly #access: ToolAccess;
   readonly #all: McpTool[];
   readonly #allowed = new Set<string>();
+  readonly #capture: ContentCapture | undefined;
 
   private constructor(
     servers: McpServerSet,
     access: ToolAccess,
     tools: McpTool[],
     unavailable: { server: string; message: string }[],
+    capture: ContentCapture | undefined,
   ) {
+    this.#capture = capture;
     this.#servers = servers;
     this.#access = access;
     this.#all = tools;
@@ -78,9 +96,14 @@ export class ToolRunner {
     }
   }
 
-  static async create(servers: McpServerSet, access: ToolAccess): Promise<ToolRunner> {
+  /** `capture`: tool arguments and results on the execute_tool span (OTEL_GENAI_CAPTURE_CONTENT=true). */
+  static async create(
+    servers: McpServerSet,
+    access: ToolAccess,
+    capture?: ContentCapture,
+  ): Promise<ToolRunner> {
     const listing = await servers.listTools(access.servers);
-    return new ToolRunner(servers, access, listing.tools, listing.unavailable);
+    return new ToolRunner(servers, access, listing.tools, listing.unavailable, capture);
   }
 
   /** Finds the tool a model meant: exposed name, qualified `<server>__<tool>`, or a unique plain name. */
@@ -91,10 +114,39 @@ export class ToolRunner {
     return plain.length === 1 ? plain[0] : undefined;
   }
 
-  async execute(
+  /**
+   * Runs one call inside an execute_tool span (the MCP request carries its traceparent). `traceParent`:
+   * the span to continue instead of the active one (a confirmed call continues the held call's trace).
+   */
+  execute(
     call: ToolCall,
-    options: { signal?: AbortSignal; approval?: Approval; meta?: Record<string, unknown> } = {},
+    options: ExecuteOptions & { traceParent?: TraceCarrier } = {},
   ): Promise<ToolExecution> {
+    if (!tracingActive()) return this.#execute(call, options);
+    const name = this.resolve(call.name)?.name ?? call.name;
+    return withSpan(
+      executeToolSpanName(name),
+      {
+        attributes: {
+          ...executeToolAttributes({ toolName: name, callId: call.id }),
+          ...this.#capture?.toolArguments(withoutConfirmationToken(call.arguments)),
+        },
+        ...(options.traceParent ? { parent: options.traceParent } : {}),
+      },
+      async (span) => {
+        const execution = await this.#execute(call, options);
+        if (execution.outcome === 'held') span.setAttribute(OCSAI.CONFIRMATION_OUTCOME, 'held');
+        if (execution.transactionId) span.setAttribute(OCSAI.TRANSACTION_ID, execution.transactionId);
+        if (execution.record.is_error)
+          span.setAttribute(OCSAI.ERROR_TYPE, execution.outcome === 'denied' ? 'denied' : 'tool_error');
+        const captured = this.#capture?.toolResult(execution.record.result);
+        if (captured) span.setAttributes(captured);
+        return execution;
+      },
+    );
+  }
+
+  async #execute(call: ToolCall, options: ExecuteOptions): Promise<ToolExecution> {
     const started = performance.now();
     const args = withoutConfirmationToken(call.arguments);
     const tool = this.resolve(call.name);
