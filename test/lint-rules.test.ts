@@ -45,6 +45,14 @@ const FIXTURES: Record<string, { text: string; rule: string | undefined }> = {
     text: "export { OCS_BASE_PATH } from '@ocsai/contract';\n",
     rule: undefined,
   },
+  'packages/emulator/src/imports-telemetry.ts': {
+    text: "export { withSpan } from '@ocsai/telemetry';\n",
+    rule: undefined,
+  },
+  'packages/mcp-server/src/imports-telemetry-metrics.ts': {
+    text: "export { McpServerMetrics } from '@ocsai/telemetry/metrics';\n",
+    rule: undefined,
+  },
   'packages/mcp-server/src/imports-emulator.ts': {
     text: "export { createEmulatorApp } from '@ocsai/emulator';\n",
     rule: RESTRICTED,

@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv, Fidelity } from './http/app-env.js';
 import { errorResponse, UNEXPECTED_ERROR } from './http/error-response.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { requestLog } from './http/request-log.js';
+import { traceSpan } from './http/trace-span.js';
 import { transactionId } from './http/transaction-id.js';
 import { registerAccountHistoryRoutes } from './routes/account-history.js';
 import { registerBalanceRoutes } from './routes/balances.js';
@@ -67,6 +68,7 @@ export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> 
   // strict: false makes a trailing slash equivalent.
   const app = new Hono<AppEnv>({ strict: false });
   app.use('*', transactionId());
+  app.use('*', traceSpan());
   if (options.logger) app.use('*', requestLog(options.logger));
   if (deps.apiKey) app.use('*', apiKeyGuard(deps.apiKey, fidelity));
   app.use(

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync, readFileSync } from 'node:fs';
+import { currentTraceIds, startTracing } from '@ocsai/telemetry';
 import { pino } from 'pino';
 import { type EmulatorEnv, loadEmulatorConfig } from './config.js';
 import { startEmulator } from './server.js';
@@ -8,14 +9,15 @@ import { startEmulator } from './server.js';
 const HELP = `Usage: ocs-emulator [--help] [--version]
 Starts the OCS provisioning API emulator on OCS_EMULATOR_HOST:OCS_EMULATOR_PORT/ocs/prov/v1
 (default 127.0.0.1:8080). Configuration comes from the environment and ./.env (see README).`;
+const pkgVersion = (): string =>
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const flags = process.argv.slice(2);
 if (flags.includes('--help') || flags.includes('-h')) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
 }
 if (flags.includes('--version')) {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(`${pkg.version}\n`);
+  process.stdout.write(`${pkgVersion()}\n`);
   process.exit(0);
 }
 
@@ -30,7 +32,12 @@ try {
   process.stderr.write(`ocs-emulator: ${(error as Error).message}\n`);
   process.exit(1);
 }
-const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers["x-api-key"]'] });
+// Inside a request's span every line carries trace_id and span_id (nothing while tracing is off).
+const logger = pino({
+  level: config.LOG_LEVEL,
+  redact: ['req.headers["x-api-key"]'],
+  mixin: currentTraceIds,
+});
 // A crash must not leave a half-working server behind: log it and exit.
 const fatal = (what: string) => (error: unknown) => {
   logger.fatal({ err: { message: error instanceof Error ? error.message : String(error) } }, what);
@@ -39,6 +46,14 @@ const fatal = (what: string) => (error: unknown) => {
 process.on('uncaughtException', fatal('uncaught exception'));
 process.on('unhandledRejection', fatal('unhandled rejection'));
 
+// Off (and the OpenTelemetry SDK never loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+let tracing: Awaited<ReturnType<typeof startTracing>>;
+try {
+  tracing = await startTracing({ serviceName: 'ocs-emulator', serviceVersion: pkgVersion() });
+} catch (error) {
+  process.stderr.write(`ocs-emulator: ${(error as Error).message}\n`);
+  process.exit(1);
+}
 const emulator = await startEmulator({
   host: config.OCS_EMULATOR_HOST,
   port: config.OCS_EMULATOR_PORT,
@@ -56,7 +71,7 @@ logger.info(
 const shutdown = (signal: string) => {
   logger.info({ signal }, 'shutting down');
   emulator.close().then(
-    () => process.exit(0),
+    () => tracing.shutdown().finally(() => process.exit(0)),
     () => process.exit(1),
   );
 };

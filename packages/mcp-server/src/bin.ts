@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { startTracing, TelemetryConfigError } from '@ocsai/telemetry';
 import { ConfigError, loadMcpConfig } from './config.js';
 import { SERVER_INFO } from './server-info.js';
 
@@ -35,18 +36,25 @@ async function main(): Promise<void> {
   // A .env file in the working directory configures the server; real environment variables win.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadMcpConfig(process.env);
+  // Off (and the OpenTelemetry SDK never loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = await startTracing({ serviceName: 'ocs-mcp-server', serviceVersion: SERVER_INFO.version });
   // Transports load after the configuration is validated, so a bad variable fails fast.
   if (args.includes('--http')) {
     const { startMcpHttpServer } = await import('./http.js');
     const server = await startMcpHttpServer(config);
     process.stderr.write(`ocs-mcp listening on ${server.url}\n`);
-    const stop = () => void server.close().then(() => process.exit(0));
+    const stop = () =>
+      void server
+        .close()
+        .then(() => tracing.shutdown())
+        .finally(() => process.exit(0));
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
     return;
   }
   const { runStdioServer } = await import('./stdio.js');
   await runStdioServer(config);
+  await tracing.shutdown().catch(() => {});
   process.exit(0);
 }
 
@@ -59,7 +67,8 @@ process.on('uncaughtException', fatal('uncaught exception'));
 process.on('unhandledRejection', fatal('unhandled rejection'));
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ocs-mcp: ${err instanceof ConfigError ? err.message : 'failed to start'}\n`);
-  if (!(err instanceof ConfigError)) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+  const told = err instanceof ConfigError || err instanceof TelemetryConfigError;
+  process.stderr.write(`ocs-mcp: ${told ? err.message : 'failed to start'}\n`);
+  if (!told) process.stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 });

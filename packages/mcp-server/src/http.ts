@@ -52,7 +52,8 @@ const send = (res: ServerResponse, refusal: Refusal) =>
  *
  * Streamable HTTP at /mcp, stateless: every POST gets a fresh McpServer from the factory, serving
  * 2026-07-28 clients and (statelessly) 2025-11-25 clients. Host and Origin are checked (403),
- * bearer tokens when configured (401), bodies are capped (413). GET /healthz answers 200.
+ * bearer tokens when configured (401), bodies are capped (413). GET /healthz answers 200; GET
+ * /metrics serves the Prometheus metrics.
  */
 export async function startMcpHttpServer(options: HttpServerOptions): Promise<McpHttpServerHandle> {
   const config: McpConfig = options;
@@ -102,6 +103,15 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
       if (path === '/healthz') {
         if (req.method === 'GET' || req.method === 'HEAD') return sendJson(res, 200, { status: 'ok' });
         return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+      }
+      // Open like /healthz, for Prometheus: the series carry tool names, outcomes, OCS route
+      // templates and statuses, never an id, an argument, a principal or a secret.
+      if (path === '/metrics') {
+        if (req.method !== 'GET' && req.method !== 'HEAD')
+          return sendJson(res, 405, { error: 'method not allowed' }, { allow: 'GET' });
+        const { contentType, body } = await runtime.metrics.exposition();
+        res.writeHead(200, { 'content-type': contentType });
+        return res.end(req.method === 'HEAD' ? undefined : body);
       }
       if (path !== '/mcp') return sendJson(res, 404, { error: 'not found' });
       if (!checkOrigin(req, res)) return;
@@ -154,6 +164,9 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
       resolve();
     });
   });
+  // prom-client loads once the server listens: it adds nothing to start-to-healthy, and a tool
+  // call answered before it is loaded is counted when it is.
+  void runtime.metrics.load();
   const actualPort = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${actualPort}/mcp`;

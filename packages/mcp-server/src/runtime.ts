@@ -10,6 +10,7 @@ import { type LoadedStaticTokens, loadStaticTokens } from './auth/static-tokens.
 import type { McpConfig } from './config.js';
 import { serverInstructions } from './instructions.js';
 import { createLogger } from './logger.js';
+import { ServerMetrics } from './observability/server-metrics.js';
 import { OcsHttp } from './ocs/ocs-http.js';
 import { ProvisioningApi } from './ocs/provisioning-api.js';
 import { LazyStateStore, type StateStoreChoice } from './state/lazy-state-store.js';
@@ -36,6 +37,8 @@ export interface Runtime {
   /** Redacts every secret the server was given from tool results, errors, logs and audit records. */
   redactor: SecretRedactor;
   audit: AuditLog;
+  /** Prometheus metrics; loaded (and served at /metrics) by the HTTP server only. */
+  metrics: ServerMetrics;
   staticTokens: LoadedStaticTokens;
   /** Tools visible under this config, in the deterministic catalogue order. */
   tools: ToolDefinition[];
@@ -77,7 +80,9 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
   const staticTokens = loadStaticTokens(config);
   const redactor = new SecretRedactor([config.ocsApiKey, config.confirmationSecret, ...staticTokens.secrets]);
   const log = logger ?? createLogger(config.logLevel, redactor);
+  const metrics = new ServerMetrics();
   const http = new OcsHttp({
+    metrics,
     baseUrl: config.ocsApiUrl,
     apiKey: config.ocsApiKey,
     timeoutMs: config.ocsApiTimeoutMs,
@@ -103,6 +108,7 @@ export function getRuntime(config: McpConfig, logger?: Logger): Runtime {
     ledger: new TransactionLedger(state),
     redactor,
     audit,
+    metrics,
     staticTokens,
     tools: visibleTools(config),
     instructions: serverInstructions(config),

@@ -247,6 +247,7 @@ describe('upstream failures (scripted OCS)', () => {
     const pending = http.request({
       method: 'GET',
       path: '/subscribers/slow',
+      route: '/subscribers/{id}',
       transactionId: 't',
       signal: controller.signal,
       context: { entity: 'Subscriber' },

@@ -125,6 +125,7 @@ describe('against an OCS that does not deduplicate', () => {
       http.request({
         method: 'POST',
         path: '/subscriptions/x/balances',
+        route: '/subscriptions/{subscriptionId}/balances',
         body: {},
         transactionId: 't-refused',
         context: { entity: 'Subscription', id: 'x' },
@@ -158,6 +159,7 @@ describe('against an OCS that says it deduplicates (the emulator header)', () =>
     const r = await http.request({
       method: 'POST',
       path: '/subscriptions/x/balances',
+      route: '/subscriptions/{subscriptionId}/balances',
       body: {},
       transactionId: 't-dedup',
       context: { entity: 'Subscription', id: 'x' },

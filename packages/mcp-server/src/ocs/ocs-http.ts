@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
+import { injectTraceContext, OCSAI, tracingActive, withSpan } from '@ocsai/telemetry';
+import type { Span } from '@opentelemetry/api';
 import type { IPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { Pool } from 'undici';
+import type { ServerMetrics } from '../observability/server-metrics.js';
 import { type OcsCallContext, OcsFailure, ocsFailureFromStatus } from './ocs-failure.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -21,12 +24,19 @@ export interface OcsHttpOptions {
    * `auto`: only once a response carried the emulator's deduplication header.
    */
   backendDeduplicates?: 'auto' | 'true' | 'false';
+  /** Where each attempt's latency is observed (mcp_server_ocs_request_duration_seconds). */
+  metrics?: ServerMetrics;
 }
 
 export interface OcsRequest {
   method: HttpMethod;
   /** Path below the base URL, starting with "/", already URL-encoded. */
   path: string;
+  /**
+   * The path's template below the base URL (`/subscribers/{id}`): the span name and the metric's
+   * `operation` label, which must not carry ids.
+   */
+  route: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   transactionId: string;
@@ -102,6 +112,7 @@ export class OcsHttp {
   /** The retry policy (cockatiel), loaded with the first call for the same reason. */
   private retries: Promise<IPolicy> | undefined;
   private readonly origin: string;
+  private readonly url: URL;
   private readonly basePath: string;
   private readonly maxAttempts: number;
   private readonly backoffBaseMs: number;
@@ -109,6 +120,7 @@ export class OcsHttp {
 
   constructor(private readonly options: OcsHttpOptions) {
     const url = new URL(options.baseUrl);
+    this.url = url;
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.maxAttempts = options.maxAttempts ?? 3;
@@ -249,7 +261,48 @@ export class OcsHttp {
       payload = JSON.stringify(req.body);
       headers['content-type'] = 'application/json';
     }
-    const started = Date.now();
+    const route = `${this.basePath}${req.route}`;
+    if (!tracingActive()) return this.exchange(req, route, qs, headers, payload, signal, deadline, log);
+    return withSpan(
+      `${req.method} ${route}`,
+      {
+        kind: 'client',
+        attributes: {
+          'http.request.method': req.method,
+          'url.template': route,
+          'server.address': this.url.hostname,
+          'server.port': Number(this.url.port || (this.url.protocol === 'https:' ? 443 : 80)),
+          [OCSAI.TRANSACTION_ID]: req.transactionId,
+        },
+      },
+      async (span) => {
+        injectTraceContext(headers);
+        const outcome = await this.exchange(req, route, qs, headers, payload, signal, deadline, log);
+        markOutcome(span, outcome);
+        return outcome;
+      },
+    );
+  }
+
+  /** One HTTP exchange with the OCS, its latency observed by route and status ("error" without one). */
+  private async exchange(
+    req: OcsRequest,
+    route: string,
+    qs: string,
+    headers: Record<string, string>,
+    payload: string | undefined,
+    signal: AbortSignal,
+    deadline: { readonly expired: boolean },
+    log: () => Logger,
+  ): Promise<OcsResponse | OcsFailure> {
+    const started = performance.now();
+    const observe = (status: number | undefined) =>
+      this.options.metrics?.ocsRequest(
+        req.method,
+        route,
+        status === undefined ? 'error' : String(status),
+        (performance.now() - started) / 1000,
+      );
     try {
       this.pool ??= import('undici').then(
         ({ Pool }) => new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000, pipelining: 1 }),
@@ -262,6 +315,7 @@ export class OcsHttp {
         signal,
       });
       const text = await res.body.text();
+      observe(res.statusCode);
       if (res.headers[EMULATOR_DEDUPLICATES_HEADER.toLowerCase()] === 'true') this.deduplicationSeen = true;
       let body: unknown;
       if (text !== '') {
@@ -273,7 +327,12 @@ export class OcsHttp {
       }
       if (this.options.logger.isLevelEnabled('debug'))
         log().debug(
-          { method: req.method, path: req.path, status: res.statusCode, ms: Date.now() - started },
+          {
+            method: req.method,
+            path: req.path,
+            status: res.statusCode,
+            ms: Math.round(performance.now() - started),
+          },
           'OCS call',
         );
       if (res.statusCode >= 200 && res.statusCode < 300) return { status: res.statusCode, body };
@@ -284,6 +343,7 @@ export class OcsHttp {
       );
       return error;
     } catch (err) {
+      observe(undefined);
       if (deadline.expired) {
         log().warn({ method: req.method, path: req.path }, 'OCS call timed out');
         return new OcsFailure(
@@ -302,4 +362,15 @@ export class OcsHttp {
       );
     }
   }
+}
+
+/** SpanStatusCode.ERROR, without a run-time import of @opentelemetry/api here. */
+const SPAN_STATUS_ERROR = 2;
+
+/** The HTTP client conventions: the status code, and 4xx/5xx or no answer as an error. */
+function markOutcome(span: Span, outcome: OcsResponse | OcsFailure): void {
+  if (outcome.status !== undefined) span.setAttribute('http.response.status_code', outcome.status);
+  if (!(outcome instanceof OcsFailure)) return;
+  span.setAttribute(OCSAI.ERROR_TYPE, outcome.status !== undefined ? String(outcome.status) : outcome.kind);
+  span.setStatus({ code: SPAN_STATUS_ERROR, message: outcome.kind });
 }

@@ -140,6 +140,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: '/subscribers/lookup',
+      route: '/subscribers/lookup',
       query,
       context: {
         entity: `Subscriber with ${key}`,
@@ -154,6 +155,7 @@ export class ProvisioningApi {
     const answer = await this.send({
       method: 'POST',
       path: '/subscribers',
+      route: '/subscribers',
       body,
       context: {
         entity: `Subscriber ${body.msisdn}`,
@@ -165,7 +167,12 @@ export class ProvisioningApi {
   }
 
   async getSubscriber(id: string): Promise<SubscriberRecord> {
-    const body = await this.send({ method: 'GET', path: `/subscribers/${seg(id)}`, context: subscriber(id) });
+    const body = await this.send({
+      method: 'GET',
+      path: `/subscribers/${seg(id)}`,
+      route: '/subscribers/{subscriberId}',
+      context: subscriber(id),
+    });
     return parse(SubscriberRecord, body, 'subscriber');
   }
 
@@ -173,6 +180,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'PATCH',
       path: `/subscribers/${seg(id)}`,
+      route: '/subscribers/{subscriberId}',
       body: ops,
       context: writing(subscriber(id), `get_subscriber with subscriberId ${id}`, {
         conflictMessage: 'Another subscriber already uses that MSISDN.',
@@ -186,6 +194,7 @@ export class ProvisioningApi {
     await this.send({
       method: 'DELETE',
       path: `/subscribers/${seg(id)}`,
+      route: '/subscribers/{subscriberId}',
       context: deleting(subscriber(id), `get_subscriber with subscriberId ${id}`),
     });
   }
@@ -194,6 +203,7 @@ export class ProvisioningApi {
     const answer = await this.send({
       method: 'POST',
       path: `/subscribers/${seg(subscriberId)}/subscriptions`,
+      route: '/subscribers/{subscriberId}/subscriptions',
       body,
       context: writing(subscriber(subscriberId), `list_subscriptions with subscriberId ${subscriberId}`),
     });
@@ -204,6 +214,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: `/subscribers/${seg(subscriberId)}/subscriptions`,
+      route: '/subscribers/{subscriberId}/subscriptions',
       context: subscriber(subscriberId),
     });
     return parse(SubscriptionList, body, 'subscription list');
@@ -213,6 +224,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: `/subscriptions/${seg(id)}`,
+      route: '/subscriptions/{subscriptionId}',
       context: subscription(id),
     });
     return parse(SubscriptionRecord, body, 'subscription');
@@ -232,6 +244,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'PATCH',
       path: `/subscriptions/${seg(id)}`,
+      route: '/subscriptions/{subscriptionId}',
       body: ops,
       context: writing(subscription(id), `get_subscription with subscriptionId ${id}`, {
         unprocessableMessage: `The OCS refused the update of subscription ${id}: a field is unknown or immutable, or a value has the wrong type. State changes go through change_subscription_state. Nothing was changed.`,
@@ -244,6 +257,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'POST',
       path: `/subscriptions/${seg(id)}/${action}`,
+      route: `/subscriptions/{subscriptionId}/${action}`,
       context: writing(subscription(id), `get_subscription with subscriptionId ${id}`, {
         badRequestMessage: `The OCS does not allow "${action}" from the subscription's current state (activate: from pending/suspended; suspend: from active; cancel: from active/suspended; renew: from active). Use get_subscription to see the state.`,
       }),
@@ -255,6 +269,7 @@ export class ProvisioningApi {
     await this.send({
       method: 'DELETE',
       path: `/subscriptions/${seg(id)}`,
+      route: '/subscriptions/{subscriptionId}',
       context: deleting(subscription(id), `get_subscription with subscriptionId ${id}`),
     });
   }
@@ -263,6 +278,7 @@ export class ProvisioningApi {
     const answer = await this.send({
       method: 'POST',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
+      route: '/subscriptions/{subscriptionId}/balances',
       body,
       context: writing(subscription(subscriptionId), `list_balances with subscriptionId ${subscriptionId}`),
     });
@@ -273,6 +289,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
+      route: '/subscriptions/{subscriptionId}/balances',
       context: subscription(subscriptionId),
     });
     return parse(BalanceList, body, 'balance list');
@@ -282,6 +299,7 @@ export class ProvisioningApi {
     await this.send({
       method: 'DELETE',
       path: `/subscriptions/${seg(subscriptionId)}/balances`,
+      route: '/subscriptions/{subscriptionId}/balances',
       context: writing(subscription(subscriptionId), `list_balances with subscriptionId ${subscriptionId}`),
     });
   }
@@ -290,6 +308,7 @@ export class ProvisioningApi {
     const answer = await this.send({
       method: 'POST',
       path: '/accountHistory',
+      route: '/accountHistory',
       body,
       context: {
         entity: 'Account history entry',
@@ -306,6 +325,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: `/accountHistory/entityId/${seg(entityId)}`,
+      route: '/accountHistory/entityId/{entityId}',
       query: { limit: page.limit, offset: page.offset },
       context: { entity: 'Account history of entity', id: entityId },
     });
@@ -316,6 +336,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'GET',
       path: `/accountHistory/${seg(id)}`,
+      route: '/accountHistory/{interactionId}',
       context: historyEntry(id),
     });
     return parse(HistoryRecord, body, 'account history');
@@ -325,6 +346,7 @@ export class ProvisioningApi {
     await this.send({
       method: 'DELETE',
       path: `/accountHistory/${seg(id)}`,
+      route: '/accountHistory/{interactionId}',
       context: deleting(historyEntry(id), `get_account_history with interactionId ${id}`),
     });
   }
@@ -334,6 +356,7 @@ export class ProvisioningApi {
     const body = await this.send({
       method: 'PATCH',
       path: `/accountHistory/${seg(id)}`,
+      route: '/accountHistory/{interactionId}',
       body: patch,
       context: writing(historyEntry(id), `get_account_history with interactionId ${id}`),
     });

@@ -9,7 +9,16 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { type AuditEntry, argumentsDigest } from '@ocsai/contract';
+import {
+  executeToolAttributes,
+  MCP,
+  OCSAI,
+  type TraceCarrier,
+  tracingActive,
+  withSpan,
+} from '@ocsai/telemetry';
 import { hasScope, type Principal, SCOPES } from '../auth/principal.js';
+import type { ConfirmationOutcome, ToolCallOutcome } from '../observability/server-metrics.js';
 import { OcsFailure } from '../ocs/ocs-failure.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
@@ -75,6 +84,7 @@ async function confirmationGate(
     };
   if (typeof token === 'string' && !strict) {
     const verdict = await runtime.confirmations.redeem(token, principal.subject, def.name, bound);
+    runtime.metrics.confirmation(def.name, verdictOutcome(verdict));
     if (verdict.ok) {
       log.info('irreversible call confirmed by token');
       return {
@@ -104,7 +114,12 @@ async function confirmationGate(
       const stateOk = redeemed?.ok === true;
       const id = redeemed?.ok ? redeemed.nonce : '';
       const parsed = ConfirmForm.safeParse(answer.content);
-      if (stateOk && answer.action === 'accept' && parsed.success && parsed.data.confirm) {
+      const confirmed = stateOk && answer.action === 'accept' && parsed.success && parsed.data.confirm;
+      runtime.metrics.confirmation(
+        def.name,
+        confirmed ? 'approved' : redeemed && !redeemed.ok ? verdictOutcome(redeemed) : 'rejected',
+      );
+      if (confirmed) {
         log.info('irreversible call confirmed by elicitation');
         return { proceed: true, confirmation: { id, state: 'approved', decided_by: 'elicitation' } };
       }
@@ -125,6 +140,7 @@ async function confirmationGate(
       bound,
       'elicitation',
     );
+    runtime.metrics.confirmation(def.name, 'requested');
     return {
       proceed: false,
       confirmation: { id: nonce, state: 'held' },
@@ -135,6 +151,7 @@ async function confirmationGate(
     };
   }
   const issued = runtime.confirmations.issue(principal.subject, def.name, bound);
+  runtime.metrics.confirmation(def.name, 'requested');
   const pending: ConfirmationRequired = {
     confirmation_required: true,
     confirmation_token: issued.token,
@@ -143,6 +160,12 @@ async function confirmationGate(
     action: { tool: def.name, arguments: bound, summary: prompt.summary },
   };
   return { proceed: false, confirmation: { id: issued.nonce, state: 'held' }, result: okResult(pending) };
+}
+
+/** How a redeemed confirmation ended: an expired token is told apart from every other refusal. */
+function verdictOutcome(verdict: { ok: true } | { ok: false; reason: string }): ConfirmationOutcome {
+  if (verdict.ok) return 'approved';
+  return verdict.reason === 'token has expired' ? 'expired' : 'rejected';
 }
 
 /** Kinds of failure after which the OCS certainly changed nothing: the transaction id is free again. */
@@ -172,9 +195,30 @@ function delegatedFor(
   };
 }
 
+type ToolCallResult = CallToolResult | InputRequiredResult;
+
+function outcomeOf(result: ToolCallResult): ToolCallOutcome {
+  if ('isError' in result && result.isError) return 'tool_error';
+  if (result.resultType === 'input_required') return 'confirmation_required';
+  const structured = (result as CallToolResult).structuredContent as
+    | { confirmation_required?: unknown }
+    | undefined;
+  return structured?.confirmation_required === true ? 'confirmation_required' : 'ok';
+}
+
 /**
- * Runs one tool call: read-only and scope guards, the transaction ledger, the judgement by effect
- * and its confirmation, the OCS work, error mapping, redaction and one audit record.
+ * The remote parent of a tools/call: `traceparent` in the request's `_meta` (MCP 2026-07-28) wins,
+ * else the W3C header of the HTTP request that carried it.
+ */
+function traceParentOf(ctx: ServerContext): TraceCarrier | undefined {
+  const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
+  if (typeof meta?.traceparent === 'string') return meta;
+  return ctx.http?.req?.headers;
+}
+
+/**
+ * One tool call, measured (mcp_server_tool_calls_total, mcp_server_operation_duration_seconds)
+ * and, while tracing is on, inside a server span `tools/call <tool>` continuing the caller's trace.
  */
 export async function invokeTool(
   def: ToolDefinition,
@@ -183,11 +227,85 @@ export async function invokeTool(
   server: McpServer,
   runtime: Runtime,
   principal: Principal,
-): Promise<CallToolResult | InputRequiredResult> {
-  const started = Date.now();
+): Promise<ToolCallResult> {
+  const started = performance.now();
   const clientTransactionId =
     def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
   const transactionId = clientTransactionId ?? newTransactionId();
+  if (!tracingActive())
+    return measuredToolCall(def, args, ctx, server, runtime, principal, transactionId, started);
+  return withSpan(
+    `tools/call ${def.name}`,
+    {
+      kind: 'server',
+      parent: traceParentOf(ctx),
+      attributes: {
+        [MCP.METHOD_NAME]: 'tools/call',
+        [MCP.JSONRPC_REQUEST_ID]: String(ctx.mcpReq.id),
+        ...executeToolAttributes({ toolName: def.name }),
+        ...(def.callsOcs ? { [OCSAI.TRANSACTION_ID]: transactionId } : {}),
+      },
+    },
+    async (span) => {
+      const result = await measuredToolCall(
+        def,
+        args,
+        ctx,
+        server,
+        runtime,
+        principal,
+        transactionId,
+        started,
+      );
+      if (outcomeOf(result) === 'tool_error') span.setAttribute(OCSAI.ERROR_TYPE, 'tool_error');
+      return result;
+    },
+  );
+}
+
+/** The call, its metrics and (at debug) one log line with the transaction id, inside the span. */
+async function measuredToolCall(
+  def: ToolDefinition,
+  args: Record<string, unknown>,
+  ctx: ServerContext,
+  server: McpServer,
+  runtime: Runtime,
+  principal: Principal,
+  transactionId: string,
+  started: number,
+): Promise<ToolCallResult> {
+  let outcome: ToolCallOutcome = 'error';
+  try {
+    const result = await runToolCall(def, args, ctx, server, runtime, principal, transactionId);
+    outcome = outcomeOf(result);
+    return result;
+  } finally {
+    const ms = performance.now() - started;
+    runtime.metrics.toolCall(def.name, outcome, ms / 1000);
+    if (runtime.logger.isLevelEnabled('debug'))
+      runtime.logger.debug(
+        { tool: def.name, ...(def.callsOcs ? { transactionId } : {}), outcome, ms: Math.round(ms) },
+        'tool call',
+      );
+  }
+}
+
+/**
+ * Runs one tool call: read-only and scope guards, the transaction ledger, the judgement by effect
+ * and its confirmation, the OCS work, error mapping, redaction and one audit record.
+ */
+async function runToolCall(
+  def: ToolDefinition,
+  args: Record<string, unknown>,
+  ctx: ServerContext,
+  server: McpServer,
+  runtime: Runtime,
+  principal: Principal,
+  transactionId: string,
+): Promise<ToolCallResult> {
+  const started = Date.now();
+  const clientTransactionId =
+    def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
   const bound = boundArguments(args);
   const digest = argumentsDigest(bound);
   // What the tool itself sees: its own inputs, never the token or the transaction id (which would
