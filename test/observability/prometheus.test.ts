@@ -27,6 +27,8 @@ async function serveRegistry(registry: Registry): Promise<{ hostPort: string; se
 }
 
 const ASKS = 7;
+/** Tokens the router reported in its /ask answers: what its gen_ai_client_token_usage must sum to. */
+const answered = { input: 0, output: 0 };
 let router: RouterUnderTest;
 let definitions: { hostPort: string; server: Server };
 let prometheus: RunningPrometheus;
@@ -38,7 +40,8 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     router = await startRouterWithFakeProvider();
     const registry = new Registry();
     const genAi = new GenAiClientMetrics(registry);
-    // Known traffic on the GenAI definitions: 3 openai calls and a timeout, 2 anthropic.
+    // Known traffic on the GenAI definitions, for what the fake-backed router does not produce (a second
+    // provider, a failed call): 3 openai calls and a timeout, 2 anthropic.
     for (let i = 0; i < 3; i++)
       genAi.record({
         provider: 'openai',
@@ -89,7 +92,9 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
         body: JSON.stringify({ message: `question ${i}` }),
       });
       expect(response.status).toBe(200);
-      await response.text();
+      const { usage } = (await response.json()) as { usage: { input_tokens: number; output_tokens: number } };
+      answered.input += usage.input_tokens;
+      answered.output += usage.output_tokens;
     }
     await prometheus.waitFor(
       'sum(router_http_requests_total{route="/ask",method="POST",status="200"})',
@@ -109,9 +114,26 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     ]);
   }, 30_000);
 
+  it('the router records GenAI token usage and one operation per provider call, as it answered', async () => {
+    const tokens = await prometheus.waitFor(
+      'sum by (gen_ai_provider_name, gen_ai_token_type) (gen_ai_client_token_usage_sum{job="router"})',
+      (s) => s.length === 2,
+    );
+    expect(answered.input).toBeGreaterThan(0);
+    expect(
+      Object.fromEntries(
+        tokens.map((s) => [`${s.metric.gen_ai_provider_name} ${s.metric.gen_ai_token_type}`, s.value]),
+      ),
+    ).toEqual({ 'openai input': answered.input, 'openai output': answered.output });
+    const calls = await prometheus.query(
+      'sum by (gen_ai_provider_name) (gen_ai_client_operation_duration_seconds_count{job="router"})',
+    );
+    expect(calls).toEqual([{ metric: { gen_ai_provider_name: 'openai' }, value: ASKS }]);
+  }, 30_000);
+
   it('the GenAI definitions: tokens and calls by provider, failures by error type', async () => {
     const tokens = await prometheus.waitFor(
-      'sum by (gen_ai_provider_name, gen_ai_token_type) (gen_ai_client_token_usage_sum)',
+      'sum by (gen_ai_provider_name, gen_ai_token_type) (gen_ai_client_token_usage_sum{job="definitions"})',
       (s) => s.length === 4,
     );
     const table = Object.fromEntries(
@@ -125,7 +147,7 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     });
 
     const calls = await prometheus.query(
-      'sum by (gen_ai_provider_name) (gen_ai_client_operation_duration_seconds_count)',
+      'sum by (gen_ai_provider_name) (gen_ai_client_operation_duration_seconds_count{job="definitions"})',
     );
     expect(Object.fromEntries(calls.map((s) => [s.metric.gen_ai_provider_name, s.value]))).toEqual({
       openai: 4,
@@ -133,7 +155,7 @@ describe.skipIf(!available)('metrics scraped by a real Prometheus', () => {
     });
 
     const failed = await prometheus.query(
-      'sum by (error_type) (gen_ai_client_operation_duration_seconds_count{error_type!=""})',
+      'sum by (error_type) (gen_ai_client_operation_duration_seconds_count{job="definitions",error_type!=""})',
     );
     expect(failed).toEqual([{ metric: { error_type: 'timeout' }, value: 1 }]);
   }, 30_000);
