@@ -216,6 +216,11 @@ function traceParentOf(ctx: ServerContext): TraceCarrier | undefined {
   return ctx.http?.req?.headers;
 }
 
+/** The caller's own transaction id, honoured only by a tool that calls the OCS. */
+function clientTransactionIdOf(def: ToolDefinition, args: Record<string, unknown>): string | undefined {
+  return def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
+}
+
 /**
  * One tool call, measured (mcp_server_tool_calls_total, mcp_server_operation_duration_seconds)
  * and, while tracing is on, inside a server span `tools/call <tool>` continuing the caller's trace.
@@ -229,9 +234,7 @@ export async function invokeTool(
   principal: Principal,
 ): Promise<ToolCallResult> {
   const started = performance.now();
-  const clientTransactionId =
-    def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
-  const transactionId = clientTransactionId ?? newTransactionId();
+  const transactionId = clientTransactionIdOf(def, args) ?? newTransactionId();
   if (!tracingActive())
     return measuredToolCall(def, args, ctx, server, runtime, principal, transactionId, started);
   return withSpan(
@@ -304,8 +307,7 @@ async function runToolCall(
   transactionId: string,
 ): Promise<ToolCallResult> {
   const started = Date.now();
-  const clientTransactionId =
-    def.callsOcs && typeof args.transaction_id === 'string' ? args.transaction_id : undefined;
+  const clientTransactionId = clientTransactionIdOf(def, args);
   const bound = boundArguments(args);
   const digest = argumentsDigest(bound);
   // What the tool itself sees: its own inputs, never the token or the transaction id (which would
