@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { z } from 'zod';
 import type { RouterError } from '../errors.js';
+import { errorDialectFor } from './error-dialects.js';
 
 export const validationIssueSchema = z.object({
   path: z.string().describe('Dotted path of the offending field, e.g. messages.0.role.'),
@@ -20,10 +21,12 @@ export const errorBodySchema = z
   })
   .describe('Body of every error response and of the error stream event.');
 
+/** The error in the terms of the API family the request's path belongs to (see error-dialects.ts). */
 export function errorResponse(c: Context, error: RouterError): Response {
   if (error.extra.retryAfterSeconds !== undefined)
     c.header('retry-after', String(error.extra.retryAfterSeconds));
-  return c.json(error.toBody(), error.status as ContentfulStatusCode);
+  const dialect = errorDialectFor(c.req.path);
+  return c.json(dialect.body(error) as object, dialect.status(error) as ContentfulStatusCode);
 }
 
 /**

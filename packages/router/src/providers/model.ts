@@ -30,18 +30,57 @@ export interface ToolDefinition {
   inputSchema: Record<string, unknown>;
 }
 
-export interface ChatRequest {
+/** `auto`, `none`, `required` (some tool), or one named tool the model must call. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/**
+ * Structured output. `json_object`: the reply is some JSON object; `json_schema`: the reply is JSON
+ * matching `schema` (`strict` asks the provider to enforce it where it can). Mapped per provider
+ * (OpenAI-style `response_format`, Anthropic `output_config.format`, Ollama `format`).
+ */
+export type ResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+
+/**
+ * The generation controls a caller may set, each in the router's own terms. An adapter carries a
+ * field to its provider, maps it to the provider's equivalent, or refuses the request naming the
+ * field and the provider (never drops one silently).
+ */
+export interface GenerationOptions {
+  temperature?: number;
+  maxTokens?: number;
+  topP?: number;
+  /** Stop sequences (OpenAI `stop`, Anthropic `stop_sequences`, Ollama `options.stop`). */
+  stop?: string[];
+  seed?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** Token id → bias, -100 to 100. */
+  logitBias?: Record<string, number>;
+  logprobs?: boolean;
+  topLogprobs?: number;
+  /** Number of choices to generate. */
+  n?: number;
+  parallelToolCalls?: boolean;
+  /** End-user id for the provider's abuse monitoring. */
+  user?: string;
+  reasoningEffort?: 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh';
+  metadata?: Record<string, string>;
+  serviceTier?: string;
+}
+
+export interface ChatRequest extends GenerationOptions {
   model: string;
   messages: ChatMessage[];
   tools?: ToolDefinition[];
-  toolChoice?: 'auto' | 'none' | 'required';
-  temperature?: number;
-  maxTokens?: number;
+  toolChoice?: ToolChoice;
+  responseFormat?: ResponseFormat;
   /**
-   * Structured output: the reply must be JSON matching `schema`. Mapped per provider (OpenAI-style
-   * `response_format.json_schema`, Anthropic `output_config.format`, Ollama `format`).
+   * Fields the router does not model, sent unchanged in the provider's request body. Only set when
+   * the operator allows pass-through for an OpenAI-compatible upstream; otherwise they are refused.
    */
-  responseFormat?: { type: 'json_schema'; name?: string; schema: Record<string, unknown> };
+  passThrough?: Record<string, unknown>;
   /** Aborts the upstream request at once (client disconnect, timeout). */
   signal?: AbortSignal;
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
-import { assertMayUse, matchesGlob } from '../../admission/principal.js';
+import { matchesGlob } from '../../admission/principal.js';
+import { type CompletionTarget, resolveCompletionTarget } from '../../completion/completion-target.js';
+import { runCompletion, streamCompletion } from '../../completion/run-completion.js';
 import { RouterError, toRouterError } from '../../errors.js';
-import { isProviderName } from '../../providers/registry.js';
-import type { ChatRequest, ProviderAdapter } from '../../providers/types.js';
+import type { ChatRequest } from '../../providers/types.js';
 import { roundMs } from '../../request-clock.js';
 import { type ApiRoutes, createRoute } from '../api-routes.js';
+import { errorDialectFor } from '../error-dialects.js';
 import {
   BAD_REQUEST,
   errorAnswer,
@@ -110,45 +112,28 @@ export const OPENAI_ROUTES = [chatCompletionsRoute, modelsRoute];
  * the router as their base URL. Context envelopes and memory are /ask features, not used here.
  */
 export function registerOpenAiRoutes(app: ApiRoutes<RouterEnv>, services: RouterServices): void {
-  const { providers, config, metrics } = services;
+  const { providers, config } = services;
 
   app.openapi(
     { ...chatCompletionsRoute, middleware: [jsonBody(config.ROUTER_MAX_BODY_BYTES)] },
     async (c) => {
       const body = c.req.valid('json');
-      const target = providers.resolveModel(body.provider, body.model);
-      const principal = c.get('principal');
-      const providerName = target.provider ?? providers.defaultProvider;
-      // Checked before the adapter exists: a refused provider is never contacted.
-      if (isProviderName(providerName)) assertMayUse(principal, providerName, target.model);
-      const adapter = providers.get(target.provider);
-      const model = target.model ?? adapter.defaultModel;
-      if (!model) throw new RouterError(400, 'model_required', `No model given for provider ${adapter.name}`);
-      assertMayUse(principal, adapter.name, model);
+      const target = resolveCompletionTarget(providers, c.get('principal'), body);
       let chat: ChatRequest;
       try {
-        chat = { ...toChatRequest(body), model, signal: c.req.raw.signal };
+        chat = { ...toChatRequest(body), model: target.model, signal: c.req.raw.signal };
       } catch (error) {
         if (!(error instanceof ToolArgumentsError)) throw error;
         throw new RouterError(422, 'validation_error', `Invalid request: ${error.path}: ${error.message}`, {
           issues: [{ path: error.path, message: error.message }],
         });
       }
-      c.set('provider', adapter.name);
-      c.set('model', model);
-      const clock = c.get('clock');
       const id = `chatcmpl-${randomUUID()}`;
       const created = Math.floor(Date.now() / 1000);
 
-      if (body.stream) return streamCompletion(c, services, adapter, chat, body, id, created);
-      try {
-        const result = await clock.timeUpstream(adapter.chat(chat));
-        return c.json(chatCompletion(result.id ?? id, created, result), 200);
-      } catch (error) {
-        throw toRouterError(error, adapter.baseUrl);
-      } finally {
-        metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
-      }
+      if (body.stream) return streamChatCompletion(c, services, target, chat, body, id, created);
+      const result = await runCompletion(c, services, target, chat);
+      return c.json(chatCompletion(result.id ?? id, created, result), 200);
     },
   );
 
@@ -170,25 +155,23 @@ export function registerOpenAiRoutes(app: ApiRoutes<RouterEnv>, services: Router
   });
 }
 
-async function streamCompletion(
+async function streamChatCompletion(
   c: Context<RouterEnv>,
   services: RouterServices,
-  adapter: ProviderAdapter,
+  target: CompletionTarget,
   chat: ChatRequest,
   body: ChatCompletionsRequest,
   id: string,
   created: number,
 ) {
-  const clock = c.get('clock');
-  const { metrics, logger } = services;
+  const { logger } = services;
   const writer = new ChunkWriter(id, created, chat.model, body.stream_options?.include_usage === true);
-  c.set('streaming', true);
   let started = false;
 
   async function* frames(): AsyncGenerator<string, void, undefined> {
     try {
       let first = true;
-      for await (const event of clock.timeStream(adapter.stream(chat))) {
+      for await (const event of streamCompletion(c, services, target, chat)) {
         let frame = first ? writer.role() : '';
         first = false;
         if (event.type === 'text') {
@@ -201,25 +184,14 @@ async function streamCompletion(
         }
         if (frame) yield frame;
       }
-      throw new RouterError(
-        502,
-        'upstream_error',
-        `${adapter.name} stream ended before the answer was complete`,
-        {
-          provider: adapter.name,
-        },
-      );
     } catch (error) {
-      const routerError = toRouterError(error, adapter.baseUrl);
+      const routerError = toRouterError(error, target.adapter.baseUrl);
       if (!started) throw routerError;
       logger[routerError.status === 499 ? 'debug' : 'warn'](
-        { reqId: c.get('requestId'), provider: adapter.name, type: routerError.type },
+        { reqId: c.get('requestId'), provider: target.adapter.name, type: routerError.type },
         'stream failed',
       );
-      yield `data: ${JSON.stringify(routerError.toBody())}\n\n`;
-    } finally {
-      metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
-      metrics.overhead.observe({ route: '/v1/chat/completions' }, clock.overheadMs() / 1000);
+      yield errorDialectFor(c.req.path).streamEvent(routerError);
     }
   }
 
@@ -227,9 +199,9 @@ async function streamCompletion(
   try {
     stream = await startEventStream(frames());
   } catch (error) {
-    throw toRouterError(error, adapter.baseUrl);
+    throw toRouterError(error, target.adapter.baseUrl);
   }
   started = true;
-  c.header('x-router-overhead-ms', String(roundMs(clock.overheadMs())));
+  c.header('x-router-overhead-ms', String(roundMs(c.get('clock').overheadMs())));
   return c.body(stream, 200, SSE_HEADERS);
 }

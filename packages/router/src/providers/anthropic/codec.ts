@@ -76,10 +76,13 @@ export function toAnthropicRequest(
       input_schema: t.inputSchema,
     }));
     if (request.toolChoice) {
-      body.tool_choice = { type: { auto: 'auto', none: 'none', required: 'any' }[request.toolChoice] };
+      body.tool_choice =
+        typeof request.toolChoice === 'object'
+          ? { type: 'tool', name: request.toolChoice.name }
+          : { type: { auto: 'auto', none: 'none', required: 'any' }[request.toolChoice] };
     }
   }
-  if (request.responseFormat) {
+  if (request.responseFormat?.type === 'json_schema') {
     body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
   }
   if (request.temperature !== undefined) body.temperature = request.temperature;

@@ -43,7 +43,9 @@ export function toOllamaRequest(
           function: { name: t.name, description: t.description, parameters: t.inputSchema },
         })),
       }),
-    ...(request.responseFormat && { format: request.responseFormat.schema }),
+    ...(request.responseFormat && {
+      format: request.responseFormat.type === 'json_schema' ? request.responseFormat.schema : 'json',
+    }),
     // Ollama streams unless told otherwise, so the flag is always explicit.
     stream,
     ...(Object.keys(options).length > 0 && { options }),

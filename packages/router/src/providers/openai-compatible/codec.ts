@@ -55,14 +55,19 @@ export function toWireRequest(request: ChatRequest, options: WireRequestOptions)
       type: 'function',
       function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
     }));
-    if (request.toolChoice) body.tool_choice = request.toolChoice;
+    if (request.toolChoice)
+      body.tool_choice =
+        typeof request.toolChoice === 'object'
+          ? { type: 'function', function: { name: request.toolChoice.name } }
+          : request.toolChoice;
   }
-  if (request.responseFormat) {
-    // json_schema (not json_object): the one structured form every compatible server here accepts.
+  if (request.responseFormat?.type === 'json_schema') {
     body.response_format = {
       type: 'json_schema',
       json_schema: { name: request.responseFormat.name ?? 'response', schema: request.responseFormat.schema },
     };
+  } else if (request.responseFormat) {
+    body.response_format = { type: 'json_object' };
   }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;

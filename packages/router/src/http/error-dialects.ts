@@ -1,0 +1,30 @@
+import type { RouterError } from '../errors.js';
+
+/**
+ * How one API family writes an error: the router's own body on its own routes, and the body each
+ * compatible API's SDKs parse on theirs (OpenAI's under /v1, Anthropic's under /v1/messages). The
+ * family is chosen by path, so an error raised before any route runs (a 401 from admission, a 404)
+ * is already in the caller's terms.
+ */
+export interface ErrorDialect {
+  /** The response status; a family may fold the router's statuses into its own. */
+  status(error: RouterError): number;
+  /** The JSON body of the error response. */
+  body(error: RouterError): unknown;
+  /** The same error as one event of a stream that has already started. */
+  streamEvent(error: RouterError): string;
+}
+
+export const ROUTER_ERRORS: ErrorDialect = {
+  status: (error) => error.status,
+  body: (error) => error.toBody(),
+  streamEvent: (error) => `data: ${JSON.stringify(error.toBody())}\n\n`,
+};
+
+/** Longest prefix first: a family nested under another's prefix must come before it. */
+const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+
+export function errorDialectFor(path: string): ErrorDialect {
+  for (const [prefix, dialect] of DIALECTS_BY_PATH_PREFIX) if (path.startsWith(prefix)) return dialect;
+  return ROUTER_ERRORS;
+}
