@@ -435,7 +435,7 @@ export function renderMarkdown(results, options = {}) {
   );
   if (Number.isFinite(h.tracing_router_openai_added_p50_ms)) {
     out.push(
-      `- Tracing on at 100 % sampling (OTLP/HTTP export) adds ${fmt(h.tracing_router_openai_added_p50_ms)} ms at p50 to \`/v1/chat/completions\` (${times(h.tracing_router_openai_p50_ratio)}, CPU per request ${times(h.tracing_router_openai_cpu_ratio)}; concurrency ${h.tracing_router_openai_concurrency}), ${fmt(h.tracing_router_ask_added_p50_ms)} ms to \`/ask\` and ${fmt(h.tracing_mcp_get_subscriber_added_p50_ms)} ms to an MCP get_subscriber call (concurrency ${h.tracing_mcp_get_subscriber_concurrency}); see [Tracing cost](#tracing-cost).`,
+      `- Tracing on at 100 % sampling (OTLP/HTTP export) adds ${signed(h.tracing_router_openai_added_p50_ms)} ms at p50 to \`/v1/chat/completions\` (${times(h.tracing_router_openai_p50_ratio)}, CPU per request ${times(h.tracing_router_openai_cpu_ratio)}; concurrency ${h.tracing_router_openai_concurrency}), ${signed(h.tracing_router_ask_added_p50_ms)} ms to \`/ask\` and ${signed(h.tracing_mcp_get_subscriber_added_p50_ms)} ms to an MCP get_subscriber call (concurrency ${h.tracing_mcp_get_subscriber_concurrency}); see [Tracing cost](#tracing-cost).`,
     );
   }
   out.push('');

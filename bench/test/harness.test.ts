@@ -364,7 +364,7 @@ describe('svg and markdown rendering', () => {
     expect(summary.tracing_router_openai_concurrency).toBe(10);
     expect(summary.tracing_router_openai_added_p50_ms).toBeCloseTo(0.3, 6);
     expect(summary.tracing_mcp_get_subscriber_concurrency).toBe(1);
-    expect(page).toContain('Tracing on at 100 % sampling (OTLP/HTTP export) adds 0.30 ms at p50');
+    expect(page).toContain('Tracing on at 100 % sampling (OTLP/HTTP export) adds +0.30 ms at p50');
 
     // Results from before the tracing scenario existed render without the section or the summary line.
     const { tracing: _omitted, ...older } = results;
