@@ -164,7 +164,11 @@ describe('one trace from /ask through the MCP server to the OCS', () => {
         (all) =>
           named(all, 'confirmation wait').length === 1 &&
           all.filter((s) => s.name === 'chat gpt-4o-mini' || s.name.startsWith('chat ')).length >= 2 &&
-          all.filter((s) => s.serviceName === 'ocs-emulator').length >= 2,
+          all.filter((s) => s.serviceName === 'ocs-emulator').length >= 2 &&
+          all.some((s) => s.serviceName === 'ocs-emulator' && s.name.startsWith('DELETE ')) &&
+          // Each service exports on its own schedule: wait for the MCP server's three tools/call too.
+          all.filter((s) => s.serviceName === 'ocs-mcp-server' && s.name.startsWith('tools/call ')).length >=
+            3,
         20_000,
       )
       .catch(() => receiver.spans());
