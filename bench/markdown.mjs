@@ -45,6 +45,37 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  */
 
 /**
+ * One side of a tracing comparison: the same path on the untraced or the traced process.
+ * @typedef {object} TracingSide
+ * @property {number} rps
+ * @property {number} p50_ms
+ * @property {number} p99_ms
+ * @property {number} cpu_ms_per_req CPU time of the service process per request
+ * @property {number} requests
+ */
+
+/**
+ * @typedef {object} TracingRow
+ * @property {'router' | 'mcp-server'} service
+ * @property {'router-openai' | 'router-ask' | 'mcp-get_subscriber'} path
+ * @property {number} concurrency
+ * @property {TracingSide} untraced tracing off (no OTEL_* variable)
+ * @property {TracingSide} traced 100 % sampling, OTLP/HTTP to the harness's sink
+ * @property {number} added_p50_ms traced − untraced
+ * @property {number} added_p99_ms
+ * @property {number} p50_ratio traced / untraced
+ * @property {number} p99_ratio
+ * @property {number} cpu_ratio
+ */
+
+/**
+ * @typedef {object} TracingResults
+ * @property {TracingRow[]} rows
+ * @property {Record<string, {spans: number, requests: number, per_request: number}>} spans what the sink
+ *   received from each traced service, against the requests sent to it (warm-ups included)
+ */
+
+/**
  * @typedef {object} FootprintRow
  * @property {number} cold_start_ms median
  * @property {number[]} [cold_start_runs_ms]
@@ -82,6 +113,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {Record<string, any>} emulator
  * @property {import('./scenarios/mcp-profile.mjs').McpProfileRow[]} [mcp_profile]
  * @property {Record<string, FootprintRow>} footprint
+ * @property {TracingResults} [tracing]
  * @property {Record<string, {rss_peak_mb: number, rss_peak_file_mb?: number}>} [footprint_extra] peaks of
  *   processes the footprint scenario does not start (ocs-mcp over stdio, the --mcp-baseline build)
  * @property {string[]} [notes]
@@ -233,6 +265,31 @@ export function headline(results) {
     ),
     mcp_http_cpu_ms_per_call_get_subscriber: mcpGet('mcp-http')?.server_cpu_ms_per_call ?? Number.NaN,
     sdk_floor_cpu_ms_per_call: mcpGet('sdk-floor')?.server_cpu_ms_per_call ?? Number.NaN,
+    ...tracingHeadline(results.tracing?.rows ?? []),
+  };
+}
+
+/**
+ * What tracing at 100 % sampling adds, at the lightest level measured of each path (NaN when not run).
+ * @param {TracingRow[]} rows
+ */
+function tracingHeadline(rows) {
+  /** @param {TracingRow['path']} path */
+  const lightest = (path) =>
+    rows.filter((r) => r.path === path).sort((a, b) => a.concurrency - b.concurrency)[0];
+  const openai = lightest('router-openai');
+  const ask = lightest('router-ask');
+  const mcp = lightest('mcp-get_subscriber');
+  return {
+    tracing_router_openai_concurrency: openai?.concurrency ?? Number.NaN,
+    tracing_router_openai_added_p50_ms: openai?.added_p50_ms ?? Number.NaN,
+    tracing_router_openai_p50_ratio: openai?.p50_ratio ?? Number.NaN,
+    tracing_router_openai_cpu_ratio: openai?.cpu_ratio ?? Number.NaN,
+    tracing_router_ask_added_p50_ms: ask?.added_p50_ms ?? Number.NaN,
+    tracing_router_ask_cpu_ratio: ask?.cpu_ratio ?? Number.NaN,
+    tracing_mcp_get_subscriber_concurrency: mcp?.concurrency ?? Number.NaN,
+    tracing_mcp_get_subscriber_added_p50_ms: mcp?.added_p50_ms ?? Number.NaN,
+    tracing_mcp_get_subscriber_cpu_ratio: mcp?.cpu_ratio ?? Number.NaN,
   };
 }
 
@@ -376,6 +433,11 @@ export function renderMarkdown(results, options = {}) {
   out.push(
     `- An MCP tool call over Streamable HTTP adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms at p50 over the same REST call (get_subscriber, ${h.mcp_concurrency} concurrent calls, 2025-11-25 client; 2026-07-28 client ${fmt(h.mcp_http_2026_added_p50_ms_get_subscriber)} ms); over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms. It runs at ${times(h.mcp_http_calls_vs_direct_get_subscriber)} the direct REST calls/s and costs the MCP server ${fmt(h.mcp_http_cpu_ms_per_call_get_subscriber, 3)} ms of CPU per call (the bare SDK with a constant tool: ${fmt(h.sdk_floor_cpu_ms_per_call, 3)} ms).`,
   );
+  if (Number.isFinite(h.tracing_router_openai_added_p50_ms)) {
+    out.push(
+      `- Tracing on at 100 % sampling (OTLP/HTTP export) adds ${signed(h.tracing_router_openai_added_p50_ms)} ms at p50 to \`/v1/chat/completions\` (${times(h.tracing_router_openai_p50_ratio)}, CPU per request ${times(h.tracing_router_openai_cpu_ratio)}; concurrency ${h.tracing_router_openai_concurrency}), ${signed(h.tracing_router_ask_added_p50_ms)} ms to \`/ask\` and ${signed(h.tracing_mcp_get_subscriber_added_p50_ms)} ms to an MCP get_subscriber call (concurrency ${h.tracing_mcp_get_subscriber_concurrency}); see [Tracing cost](#tracing-cost).`,
+    );
+  }
   out.push('');
   out.push('## How to read this');
   out.push('');
@@ -424,6 +486,7 @@ export function renderMarkdown(results, options = {}) {
   out.push(...routerSection(results, chartDir));
   out.push(...streamingSection(results, chartDir));
   out.push(...mcpSection(results, chartDir));
+  out.push(...tracingSection(results));
   out.push(...emulatorSection(results));
   out.push(...footprintSection(results));
   out.push(...imageSection(results));
@@ -798,6 +861,58 @@ function mcpProfileSection(results) {
     "What the SDK does per call that a server cannot opt out of (read from `@modelcontextprotocol/server` 2.4): it builds a McpServer, its Protocol and a transport for every request in both eras; it runs the same JSON-RPC message through several zod guards (`isJSONRPCRequest`, `isJSONRPCResultResponse`, `isJSONRPCErrorResponse`) and validates the `CallToolResult` against the wire schema after the tool's own output schema; `Protocol._onclose` builds an `SdkError` with a stack trace on every close; a 2025-11-25 request is answered over SSE through a re-wrapped `ReadableStream`. These are not patched here: a `patch-package` patch would only reach this repository, not users who install the server from npm, so they belong upstream. ocs-mcp no longer adds its own on top: its Node adapter hands the SDK the parsed body (no web-stream tee and re-read, one write per JSON answer), a tools/call registers only its tool, and the OCS leg uses one abort controller per call and no per-call logger.",
   );
   out.push('');
+  return out;
+}
+
+/** @type {Record<TracingRow['path'], string>} */
+const TRACING_PATH_LABELS = {
+  'router-openai': 'router `/v1/chat/completions`',
+  'router-ask': 'router `/ask`',
+  'mcp-get_subscriber': 'MCP server get_subscriber (Streamable HTTP)',
+};
+
+/** @param {BenchResults} results */
+function tracingSection(results) {
+  const rows = results.tracing?.rows ?? [];
+  if (rows.length === 0) return [];
+  const spans = results.tracing?.spans ?? {};
+  const out = ['## Tracing cost', ''];
+  out.push(
+    'Each service runs twice in the same run: **untraced** (no `OTEL_*` variable: tracing off, nothing of OpenTelemetry loaded) and **traced** at 100 % sampling (`OTEL_TRACES_SAMPLER=always_on`, OTLP/HTTP to a sink in the harness that answers 200 and counts the spans). The two take turns under the same load; **added** = traced − untraced, **×** = traced / untraced. The router paths have no MCP tools (as above); the MCP server calls the emulator, which is not traced.',
+  );
+  out.push('');
+  out.push(
+    table(
+      [
+        'path',
+        'concurrency',
+        'p50 ms untraced → traced',
+        'added p50',
+        'p99 ms untraced → traced',
+        'added p99',
+        'CPU ms/req untraced → traced',
+        'CPU ×',
+      ],
+      rows.map((r) => [
+        `**${TRACING_PATH_LABELS[r.path] ?? r.path}**`,
+        String(r.concurrency),
+        `${fmt(r.untraced.p50_ms)} → ${fmt(r.traced.p50_ms)}`,
+        `${signed(r.added_p50_ms)} ms (${times(r.p50_ratio)})`,
+        `${fmt(r.untraced.p99_ms)} → ${fmt(r.traced.p99_ms)}`,
+        `${signed(r.added_p99_ms)} ms (${times(r.p99_ratio)})`,
+        `${fmt(r.untraced.cpu_ms_per_req, 3)} → ${fmt(r.traced.cpu_ms_per_req, 3)}`,
+        times(r.cpu_ratio),
+      ]),
+    ),
+  );
+  out.push('');
+  const exported = Object.entries(spans).filter(([, s]) => s && s.requests > 0);
+  if (exported.length > 0) {
+    out.push(
+      `Spans the sink received: ${exported.map(([service, s]) => `${service} ${s.spans} for ${s.requests} requests (${fmt(s.per_request, 2)} per request)`).join('; ')}.`,
+    );
+    out.push('');
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 // bench/results/quick.json only, and `--only=...` writes bench/results/partial.json, so neither overwrites the
 // committed full-run figures (add --docs to render docs from them anyway).
 //
-// Flags: --quick, --only=router,mcp,mcp-profile,emulator,footprint, --upstream-delay-ms=N, --chunk-interval-ms=N,
+// Flags: --quick, --only=router,mcp,mcp-profile,emulator,footprint,tracing, --upstream-delay-ms=N, --chunk-interval-ms=N,
 //        --duration=S (seconds per measured router run), --no-portkey, --docs (render docs for a quick run),
 //        --profile-router=DIR (node --cpu-prof on the router child; prints its top frames),
 //        --render=FILE (no measuring: re-render docs/benchmarks.md and the charts from a results JSON),
@@ -23,10 +23,11 @@ import { benchFootprint } from './scenarios/footprint.mjs';
 import { benchMcp } from './scenarios/mcp.mjs';
 import { benchMcpProfile } from './scenarios/mcp-profile.mjs';
 import { benchRouter } from './scenarios/router.mjs';
+import { benchTracing } from './scenarios/tracing.mjs';
 import { nowMs, round } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SCENARIOS = ['router', 'mcp', 'mcp-profile', 'emulator', 'footprint'];
+const SCENARIOS = ['router', 'mcp', 'mcp-profile', 'emulator', 'footprint', 'tracing'];
 
 /**
  * @param {string[]} argv
@@ -108,6 +109,21 @@ export function parseArgs(argv) {
       ? { concurrency: 10, durationS: 1, warmupS: 0.3, subscribers: 20 }
       : { concurrency: 10, durationS: 5, warmupS: 1, subscribers: 200 },
     footprint: quick ? { runs: 1, settleMs: 200 } : { runs: 5, settleMs: 1000 },
+    tracing: quick
+      ? {
+          concurrency: [10],
+          durationS: number('duration', 1),
+          rounds: 1,
+          warmupS: 0.3,
+          mcp: { batches: 30, warmup: 3, concurrency: [1, 10] },
+        }
+      : {
+          concurrency: [10, 50],
+          durationS: number('duration', 6),
+          rounds: 2,
+          warmupS: 1,
+          mcp: { batches: 300, warmup: 30, concurrency: [1, 10] },
+        },
   };
 }
 
@@ -163,6 +179,7 @@ async function main() {
       mcp_baseline: options.mcpBaseline,
       emulator: options.emulator,
       footprint: options.footprint,
+      tracing: options.tracing,
     },
     router: [],
     mcp: [],
@@ -235,6 +252,11 @@ async function main() {
       const out = await benchEmulator({ root: ROOT, ...options.emulator, log });
       results.emulator = out.emulator;
       peaks.emulator = { ...out.footprint, rss_peak_during: 'emulator load' };
+    });
+    await scenario('tracing', async () => {
+      const out = await benchTracing({ root: ROOT, ...options.tracing, log });
+      results.tracing = { rows: out.rows, spans: out.spans };
+      notes.push(...out.notes);
     });
     await scenario('footprint', async () => {
       results.footprint = /** @type {any} */ (

@@ -311,7 +311,7 @@ export async function benchMcp(options) {
  * @param {string | URL} url
  * @param {RequestInit} [init]
  */
-function fetchWithOwnSignal(url, init) {
+export function fetchWithOwnSignal(url, init) {
   const outer = init?.signal ?? undefined;
   if (!outer) return fetch(url, init);
   // Up to one listener per call in flight (50 at the highest level): not a leak, so no warning.

@@ -71,7 +71,19 @@ interface Run {
     docs: boolean;
     upstreamDelayMs: number;
     router: { concurrency: number[]; durationS: number };
+    tracing: { concurrency: number[]; durationS: number; mcp: { concurrency: number[] } };
   };
+}
+interface OtlpSink {
+  endpoint: string;
+  spans(serviceName: string): number;
+  exports(): number;
+  rejected(): number;
+  close(): Promise<void>;
+}
+interface Sink {
+  startOtlpSink(): Promise<OtlpSink>;
+  countSpans(request: unknown): Map<string, number>;
 }
 
 const load = async () => ({
@@ -81,6 +93,7 @@ const load = async () => ({
   upstream: (await harness('fake-upstream.mjs')) as Upstream,
   loadgen: (await harness('load.mjs')) as Load,
   run: (await harness('run.mjs')) as Run,
+  sink: (await harness('otlp-sink.mjs')) as Sink,
 });
 let mods: Awaited<ReturnType<typeof load>>;
 
@@ -162,8 +175,74 @@ function syntheticResults() {
       },
       emulator: { error: 'did not start' },
     },
+    tracing: {
+      rows: [
+        tracingRow(
+          'router',
+          'router-openai',
+          10,
+          { p50: 2, p99: 5, cpu: 0.3 },
+          { p50: 2.3, p99: 6, cpu: 0.39 },
+        ),
+        tracingRow(
+          'router',
+          'router-openai',
+          50,
+          { p50: 8, p99: 20, cpu: 0.28 },
+          { p50: 9, p99: 24, cpu: 0.35 },
+        ),
+        tracingRow(
+          'router',
+          'router-ask',
+          10,
+          { p50: 2.5, p99: 6, cpu: 0.35 },
+          { p50: 2.9, p99: 7, cpu: 0.45 },
+        ),
+        tracingRow(
+          'mcp-server',
+          'mcp-get_subscriber',
+          1,
+          { p50: 1, p99: 2, cpu: 0.5 },
+          { p50: 1.2, p99: 2.5, cpu: 0.6 },
+        ),
+      ],
+      spans: {
+        router: { spans: 4000, requests: 2000, per_request: 2 },
+        'mcp-server': { spans: 1200, requests: 600, per_request: 2 },
+      },
+    },
     notes: ['a note'],
     elapsed_s: 12,
+  };
+}
+
+/** One tracing comparison row, derived the way bench/scenarios/tracing.mjs derives it. */
+function tracingRow(
+  service: string,
+  path: string,
+  concurrency: number,
+  untraced: { p50: number; p99: number; cpu: number },
+  traced: { p50: number; p99: number; cpu: number },
+) {
+  const sideOf = (v: { p50: number; p99: number; cpu: number }) => ({
+    rps: 1000 / v.p50,
+    p50_ms: v.p50,
+    p99_ms: v.p99,
+    cpu_ms_per_req: v.cpu,
+    requests: 1000,
+  });
+  const r3 = (v: number) => Math.round(v * 1000) / 1000;
+  return {
+    service,
+    path,
+    concurrency,
+    untraced: sideOf(untraced),
+    traced: sideOf(traced),
+    added_p50_ms: r3(traced.p50 - untraced.p50),
+    added_p99_ms: r3(traced.p99 - untraced.p99),
+    p50_ratio: r3(traced.p50 / untraced.p50),
+    p99_ratio: r3(traced.p99 / untraced.p99),
+    cpu_ratio: r3(traced.cpu / untraced.cpu),
   };
 }
 
@@ -263,6 +342,82 @@ describe('svg and markdown rendering', () => {
       'router-throughput.svg',
     ]);
   });
+
+  it('renders the tracing cost: added latency and CPU ratios per path, the spans exported, a summary line', () => {
+    const { markdown } = mods;
+    const results = syntheticResults();
+    const page = markdown.renderMarkdown(results);
+    const section = page.slice(page.indexOf('## Tracing cost'), page.indexOf('## Emulator'));
+    expect(section).toContain('## Tracing cost');
+    const line = (label: string, concurrency: number) =>
+      section.split('\n').find((l) => l.startsWith(`| **${label}** | ${concurrency} |`));
+    // router /v1/chat/completions at 10: p50 2 → 2.3 (+0.30 ms, 1.15×), p99 5 → 6 (+1.00 ms, 1.20×), CPU 1.30×.
+    expect(line('router `/v1/chat/completions`', 10)).toBe(
+      '| **router `/v1/chat/completions`** | 10 | 2.00 → 2.30 | +0.30 ms (1.15×) | 5.00 → 6.00 | +1.00 ms (1.20×) | 0.300 → 0.390 | 1.30× |',
+    );
+    expect(line('router `/v1/chat/completions`', 50)).toContain('+1.00 ms (1.13×)');
+    expect(line('router `/ask`', 10)).toContain('+0.40 ms (1.16×)');
+    expect(line('MCP server get_subscriber (Streamable HTTP)', 1)).toContain('+0.20 ms (1.20×)');
+    expect(section).toContain('router 4000 for 2000 requests (2.00 per request)');
+    // The summary quotes the lightest level of each path.
+    const summary = markdown.headline(results);
+    expect(summary.tracing_router_openai_concurrency).toBe(10);
+    expect(summary.tracing_router_openai_added_p50_ms).toBeCloseTo(0.3, 6);
+    expect(summary.tracing_mcp_get_subscriber_concurrency).toBe(1);
+    expect(page).toContain('Tracing on at 100 % sampling (OTLP/HTTP export) adds +0.30 ms at p50');
+
+    // Results from before the tracing scenario existed render without the section or the summary line.
+    const { tracing: _omitted, ...older } = results;
+    const olderPage = markdown.renderMarkdown(older);
+    expect(olderPage).not.toContain('## Tracing cost');
+    expect(olderPage).not.toContain('Tracing on at 100 %');
+    expect(Number.isNaN(markdown.headline(older).tracing_router_openai_added_p50_ms)).toBe(true);
+  });
+});
+
+describe('OTLP sink of the tracing scenario', () => {
+  it('answers a real OTLP/HTTP exporter with 200 and counts its spans by service.name', async () => {
+    const { sink } = mods;
+    const receiver = await sink.startOtlpSink();
+    // The project's own tracing entry, exporting as a traced service does.
+    const telemetry = (await import('@ocsai/telemetry')) as typeof import('@ocsai/telemetry');
+    const tracing = await telemetry.startTracing({
+      serviceName: 'bench-probe',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_TRACES_SAMPLER: 'always_on' },
+    });
+    try {
+      expect(tracing.enabled).toBe(true);
+      telemetry.withSpan('outer', {}, () => telemetry.withSpan('inner', {}, () => undefined));
+      telemetry.withSpan('another', {}, () => undefined);
+      await tracing.forceFlush();
+      expect(receiver.spans('bench-probe')).toBe(3);
+      expect(receiver.spans('someone-else')).toBe(0);
+      expect(receiver.exports()).toBeGreaterThanOrEqual(1);
+      // Anything that is not an OTLP/JSON trace export is refused, not counted.
+      const wrong = await fetch(`${receiver.endpoint}/v1/traces`, { method: 'POST', body: '{"spans":[]}' });
+      expect(wrong.status).toBe(400);
+      expect(receiver.rejected()).toBe(1);
+    } finally {
+      await tracing.shutdown();
+      await receiver.close();
+    }
+  });
+
+  it('counts spans per resource in one export request', () => {
+    const { sink } = mods;
+    const resource = (name: string) => ({
+      attributes: [{ key: 'service.name', value: { stringValue: name } }],
+    });
+    const counts = sink.countSpans({
+      resourceSpans: [
+        { resource: resource('a'), scopeSpans: [{ spans: [{}, {}] }, { spans: [{}] }] },
+        { resource: resource('b'), scopeSpans: [{ spans: [{}] }] },
+        { resource: resource('a'), scopeSpans: [] },
+      ],
+    });
+    expect(Object.fromEntries(counts)).toEqual({ a: 3, b: 1 });
+    expect(() => sink.countSpans({})).toThrow(/resourceSpans/);
+  });
 });
 
 describe('load generators against the fake upstream', () => {
@@ -346,6 +501,12 @@ describe('command line', () => {
     expect(run.parseArgs([]).router.concurrency).toEqual([10, 50, 200]);
     expect(() => run.parseArgs(['--fast'])).toThrow(/unknown flag/);
     expect(() => run.parseArgs(['--only=gpu'])).toThrow(/unknown scenario/);
+    const tracing = run.parseArgs(['--quick', '--only=tracing']);
+    expect(tracing.only).toEqual(['tracing']);
+    expect(tracing.tracing.concurrency).toEqual([10]);
+    expect(tracing.tracing.mcp.concurrency).toEqual([1, 10]);
+    expect(run.parseArgs([]).only).toContain('tracing');
+    expect(run.parseArgs([]).tracing.concurrency).toEqual([10, 50]);
     expect(() => run.parseArgs(['--duration=-1'])).toThrow(/non-negative/);
   });
 

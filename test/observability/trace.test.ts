@@ -31,6 +31,7 @@ const services: SpawnedService[] = [];
 let receiver: OtlpReceiver;
 let fake: FakeServer;
 let routerUrl: string;
+let emulatorUrl: string;
 let subscriberId: string;
 
 const otel = (service: string) => ({
@@ -40,8 +41,39 @@ const otel = (service: string) => ({
   OTEL_GENAI_CAPTURE_CONTENT: 'true',
 });
 
-async function ask(body: Record<string, unknown>) {
-  const response = await fetch(`${routerUrl}/ask`, {
+/** A router over the MCP server of beforeAll, exporting spans as `env` says; resolves with its URL. */
+async function startRouter(env: Record<string, string>): Promise<string> {
+  const router = await spawnService(
+    bin('router'),
+    [],
+    {
+      ...providerEnvFor('openai', fake),
+      LLM_PROVIDER: 'openai',
+      ROUTER_STORE: 'memory',
+      ROUTER_PORT: '0',
+      ROUTER_DEFAULT_ROLES: 'agent',
+      MCP_CONFIG: join(dir, 'mcp.json'),
+      OCS_MCP_TOKEN: MCP_TOKEN,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+  );
+  services.push(router);
+  return router.url;
+}
+
+async function createSubscriber(msisdn: string): Promise<string> {
+  const created = await fetch(`${emulatorUrl}/subscribers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ msisdn, languageId: 'en' }),
+  });
+  return ((await created.json()) as { subscriberId: string }).subscriberId;
+}
+
+async function ask(body: Record<string, unknown>, url = routerUrl) {
+  const response = await fetch(`${url}/ask`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -83,30 +115,9 @@ beforeAll(async () => {
       roles: { agent: { allow: ['*'] } },
     }),
   );
-  const router = await spawnService(
-    bin('router'),
-    [],
-    {
-      ...providerEnvFor('openai', fake),
-      LLM_PROVIDER: 'openai',
-      ROUTER_STORE: 'memory',
-      ROUTER_PORT: '0',
-      ROUTER_DEFAULT_ROLES: 'agent',
-      MCP_CONFIG: join(dir, 'mcp.json'),
-      OCS_MCP_TOKEN: MCP_TOKEN,
-      LOG_LEVEL: 'info',
-      ...otel('ocs-router'),
-    },
-    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
-  );
-  services.push(router);
-  routerUrl = router.url;
-  const created = await fetch(`${emulator.url}/subscribers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ msisdn: MSISDN, languageId: 'en' }),
-  });
-  subscriberId = ((await created.json()) as { subscriberId: string }).subscriberId;
+  routerUrl = await startRouter({ ...otel('ocs-router') });
+  emulatorUrl = emulator.url;
+  subscriberId = await createSubscriber(MSISDN);
   // Only what the conversation causes is asserted on.
   await new Promise((resolve) => setTimeout(resolve, 1500));
   receiver.clear();
@@ -153,7 +164,11 @@ describe('one trace from /ask through the MCP server to the OCS', () => {
         (all) =>
           named(all, 'confirmation wait').length === 1 &&
           all.filter((s) => s.name === 'chat gpt-4o-mini' || s.name.startsWith('chat ')).length >= 2 &&
-          all.filter((s) => s.serviceName === 'ocs-emulator').length >= 2,
+          all.filter((s) => s.serviceName === 'ocs-emulator').length >= 2 &&
+          all.some((s) => s.serviceName === 'ocs-emulator' && s.name.startsWith('DELETE ')) &&
+          // Each service exports on its own schedule: wait for the MCP server's three tools/call too.
+          all.filter((s) => s.serviceName === 'ocs-mcp-server' && s.name.startsWith('tools/call ')).length >=
+            3,
         20_000,
       )
       .catch(() => receiver.spans());
@@ -266,4 +281,71 @@ describe('one trace from /ask through the MCP server to the OCS', () => {
     expect(bodies.length).toBeGreaterThan(0);
     for (const secret of SECRETS) expect(bodies).not.toContain(secret);
   });
+});
+
+describe('a confirmation that expires before its answer', () => {
+  const EXPIRING_MSISDN = '436605399002';
+  let shortLived: string;
+  let doomedId: string;
+
+  beforeAll(async () => {
+    // A router whose confirmations live 1 ms: any answer, however quick, comes too late.
+    shortLived = await startRouter({ ...otel('ocs-router-short-ttl'), ROUTER_CONFIRMATION_TTL_MS: '1' });
+    doomedId = await createSubscriber(EXPIRING_MSISDN);
+  }, 60_000);
+
+  it('the wait span ends "expired", and approving late (or again) runs nothing', async () => {
+    fake.setScript([
+      {
+        toolCalls: [
+          { id: 'call_expiring', name: 'delete_subscriber', arguments: { subscriberId: doomedId } },
+        ],
+        usage: { input: 50, output: 10 },
+      },
+      { text: 'Deleted.', usage: { input: 60, output: 2 } },
+    ]);
+    const held = await ask({ message: `Delete ${EXPIRING_MSISDN}`, user_id: 'agent-8' }, shortLived);
+    expect(held.status).toBe(200);
+    expect(held.body.finish_reason).toBe('confirmation_required');
+    const id = held.body.confirmation?.id;
+    expect(id).toEqual(expect.any(String));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    const late = await ask({ user_id: 'agent-8', confirm: { id, approve: true } }, shortLived);
+    expect(late.status).toBe(409);
+    expect(JSON.stringify(late.body)).toContain('confirmation_expired');
+    // The expired entry is gone: a replayed approval does not find it.
+    const replayed = await ask({ user_id: 'agent-8', confirm: { id, approve: true } }, shortLived);
+    expect(replayed.status).toBe(404);
+    // Nothing was done at the OCS.
+    expect((await fetch(`${emulatorUrl}/subscribers/${doomedId}`)).status).toBe(200);
+
+    const spans = await receiver
+      .waitFor(
+        (all) =>
+          all.some((s) => s.serviceName === 'ocs-router-short-ttl' && s.name === 'confirmation wait') &&
+          all.filter((s) => s.serviceName === 'ocs-router-short-ttl' && s.name === 'POST /ask').length >= 3,
+        20_000,
+      )
+      .catch(() => receiver.spans());
+    const router = byService(spans, 'ocs-router-short-ttl');
+    const holds = named(router, 'confirmation held');
+    expect(holds).toHaveLength(1);
+    const waits = named(router, 'confirmation wait');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]?.parentSpanId).toBe(holds[0]?.spanId);
+    expect(waits[0]?.traceId).toBe(holds[0]?.traceId);
+    expect(waits[0]?.attributes).toMatchObject({
+      'ocsai.confirmation.outcome': 'expired',
+      'gen_ai.tool.name': 'delete_subscriber',
+    });
+    // The only delete is the held one: no tool call ran under the expired wait.
+    const deletes = named(router, 'execute_tool delete_subscriber');
+    expect(deletes.map((s) => s.attributes['ocsai.confirmation.outcome'])).toEqual(['held']);
+    expect(spans.filter((s) => s.parentSpanId === waits[0]?.spanId)).toEqual([]);
+    const ocsDeletes = byService(spans, 'ocs-emulator').filter(
+      (s) => s.traceId === holds[0]?.traceId && s.name.startsWith('DELETE '),
+    );
+    expect(ocsDeletes).toEqual([]);
+  }, 60_000);
 });

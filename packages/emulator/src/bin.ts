@@ -46,7 +46,7 @@ const fatal = (what: string) => (error: unknown) => {
 process.on('uncaughtException', fatal('uncaught exception'));
 process.on('unhandledRejection', fatal('unhandled rejection'));
 
-// Off (and the OpenTelemetry SDK never loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+// Off (and nothing of OpenTelemetry loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
 let tracing: Awaited<ReturnType<typeof startTracing>>;
 try {
   tracing = await startTracing({ serviceName: 'ocs-emulator', serviceVersion: pkgVersion() });

@@ -1,20 +1,11 @@
-import {
-  type Attributes,
-  type Context,
-  context,
-  propagation,
-  ROOT_CONTEXT,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  trace,
-} from '@opentelemetry/api';
+import type { Attributes, Context, Span, SpanKind } from '@opentelemetry/api';
 import { readTracingConfig, type TracingConfig } from './config.js';
 
 /**
- * Tracing for one process. Only @opentelemetry/api (a few kB of no-op defaults) is loaded at
- * start; the SDK and the OTLP exporter come in through sdk.ts when an endpoint is configured.
- * While no SDK is registered, every helper here returns at once without touching the API.
+ * Tracing for one process. Nothing of OpenTelemetry is loaded at start, not even the API: with
+ * tracing off this module is all a service loads, and every helper returns at once. startTracing
+ * imports @opentelemetry/api and the SDK (sdk.ts) only when an OTLP endpoint is configured, and
+ * keeps the API in `otel` while its provider is registered.
  */
 export interface Tracing {
   readonly enabled: boolean;
@@ -33,11 +24,14 @@ export interface StartTracingOptions {
   env?: Record<string, string | undefined>;
 }
 
-let active = false;
+type OpenTelemetryApi = typeof import('@opentelemetry/api');
+
+/** The API while a provider started by startTracing is registered; null while tracing is off. */
+let otel: OpenTelemetryApi | null = null;
 
 /** True while a tracer provider started by startTracing is registered. */
 export function tracingActive(): boolean {
-  return active;
+  return otel !== null;
 }
 
 export async function startTracing(options: StartTracingOptions): Promise<Tracing> {
@@ -50,10 +44,10 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
       shutdown: async () => {},
     };
   }
-  if (active) throw new Error('startTracing: tracing is already started in this process');
-  const { registerSdk } = await import('./sdk.js');
+  if (otel) throw new Error('startTracing: tracing is already started in this process');
+  const [api, { registerSdk }] = await Promise.all([import('@opentelemetry/api'), import('./sdk.js')]);
   const sdk = registerSdk(config, options.serviceVersion);
-  active = true;
+  otel = api;
   let stopped = false;
   return {
     enabled: true,
@@ -65,10 +59,10 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
       try {
         await sdk.shutdown();
       } finally {
-        trace.disable();
-        propagation.disable();
-        context.disable();
-        active = false;
+        api.trace.disable();
+        api.propagation.disable();
+        api.context.disable();
+        otel = null;
       }
     },
   };
@@ -76,13 +70,16 @@ export async function startTracing(options: StartTracingOptions): Promise<Tracin
 
 export type SpanKindName = 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 
+/** SpanKind's values, which a type-only import cannot name at run time. */
 const KINDS: Record<SpanKindName, SpanKind> = {
-  internal: SpanKind.INTERNAL,
-  server: SpanKind.SERVER,
-  client: SpanKind.CLIENT,
-  producer: SpanKind.PRODUCER,
-  consumer: SpanKind.CONSUMER,
+  internal: 0,
+  server: 1,
+  client: 2,
+  producer: 3,
+  consumer: 4,
 };
+/** SpanStatusCode.ERROR. */
+const STATUS_ERROR = 2;
 
 /** HTTP headers (a Headers, a plain or Node incoming-headers object) or an MCP request's `_meta`. */
 export type TraceCarrier = Headers | Record<string, unknown>;
@@ -100,14 +97,36 @@ export interface SpanOptions {
 }
 
 const TRACER = '@ocsai/telemetry';
-const NOOP_SPAN = trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 });
+
+/** What fn gets while tracing is off: the API's non-recording span, written out here. */
+const NOOP_SPAN: Span = {
+  spanContext: () => ({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }),
+  setAttribute: () => NOOP_SPAN,
+  setAttributes: () => NOOP_SPAN,
+  addEvent: () => NOOP_SPAN,
+  addLink: () => NOOP_SPAN,
+  addLinks: () => NOOP_SPAN,
+  setStatus: () => NOOP_SPAN,
+  updateName: () => NOOP_SPAN,
+  end: () => {},
+  isRecording: () => false,
+  recordException: () => {},
+};
+
+/** The API's ROOT_CONTEXT while tracing is off: empty, and setting a value leaves it so. */
+const EMPTY_CONTEXT: Context = {
+  getValue: () => undefined,
+  setValue: () => EMPTY_CONTEXT,
+  deleteValue: () => EMPTY_CONTEXT,
+};
 
 /**
  * Runs fn inside a new active span and ends it when fn returns or its promise settles. A throw or
  * a rejection marks the span ERROR with `error.type` (the error's name) and rethrows.
  */
 export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span) => T): T {
-  if (!active) return fn(NOOP_SPAN);
+  if (!otel) return fn(NOOP_SPAN);
+  const { context, trace } = otel;
   const parent = options.parent ? extractTraceContext(options.parent) : context.active();
   const span = trace.getTracer(TRACER).startSpan(
     name,
@@ -122,7 +141,7 @@ export function withSpan<T>(name: string, options: SpanOptions, fn: (span: Span)
     const err = error instanceof Error ? error : new Error(String(error));
     span.recordException(err);
     span.setAttribute('error.type', err.name);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: err.message });
+    span.setStatus({ code: STATUS_ERROR, message: err.message });
     span.end();
   };
   let result: T;
@@ -174,14 +193,14 @@ const setter = {
  * conventions put both keys at the root of `params._meta`). Writes nothing while tracing is off.
  */
 export function injectTraceContext<C extends TraceCarrier>(carrier: C): C {
-  if (active) propagation.inject(context.active(), carrier, setter);
+  if (otel) otel.propagation.inject(otel.context.active(), carrier, setter);
   return carrier;
 }
 
 /** The context an incoming `traceparent` (HTTP header or MCP `_meta` key) describes. */
 export function extractTraceContext(carrier: TraceCarrier): Context {
-  if (!active) return ROOT_CONTEXT;
-  return propagation.extract(ROOT_CONTEXT, carrier, getter);
+  if (!otel) return EMPTY_CONTEXT;
+  return otel.propagation.extract(otel.ROOT_CONTEXT, carrier, getter);
 }
 
 export interface TraceIds {
@@ -195,8 +214,8 @@ export interface TraceIds {
  * object: pino's default mixinMergeStrategy assigns the line's own fields onto it.
  */
 export function currentTraceIds(): TraceIds {
-  if (!active) return {};
-  const span = trace.getActiveSpan();
+  if (!otel) return {};
+  const span = otel.trace.getActiveSpan();
   if (!span) return {};
   const { traceId, spanId } = span.spanContext();
   return { trace_id: traceId, span_id: spanId };
