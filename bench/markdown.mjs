@@ -84,6 +84,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {Record<string, FootprintRow>} footprint
  * @property {Record<string, {rss_peak_mb: number, rss_peak_file_mb?: number}>} [footprint_extra] peaks of
  *   processes the footprint scenario does not start (ocs-mcp over stdio, the --mcp-baseline build)
+ * @property {import('./processes.mjs').PhaseRss[]} [footprint_phases] idle and peak RSS per service and load phase
  * @property {string[]} [notes]
  * @property {number} [elapsed_s]
  */
@@ -878,6 +879,34 @@ function imageSection(results) {
   return out;
 }
 
+/**
+ * RSS per service and load phase: each service's idle row (as its load scenario began), then for each phase
+ * the RSS it started from and the highest sample during it.
+ * @param {BenchResults} results
+ */
+export function phaseRssTable(results) {
+  const rows = results.footprint_phases ?? [];
+  if (rows.length === 0) return [];
+  return [
+    '### RSS per scenario',
+    '',
+    'Each service as its load scenario found it (*idle*: started, healthy, not yet loaded), then per phase of that scenario the RSS the phase started from and the highest sample (every 100 ms) while it ran; rounds of the same phase are merged (first start, highest peak). A phase loads only the service it names; RSS seldom falls back between phases, so a later phase starts where the previous peak left it.',
+    '',
+    table(
+      ['service', 'load', 'RSS at start MB', 'RSS peak MB', 'of which file-backed MB', 'peak < 100 MB'],
+      rows.map((row) => [
+        `**${row.service}**`,
+        row.phase,
+        fmt(row.rss_start_mb, 1),
+        row.phase === 'idle' ? '' : fmt(row.rss_peak_mb, 1),
+        fmt(row.rss_peak_file_mb, 1),
+        Number.isFinite(row.rss_peak_mb) ? (row.rss_peak_mb < 100 ? 'yes' : 'no') : 'n/a',
+      ]),
+    ),
+    '',
+  ];
+}
+
 /** @param {BenchResults} results */
 function footprintSection(results) {
   const entries = Object.entries(results.footprint ?? {});
@@ -935,6 +964,7 @@ function footprintSection(results) {
     );
     out.push('');
   }
+  out.push(...phaseRssTable(results));
   out.push(
     "Where the memory goes (heap snapshots and `process.memoryUsage()` sampled at peak, router at 200 connections): about 45 MB of every service's RSS is file-backed, the pages of the node binary itself (a bare `node -e 0` idles at 39 MB, 31 MB of it the binary). What is live in the router's heap at peak is ~23 MB (mostly compiled code and strings); what grew was garbage: with V8's default heap growth the old space reached ~75 MB before a major GC, and the young generation takes 32 MB (two 16 MB semi-spaces). The router therefore bounds old-generation growth to 10% per major GC (`v8.setFlagsFromString('--heap-growing-percent=10')` in its bin): in paired runs peak RSS fell from 167-170 to 126-131 MB with the same requests/s and CPU per request. The same A/B on the emulator (115-121 vs 118-126 MB) and the MCP server (132 vs 131 MB) showed no gain, so they do not set it. Smaller semi-spaces (`--max-semi-space-size=2..8`, which can only be given on the command line) did not lower the peak and cost throughput (more promotion), so no bin uses them. Bounded pools were checked too: the router's upstream pool opens at most 128 connections and the MCP server's OCS pool 16, neither buffering bodies; the emulator's SQLite page cache stays at its 2 MB default with no mmap. The MCP server's and the emulator's peaks move by tens of MB from run to run with the throughput they reach (on the same code, the MCP server peaked at 131-215 MB and the emulator at 115-188 MB in the runs made for issue #16), so compare them within one run (the `--mcp-baseline` line above); both stay above 100 MB: young generation and not-yet-collected garbage on top of ~45 MB of binary pages and ~30 MB of live heap.",
   );
