@@ -116,6 +116,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {TracingResults} [tracing]
  * @property {Record<string, {rss_peak_mb: number, rss_peak_file_mb?: number}>} [footprint_extra] peaks of
  *   processes the footprint scenario does not start (ocs-mcp over stdio, the --mcp-baseline build)
+ * @property {import('./processes.mjs').PhaseRss[]} [footprint_phases] idle and peak RSS per service and load phase
  * @property {string[]} [notes]
  * @property {number} [elapsed_s]
  */
@@ -993,6 +994,34 @@ function imageSection(results) {
   return out;
 }
 
+/**
+ * RSS per service and load phase: each service's idle row (as its load scenario began), then for each phase
+ * the RSS it started from and the highest sample during it.
+ * @param {BenchResults} results
+ */
+export function phaseRssTable(results) {
+  const rows = results.footprint_phases ?? [];
+  if (rows.length === 0) return [];
+  return [
+    '### RSS per scenario',
+    '',
+    'Each service as its load scenario found it (*idle*: started, healthy, not yet loaded), then per phase of that scenario the RSS the phase started from and the highest sample (every 100 ms) while it ran; rounds of the same phase are merged (first start, highest peak). A phase loads only the service it names; RSS seldom falls back between phases, so a later phase starts where the previous peak left it.',
+    '',
+    table(
+      ['service', 'load', 'RSS at start MB', 'RSS peak MB', 'of which file-backed MB', 'peak < 100 MB'],
+      rows.map((row) => [
+        `**${row.service}**`,
+        row.phase,
+        fmt(row.rss_start_mb, 1),
+        row.phase === 'idle' ? '' : fmt(row.rss_peak_mb, 1),
+        fmt(row.rss_peak_file_mb, 1),
+        Number.isFinite(row.rss_peak_mb) ? (row.rss_peak_mb < 100 ? 'yes' : 'no') : 'n/a',
+      ]),
+    ),
+    '',
+  ];
+}
+
 /** @param {BenchResults} results */
 function footprintSection(results) {
   const entries = Object.entries(results.footprint ?? {});
@@ -1050,8 +1079,26 @@ function footprintSection(results) {
     );
     out.push('');
   }
+  out.push(...phaseRssTable(results));
   out.push(
-    "Where the memory goes (heap snapshots and `process.memoryUsage()` sampled at peak, router at 200 connections): about 45 MB of every service's RSS is file-backed, the pages of the node binary itself (a bare `node -e 0` idles at 39 MB, 31 MB of it the binary). What is live in the router's heap at peak is ~23 MB (mostly compiled code and strings); what grew was garbage: with V8's default heap growth the old space reached ~75 MB before a major GC, and the young generation takes 32 MB (two 16 MB semi-spaces). The router therefore bounds old-generation growth to 10% per major GC (`v8.setFlagsFromString('--heap-growing-percent=10')` in its bin): in paired runs peak RSS fell from 167-170 to 126-131 MB with the same requests/s and CPU per request. The same A/B on the emulator (115-121 vs 118-126 MB) and the MCP server (132 vs 131 MB) showed no gain, so they do not set it. Smaller semi-spaces (`--max-semi-space-size=2..8`, which can only be given on the command line) did not lower the peak and cost throughput (more promotion), so no bin uses them. Bounded pools were checked too: the router's upstream pool opens at most 128 connections and the MCP server's OCS pool 16, neither buffering bodies; the emulator's SQLite page cache stays at its 2 MB default with no mmap. The MCP server's and the emulator's peaks move by tens of MB from run to run with the throughput they reach (on the same code, the MCP server peaked at 131-215 MB and the emulator at 115-188 MB in the runs made for issue #16), so compare them within one run (the `--mcp-baseline` line above); both stay above 100 MB: young generation and not-yet-collected garbage on top of ~45 MB of binary pages and ~30 MB of live heap.",
+    "Where the memory goes (heap snapshots and `process.memoryUsage()` sampled at peak, router at 200 connections): about 45 MB of every service's RSS is file-backed, the pages of the node binary itself (a bare `node -e 0` idles at 39 MB, 31 MB of it the binary). What is live in the router's heap at peak is ~23 MB (mostly compiled code and strings); what grew was garbage: with V8's default heap growth the old space reached ~75 MB before a major GC, and the young generation takes 32 MB (two 16 MB semi-spaces). The router therefore bounds old-generation growth to 10% per major GC (`v8.setFlagsFromString('--heap-growing-percent=10')` in its bin): in paired runs peak RSS fell from 167-170 to 126-131 MB with the same requests/s and CPU per request. The same A/B on the emulator (115-121 vs 118-126 MB) and the MCP server (132 vs 131 MB) showed no gain, so they do not set it. Bounded pools were checked too: the router's upstream pool opens at most 128 connections and the MCP server's OCS pool 16, neither buffering bodies; the emulator's SQLite page cache stays at its 2 MB default with no mmap.",
+  );
+  out.push('');
+  out.push(
+    "A second look at the peaks (issue #16, memory): each process's `/proc/<pid>/smaps` split at its highest sample (file-backed, V8 heap pages, malloc arenas, brk heap), `process.memoryUsage()` with `v8.getHeapSpaceStatistics()` every 20 ms, and `node --heapsnapshot-signal=SIGUSR2` snapshots taken at peak.",
+  );
+  out.push('');
+  out.push(
+    [
+      "- **Emulator: what grew was requests' AbortSignals.** A snapshot after ~15,000 requests held 10,800 pending `FinalizationRegistry` entries, each with a `WeakRef`, an `AbortSignal`, its listener and an `abort` closure: the registration undici makes for a `Request` built with a `signal`. Hono's `bodyLimit` reads `c.req.raw.body` on every request, GETs included, which makes `@hono/node-server` build that full `Request` instead of its lightweight one. V8's scavenger keeps the targets of weak cells alive, so every such request was promoted: old space 79.5 MB (76.6 MB used) at peak, against ~26 MB live after a full GC. The emulator now judges a body by its `Content-Length` and never looks at a GET's (`packages/emulator/src/http/body-limit.ts`; a chunked body still goes through `bodyLimit`), and compiles each SQL statement once per database instead of on every query. Two emulators side by side, phases alternated, 10 connections, on the shared machine: peak RSS 161 → 90 MB, reads 998 → 1,916 req/s, lookups 1,849 → 3,245 req/s, writes (bound by fsync) 118 → 130 per s.",
+      '- **MCP server: the same registration, once per call.** Its Node adapter (`packages/mcp-server/src/node-adapter.ts`) builds `new Request(url, { method, headers, signal })` for every message; without the `signal` undici registers nothing. Live heap after a full GC at peak: ~25 MB, 7 MB of it strings (mostly module source).',
+      "- **Router and MCP server: a malloc arena from the optimising compiler.** At the first loaded seconds a glibc arena of up to 36 MB resident appears beside the V8 heap; it is gone with `--no-opt` and unchanged with `--single-threaded-gc`, so it is TurboFan compiling on V8's worker threads. V8's own zone statistics never show more than ~7 MB of compiler memory at once: the rest is freed memory the arena does not hand back. Only launch flags or the allocator's environment reach it, none of which the bins can set for themselves: with glibc's thresholds fixed (`MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072`, so that large freed blocks go back at once) the arena stayed under 2 MB and the router peaked at 111.5 MB at 200 connections; with `--max-semi-space-size=8` as well, at 101-106 MB against 131-135 MB beside it. Throughput on the shared machine swung threefold between rounds, so neither setting is in the Dockerfile: `node bench/ab-launch.mjs -- '' 'MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072 --max-semi-space-size=8'` is the paired measurement to make on a quiet machine.",
+      "- **Router: smaller semi-spaces are not enough.** `--max-semi-space-size` (command line only: V8 sizes the young generation when the heap is created, so the bin cannot set it at run time) lowered the router's peak at 200 connections from 136 to 129 MB at 8 MB and from 138 to 124 MB at 4 MB in paired runs, short of 100 MB either way; the throughput of those runs could not be compared (load average 16-23 from other work on the machine), so no launch flag changed.",
+    ].join('\n'),
+  );
+  out.push('');
+  out.push(
+    'Cold start, what is loaded before the first healthy answer (ES modules, counted by a `module.register` load hook): emulator 190 (zod 95, our packages 56, hono 28), router 272 (our packages 122, zod 95, hono 34), MCP server 232 (zod 97, our packages 64, jose 46). The router no longer loads better-sqlite3 unless `ROUTER_STORE=sqlite` (`packages/router/test/lazy-sqlite.test.ts`); the MCP server still loads jose and the router yaml with no JWT or key file configured.',
   );
   out.push('');
   return out;

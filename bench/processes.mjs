@@ -245,3 +245,82 @@ export function treeCpuTimeMs(pid) {
   }
   return total;
 }
+
+/**
+ * @typedef {object} PhaseRss
+ * @property {string} service
+ * @property {string} phase what load the service was under
+ * @property {number} rss_start_mb RSS when the phase (its first window) began
+ * @property {number} rss_peak_mb highest sample during the phase (all its windows)
+ * @property {number} rss_peak_file_mb file-backed part of that sample
+ */
+
+/**
+ * Idle and peak RSS per phase of a load scenario, for each process under test: `idle()` records each
+ * process as it stands before any load, `measure(phase, body)` samples every process while `body` runs.
+ * A phase measured several times (rounds) keeps its first start and its highest peak.
+ * @param {Record<string, number>} pids service name -> pid
+ * @param {number} [intervalMs]
+ */
+export function rssByPhase(pids, intervalMs = 100) {
+  /** @type {Map<string, PhaseRss>} */
+  const rows = new Map();
+  /** @param {string} service @param {string} phase @param {{rss: number, file: number}} start @param {number} peak @param {number} peakFile */
+  const record = (service, phase, start, peak, peakFile) => {
+    const key = `${service}\u0000${phase}`;
+    const row = rows.get(key);
+    if (!row) {
+      rows.set(key, {
+        service,
+        phase,
+        rss_start_mb: round1(start.rss),
+        rss_peak_mb: round1(peak),
+        rss_peak_file_mb: round1(peakFile),
+      });
+    } else if (peak > row.rss_peak_mb) {
+      row.rss_peak_mb = round1(peak);
+      row.rss_peak_file_mb = round1(peakFile);
+    }
+  };
+  return {
+    /** Records every process's RSS now as its `idle` row. */
+    idle() {
+      for (const [service, pid] of Object.entries(pids)) {
+        const now = residentMb(pid);
+        record(service, 'idle', now, now.rss, now.file);
+      }
+    },
+    /**
+     * @template T
+     * @param {string} phase
+     * @param {() => Promise<T>} body
+     * @param {string[]} [services] the processes this phase loads (default: all)
+     * @returns {Promise<T>}
+     */
+    async measure(phase, body, services) {
+      const loaded = Object.entries(pids).filter(([service]) => !services || services.includes(service));
+      const watched = loaded.map(([service, pid]) => ({
+        service,
+        start: residentMb(pid),
+        sampler: sampleRss(pid, intervalMs),
+      }));
+      try {
+        return await body();
+      } finally {
+        for (const { service, start, sampler } of watched) {
+          const peak = sampler.peak();
+          sampler.stop();
+          record(service, phase, start, peak, sampler.peakFile());
+        }
+      }
+    },
+    /** @returns {PhaseRss[]} grouped by service, each in the order its phases first ran */
+    rows: () => {
+      const all = [...rows.values()];
+      return Object.keys(pids).flatMap((service) => all.filter((row) => row.service === service));
+    },
+  };
+}
+
+/** @param {number} value */
+const round1 = (value) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : Number.NaN);

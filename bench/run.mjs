@@ -186,8 +186,10 @@ async function main() {
     mcp_profile: [],
     emulator: {},
     footprint: {},
+    footprint_phases: [],
     notes: [],
   };
+  const phaseRows = /** @type {import('./processes.mjs').PhaseRss[]} */ (results.footprint_phases);
   /** @type {Record<string, Record<string, unknown>>} */
   const peaks = {};
   const notes = /** @type {string[]} */ (results.notes);
@@ -225,6 +227,7 @@ async function main() {
           : {}),
       });
       results.router = out.rows;
+      phaseRows.push(...out.phases);
       notes.push(...out.notes);
       for (const [name, f] of Object.entries(out.footprint))
         peaks[name] = { ...f, rss_peak_during: 'router load' };
@@ -241,6 +244,7 @@ async function main() {
     await scenario('mcp', async () => {
       const out = await benchMcp({ root: ROOT, ...options.mcp, baselineBin, log });
       results.mcp = out.rows;
+      phaseRows.push(...out.phases);
       notes.push(...out.notes);
       for (const [name, f] of Object.entries(out.footprint))
         peaks[name] = { ...f, rss_peak_during: 'MCP load' };
@@ -251,6 +255,7 @@ async function main() {
     await scenario('emulator', async () => {
       const out = await benchEmulator({ root: ROOT, ...options.emulator, log });
       results.emulator = out.emulator;
+      phaseRows.push(...out.phases);
       peaks.emulator = { ...out.footprint, rss_peak_during: 'emulator load' };
     });
     await scenario('tracing', async () => {

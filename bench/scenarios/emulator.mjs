@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runHttpLoad } from '../load.mjs';
-import { freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
+import { freePort, rssByPhase, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
 import { round } from '../stats.mjs';
 
 /**
@@ -133,8 +133,11 @@ export const BALANCE_BODY = { unitType: 'SECONDS', balanceAmount: 600, balanceAv
 export async function benchEmulator(options) {
   const emulator = await startEmulatorProcess(options.root);
   try {
-    const subscribers = await seed(emulator.url, options.subscribers);
+    // Idle and peak RSS per phase (seeding, reads, lookups, writes), beside the peak over the whole scenario.
+    const phases = rssByPhase({ emulator: emulator.service.pid });
+    phases.idle();
     const rss = sampleRss(emulator.service.pid);
+    const subscribers = await phases.measure('seeding', () => seed(emulator.url, options.subscribers));
     const basePath = new URL(emulator.url).pathname;
     let next = 0;
     const pick = () => {
@@ -147,26 +150,35 @@ export async function benchEmulator(options) {
       durationS: options.durationS,
       warmupS: options.warmupS,
     };
-    const read = await runHttpLoad({
-      ...common,
-      nextRequest: () => ({ method: 'GET', path: `${basePath}/subscribers/${pick().subscriberId}` }),
-    });
+    const read = await phases.measure(`GET /subscribers/{id} c=${options.concurrency}`, () =>
+      runHttpLoad({
+        ...common,
+        nextRequest: () => ({ method: 'GET', path: `${basePath}/subscribers/${pick().subscriberId}` }),
+      }),
+    );
     options.log(`  emulator read   ${read.rps} req/s p50 ${read.p50_ms} ms p99 ${read.p99_ms} ms`);
-    const lookup = await runHttpLoad({
-      ...common,
-      nextRequest: () => ({ method: 'GET', path: `${basePath}/subscribers/lookup?msisdn=${pick().msisdn}` }),
-    });
+    const lookup = await phases.measure(`GET /subscribers/lookup c=${options.concurrency}`, () =>
+      runHttpLoad({
+        ...common,
+        nextRequest: () => ({
+          method: 'GET',
+          path: `${basePath}/subscribers/lookup?msisdn=${pick().msisdn}`,
+        }),
+      }),
+    );
     options.log(`  emulator lookup ${lookup.rps} req/s p50 ${lookup.p50_ms} ms p99 ${lookup.p99_ms} ms`);
     const body = JSON.stringify(BALANCE_BODY);
-    const write = await runHttpLoad({
-      ...common,
-      nextRequest: () => ({
-        method: 'POST',
-        path: `${basePath}/subscriptions/${pick().subscriptionId}/balances`,
-        body,
-        headers: { 'content-type': 'application/json' },
+    const write = await phases.measure(`POST /subscriptions/{id}/balances c=${options.concurrency}`, () =>
+      runHttpLoad({
+        ...common,
+        nextRequest: () => ({
+          method: 'POST',
+          path: `${basePath}/subscriptions/${pick().subscriptionId}/balances`,
+          body,
+          headers: { 'content-type': 'application/json' },
+        }),
       }),
-    });
+    );
     options.log(`  emulator write  ${write.rps} req/s p50 ${write.p50_ms} ms p99 ${write.p99_ms} ms`);
     rss.stop();
     const pickResult = (
@@ -192,6 +204,7 @@ export async function benchEmulator(options) {
         lookup: pickResult(lookup, 'GET /subscribers/lookup?msisdn='),
         write: pickResult(write, 'POST /subscriptions/{id}/balances'),
       },
+      phases: phases.rows(),
       footprint: {
         rss_peak_mb: round(rss.peak(), 1),
         rss_peak_file_mb: round(rss.peakFile(), 1),

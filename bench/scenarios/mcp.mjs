@@ -9,7 +9,15 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Agent, request } from 'undici';
 import { concurrentThroughput } from '../load.mjs';
-import { cpuTimeMs, freePort, rssMb, sampleRss, spawnService, waitForHealthy } from '../processes.mjs';
+import {
+  cpuTimeMs,
+  freePort,
+  rssByPhase,
+  rssMb,
+  sampleRss,
+  spawnService,
+  waitForHealthy,
+} from '../processes.mjs';
 import { nowMs, round, summarize } from '../stats.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
@@ -49,7 +57,7 @@ export function mcpHttpEnv(ocsApiUrl, port) {
 
 /**
  * @param {McpScenarioOptions} options
- * @returns {Promise<{rows: McpRow[], footprint: Record<string, Record<string, number>>, notes: string[]}>}
+ * @returns {Promise<{rows: McpRow[], footprint: Record<string, Record<string, number>>, phases: import('../processes.mjs').PhaseRss[], notes: string[]}>}
  */
 export async function benchMcp(options) {
   const { root, log } = options;
@@ -177,6 +185,13 @@ export async function benchMcp(options) {
     const stdioRss = sampleRss(stdioPid);
     // The baseline build's peak under the same load, so a memory change is compared within one run.
     const baselineRss = baseline ? sampleRss(baseline.service.pid) : undefined;
+    // Idle and peak RSS per tool and concurrency level, for ocs-mcp over HTTP and over stdio.
+    const phases = rssByPhase({
+      'mcp-server': mcpHttp.service.pid,
+      'mcp-server-stdio': stdioPid,
+      ...(baseline ? { 'mcp-server-baseline': baseline.service.pid } : {}),
+    });
+    phases.idle();
     /** @type {McpRow[]} */
     const rows = [];
     for (const op of operations) {
@@ -214,18 +229,20 @@ export async function benchMcp(options) {
       // land on each of them alike.
       /** @type {Map<McpRow['path'], number[]>} */
       const samples = new Map(live.map(([pathName]) => [pathName, []]));
-      for (let i = 0; i < options.iterations; i += 1) {
-        for (const [pathName, run] of live) {
-          const t0 = nowMs();
-          try {
-            await run(i);
-            samples.get(pathName)?.push(nowMs() - t0);
-          } catch (error) {
-            if (!failed.has(pathName))
-              failed.set(pathName, error instanceof Error ? error.message : String(error));
+      await phases.measure(`${op.name} one call at a time, paths in turn`, async () => {
+        for (let i = 0; i < options.iterations; i += 1) {
+          for (const [pathName, run] of live) {
+            const t0 = nowMs();
+            try {
+              await run(i);
+              samples.get(pathName)?.push(nowMs() - t0);
+            } catch (error) {
+              if (!failed.has(pathName))
+                failed.set(pathName, error instanceof Error ? error.message : String(error));
+            }
           }
         }
-      }
+      });
       for (const [pathName] of variants) {
         const problem = failed.get(pathName);
         if (!problem) continue;
@@ -241,10 +258,18 @@ export async function benchMcp(options) {
           };
           // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
           const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
-          const throughput = await concurrentThroughput(nextCall, {
-            concurrency,
-            durationS: options.durationS,
-          });
+          // Only the server this path calls is under load; the others are sampled in their own turns.
+          const loaded = /** @type {Record<string, string | undefined>} */ ({
+            'mcp-http': 'mcp-server',
+            'mcp-http-2026': 'mcp-server',
+            'mcp-stdio': 'mcp-server-stdio',
+            'mcp-http-baseline': 'mcp-server-baseline',
+          })[pathName];
+          const measured = () =>
+            concurrentThroughput(nextCall, { concurrency, durationS: options.durationS });
+          const throughput = loaded
+            ? await phases.measure(`${op.name} c=${concurrency}`, measured, [loaded])
+            : await measured();
           const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
           if (throughput.failures > 0) {
             notes.push(
@@ -278,6 +303,7 @@ export async function benchMcp(options) {
     baselineRss?.stop();
     return {
       rows,
+      phases: phases.rows(),
       footprint: {
         'mcp-server': {
           rss_peak_mb: round(httpRss.peak(), 1),

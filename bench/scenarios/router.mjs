@@ -10,6 +10,7 @@ import {
   cpuTimeMs,
   firstJsonLine,
   freePort,
+  rssByPhase,
   rssMb,
   sampleRss,
   spawnService,
@@ -78,7 +79,7 @@ const unmeasured = (row, error) => ({
 
 /**
  * @param {RouterScenarioOptions} options
- * @returns {Promise<{rows: RouterRow[], footprint: Record<string, {rss_peak_mb: number}>, notes: string[]}>}
+ * @returns {Promise<{rows: RouterRow[], footprint: Record<string, {rss_peak_mb: number}>, phases: import('../processes.mjs').PhaseRss[], notes: string[]}>}
  */
 export async function benchRouter(options) {
   const { root, log } = options;
@@ -208,6 +209,10 @@ export async function benchRouter(options) {
     };
   }
 
+  // Idle and peak RSS per endpoint and concurrency level, for the router and the peer (same load each).
+  const phases = rssByPhase({ router: router.pid, ...(portkey ? { portkey: portkey.pid } : {}) });
+  phases.idle();
+
   // A path that cannot answer correctly is reported as failed instead of being measured at error speed.
   /** @type {Record<string, string>} */
   const broken = {};
@@ -222,6 +227,11 @@ export async function benchRouter(options) {
 
   const routerRss = sampleRss(router.pid);
   const portkeyRss = portkey ? sampleRss(portkey.pid) : undefined;
+  // The process whose RSS a path loads; the ROUTER_WORKERS=2 router is a tree (its primary only supervises), so none.
+  /** @param {string} name */
+  const serviceOf = (name) => (name === 'portkey' ? 'portkey' : name === 'router-openai-2w' ? '' : 'router');
+  /** @param {string} name */
+  const endpointOf = (name) => (name === 'router-ask' ? '/ask' : '/v1/chat/completions');
   /** @type {RouterRow[]} */
   const rows = [];
   try {
@@ -229,17 +239,26 @@ export async function benchRouter(options) {
     // the gateway's JIT compilation and first connections alone.
     for (const [name, p] of Object.entries(paths)) {
       if (broken[`${name}:json`] || options.warmupS <= 0) continue;
-      await runHttpLoad({
-        url: p.url,
-        method: 'POST',
-        headers: p.headers,
-        body: p.body,
-        connections: 10,
-        durationS: options.warmupS,
-      });
+      const service = serviceOf(name);
+      const warmUp = (/** @type {() => Promise<any>} */ body) =>
+        p.pid && service ? phases.measure('warm-up, 10 connections', body, [service]) : body();
+      await warmUp(() =>
+        runHttpLoad({
+          url: p.url,
+          method: 'POST',
+          headers: p.headers,
+          body: p.body,
+          connections: 10,
+          durationS: options.warmupS,
+        }),
+      );
     }
     if (options.sequentialRequests > 0) {
-      rows.push(...(await sequentialOverhead(paths, broken, options.sequentialRequests)));
+      rows.push(
+        ...(await phases.measure('one request at a time, paths in turn', () =>
+          sequentialOverhead(paths, broken, options.sequentialRequests),
+        )),
+      );
       for (const row of rows) {
         log(`  router ${row.path.padEnd(13)} c=  1 p50 ${row.p50_ms} ms p99 ${row.p99_ms} ms (sequential)`);
       }
@@ -258,11 +277,17 @@ export async function benchRouter(options) {
             body: p.body,
             connections: concurrency,
           };
+          const service = serviceOf(name);
+          const phase = `${endpointOf(name)} c=${concurrency}`;
+          /** @param {() => Promise<any>} body */
+          const sampled = (body) => (p.pid && service ? phases.measure(phase, body, [service]) : body());
           if (roundIndex === 0 && options.warmupS > 0)
-            await runHttpLoad({ ...load, durationS: options.warmupS });
+            await sampled(() => runHttpLoad({ ...load, durationS: options.warmupS }));
           const cpu = (/** @type {number} */ pid) => (p.tree ? treeCpuTimeMs(pid) : cpuTimeMs(pid));
           const cpuBefore = p.pid ? cpu(p.pid) : Number.NaN;
-          const result = await runHttpLoad({ ...load, durationS: options.durationS / options.rounds });
+          const result = await sampled(() =>
+            runHttpLoad({ ...load, durationS: options.durationS / options.rounds }),
+          );
           const cpuAfter = p.pid ? cpu(p.pid) : Number.NaN;
           totals[name] ??= { samples: [], seconds: 0, non2xx: 0, errors: 0, cpuMs: 0 };
           const total = totals[name];
@@ -314,15 +339,23 @@ export async function benchRouter(options) {
         rows.push(unmeasured(row, problem));
         continue;
       }
-      const result = await runStreamLoad({
-        url: p.url,
-        headers: { ...p.headers, accept: 'text/event-stream' },
-        body: p.streamBody,
-        concurrency: options.streamConcurrency,
-        durationS: options.streamDurationS,
-        warmupS: Math.min(1, options.warmupS),
-        isFirstToken: (text) => text.includes(FIRST_TOKEN),
-      });
+      const service = serviceOf(name);
+      /** @param {() => Promise<any>} body */
+      const sampled = (body) =>
+        p.pid && service
+          ? phases.measure(`${endpointOf(name)} streamed c=${options.streamConcurrency}`, body, [service])
+          : body();
+      const result = await sampled(() =>
+        runStreamLoad({
+          url: p.url,
+          headers: { ...p.headers, accept: 'text/event-stream' },
+          body: p.streamBody,
+          concurrency: options.streamConcurrency,
+          durationS: options.streamDurationS,
+          warmupS: Math.min(1, options.warmupS),
+          isFirstToken: (text) => text.includes(FIRST_TOKEN),
+        }),
+      );
       log(
         `  stream ${name.padEnd(13)} c=${options.streamConcurrency} ${result.rps} streams/s TTFT p50 ${result.ttft_p50_ms} ms last p50 ${result.p50_ms} ms`,
       );
@@ -360,7 +393,7 @@ export async function benchRouter(options) {
   }
   await Promise.all([router.stop(), routerWorkers.stop(), portkey?.stop(), upstream.stop()]);
   rmSync(workersDir, { recursive: true, force: true });
-  return { rows, footprint, notes };
+  return { rows, footprint, phases: phases.rows(), notes };
 }
 
 /**

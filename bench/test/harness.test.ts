@@ -32,6 +32,21 @@ interface Markdown {
   renderMarkdown(results: unknown): string;
   renderCharts(results: unknown): Record<string, string>;
   headline(results: unknown): Record<string, number>;
+  phaseRssTable(results: unknown): string[];
+}
+interface PhaseRss {
+  service: string;
+  phase: string;
+  rss_start_mb: number;
+  rss_peak_mb: number;
+  rss_peak_file_mb: number;
+}
+interface Processes {
+  rssByPhase(pids: Record<string, number>): {
+    idle(): void;
+    measure<T>(phase: string, body: () => Promise<T>, services?: string[]): Promise<T>;
+    rows(): PhaseRss[];
+  };
 }
 interface FakeUpstream {
   url: string;
@@ -94,6 +109,7 @@ const load = async () => ({
   loadgen: (await harness('load.mjs')) as Load,
   run: (await harness('run.mjs')) as Run,
   sink: (await harness('otlp-sink.mjs')) as Sink,
+  processes: (await harness('processes.mjs')) as Processes,
 });
 let mods: Awaited<ReturnType<typeof load>>;
 
@@ -211,6 +227,17 @@ function syntheticResults() {
         'mcp-server': { spans: 1200, requests: 600, per_request: 2 },
       },
     },
+    footprint_phases: [
+      { service: 'router', phase: 'idle', rss_start_mb: 61, rss_peak_mb: 61, rss_peak_file_mb: 40 },
+      {
+        service: 'router',
+        phase: '/v1/chat/completions c=200',
+        rss_start_mb: 70.2,
+        rss_peak_mb: 96.4,
+        rss_peak_file_mb: 41,
+      },
+      { service: 'emulator', phase: 'seeding', rss_start_mb: 80, rss_peak_mb: 104.5, rss_peak_file_mb: 42 },
+    ],
     notes: ['a note'],
     elapsed_s: 12,
   };
@@ -417,6 +444,41 @@ describe('OTLP sink of the tracing scenario', () => {
     });
     expect(Object.fromEntries(counts)).toEqual({ a: 3, b: 1 });
     expect(() => sink.countSpans({})).toThrow(/resourceSpans/);
+  });
+});
+
+describe('RSS per scenario', () => {
+  it('lists every service and phase with its starting and peak RSS against the 100 MB target', () => {
+    const lines = mods.markdown.phaseRssTable(syntheticResults());
+    expect(lines[0]).toBe('### RSS per scenario');
+    const rows = lines
+      .join('\n')
+      .split('\n')
+      .filter((line: string) => line.startsWith('| **'));
+    expect(rows).toEqual([
+      '| **router** | idle | 61.0 |  | 40.0 | yes |',
+      '| **router** | /v1/chat/completions c=200 | 70.2 | 96.4 | 41.0 | yes |',
+      '| **emulator** | seeding | 80.0 | 104.5 | 42.0 | no |',
+    ]);
+    expect(mods.markdown.renderMarkdown(syntheticResults())).toContain('### RSS per scenario');
+    expect(mods.markdown.phaseRssTable({ ...syntheticResults(), footprint_phases: [] })).toEqual([]);
+  });
+
+  it('samples each phase of each process: idle, then its first start and highest peak over rounds', async () => {
+    const rss = mods.processes.rssByPhase({ self: process.pid, other: process.pid });
+    rss.idle();
+    const held: Buffer[] = [];
+    await rss.measure('grow', async () => {
+      // 64 MiB touched, so the peak sample must exceed the phase's start.
+      held.push(Buffer.alloc(64 * 1024 * 1024, 1));
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }, ['self']);
+    await rss.measure('grow', async () => {}, ['self']);
+    const rows = rss.rows();
+    expect(rows.map((r) => `${r.service}:${r.phase}`)).toEqual(['self:idle', 'self:grow', 'other:idle']);
+    const grow = rows[1] as PhaseRss;
+    expect(grow.rss_peak_mb - grow.rss_start_mb).toBeGreaterThan(32);
+    expect(held[0]?.length).toBe(64 * 1024 * 1024);
   });
 });
 

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { loadOfferCatalogue, OCS_BASE_PATH, type Offer } from '@ocsai/contract';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { type Logger, pino } from 'pino';
 import { OcsHttpError } from './domain/ocs-http-error.js';
 import { apiKeyGuard } from './http/api-key.js';
 import { ApiRoutes } from './http/api-routes.js';
 import type { AppDeps, AppEnv, Fidelity } from './http/app-env.js';
+import { bodySizeLimit } from './http/body-limit.js';
 import { errorResponse, UNEXPECTED_ERROR } from './http/error-response.js';
 import { MAX_BODY_BYTES } from './http/json-body.js';
 import { requestLog } from './http/request-log.js';
@@ -73,14 +73,11 @@ export function createEmulatorApp(options: CreateAppOptions = {}): Hono<AppEnv> 
   if (deps.apiKey) app.use('*', apiKeyGuard(deps.apiKey, fidelity));
   app.use(
     '*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => {
-        const response = errorResponse(c, fidelity, 413, `body: larger than ${MAX_BODY_BYTES} bytes`);
-        // The rest of the oversized body is never read, so the connection cannot be reused.
-        response.headers.set('Connection', 'close');
-        return response;
-      },
+    bodySizeLimit(MAX_BODY_BYTES, (c) => {
+      const response = errorResponse(c, fidelity, 413, `body: larger than ${MAX_BODY_BYTES} bytes`);
+      // The rest of the oversized body is never read, so the connection cannot be reused.
+      response.headers.set('Connection', 'close');
+      return response;
     }),
   );
 

@@ -1,4 +1,5 @@
 import { writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { createEmulatorApp, OcsStore } from '@ocsai/emulator';
 import { pino } from 'pino';
@@ -34,6 +35,34 @@ describe('request hygiene', () => {
     expect(r.status).toBe(413);
     expect(r.body.status).toBe(413);
     expect(r.headers.get('x-transaction-id')).toBeTruthy();
+  });
+
+  it('a chunked body (no Content-Length) over 1 MiB → 413, one under it is read', async () => {
+    const send = (bytes: number) =>
+      new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const req = httpRequest(`${friendly.emulator.url}/subscribers`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        });
+        req.on('error', reject);
+        req.on('response', (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        // Written in pieces so that the server sees no length up front.
+        const body = JSON.stringify({ msisdn: uniqueMsisdn(), carrierId: 'x'.repeat(bytes) });
+        for (let at = 0; at < body.length; at += 64 * 1024) req.write(body.slice(at, at + 64 * 1024));
+        req.end();
+      });
+    const big = await send(1024 * 1024);
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.text).message).toBe(`body: larger than ${1024 * 1024} bytes`);
+    const small = await send(16);
+    expect(small.status).toBe(201);
   });
 
   it('treats a trailing slash as equivalent', async () => {

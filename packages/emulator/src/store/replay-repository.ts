@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { prepared } from './prepared.js';
 
 export interface StoredResponse {
   status: number;
@@ -19,12 +20,11 @@ export class ReplayRepository {
   constructor(private readonly db: Db) {}
 
   find(method: string, path: string, transactionId: string, nowMs: number): StoredReplay | undefined {
-    return this.db
-      .prepare(
-        `SELECT status, body, request_digest AS requestDigest FROM replays
+    return prepared(
+      this.db,
+      `SELECT status, body, request_digest AS requestDigest FROM replays
          WHERE method = ? AND path = ? AND transaction_id = ? AND created_ms > ?`,
-      )
-      .get(method, path, transactionId, nowMs - REPLAY_WINDOW_MS) as StoredReplay | undefined;
+    ).get(method, path, transactionId, nowMs - REPLAY_WINDOW_MS) as StoredReplay | undefined;
   }
 
   save(
@@ -35,20 +35,19 @@ export class ReplayRepository {
     requestDigest: string,
     response: StoredResponse,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO replays (method, path, transaction_id, created_ms, status, body, request_digest)
+    prepared(
+      this.db,
+      `INSERT INTO replays (method, path, transaction_id, created_ms, status, body, request_digest)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (method, path, transaction_id) DO UPDATE SET created_ms = excluded.created_ms,
          status = excluded.status, body = excluded.body, request_digest = excluded.request_digest`,
-      )
-      .run(method, path, transactionId, nowMs, response.status, response.body, requestDigest);
+    ).run(method, path, transactionId, nowMs, response.status, response.body, requestDigest);
   }
 
   /** Drops expired replays; runs at most once a minute so writes stay cheap. */
   sweep(nowMs: number): void {
     if (nowMs - this.lastSweepMs < 60_000) return;
     this.lastSweepMs = nowMs;
-    this.db.prepare('DELETE FROM replays WHERE created_ms <= ?').run(nowMs - REPLAY_WINDOW_MS);
+    prepared(this.db, 'DELETE FROM replays WHERE created_ms <= ?').run(nowMs - REPLAY_WINDOW_MS);
   }
 }

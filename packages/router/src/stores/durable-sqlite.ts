@@ -1,6 +1,11 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+
+// Loaded on the first open, not at start-up: with ROUTER_STORE=memory or redis (the defaults of a
+// single router and of a fleet) the native addon is never needed, and loading it cost every start.
+const load = createRequire(import.meta.url);
 
 /**
  * Opens a SQLite file for writes that must survive kill -9 once acknowledged: WAL for concurrent
@@ -9,7 +14,8 @@ import Database from 'better-sqlite3';
  */
 export function openDurableSqlite(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const Sqlite = load('better-sqlite3') as typeof Database;
+  const db = new Sqlite(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');

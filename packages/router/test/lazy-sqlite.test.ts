@@ -1,0 +1,60 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPackages, REPO, type SpawnedService, spawnService } from './resilience/spawned-service.js';
+
+// The built bin, as production starts it: build once.
+beforeAll(() => {
+  buildPackages(['contract', 'router']);
+}, 120_000);
+
+const running: SpawnedService[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'router-lazy-sqlite-'));
+afterAll(() => {
+  for (const service of running) if (service.child.exitCode === null) service.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Asks the spawned router (through the preloaded probe) whether better-sqlite3 is loaded. */
+async function sqliteLoaded(service: SpawnedService): Promise<boolean> {
+  service.child.kill('SIGUSR2');
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const answer = service.output().match(/better-sqlite3-loaded=(true|false)/);
+    if (answer) return answer[1] === 'true';
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the probe did not answer:\n${service.output()}`);
+}
+
+/** @param store ROUTER_STORE */
+async function startRouter(store: 'memory' | 'sqlite'): Promise<SpawnedService> {
+  const probe = pathToFileURL(join(REPO, 'packages/router/test/support/sqlite-probe.mjs')).href;
+  const service = await spawnService(
+    join(REPO, 'packages/router/dist/bin.js'),
+    [],
+    {
+      NODE_OPTIONS: `--import=${probe}`,
+      LLM_PROVIDER: 'ollama',
+      ROUTER_STORE: store,
+      ROUTER_DB: join(dir, `${store}.sqlite`),
+      ROUTER_PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+  );
+  running.push(service);
+  expect((await fetch(`${service.url}/health`)).status).toBe(200);
+  return service;
+}
+
+describe('the SQLite addon loads only for the SQLite store', () => {
+  it('a healthy router on ROUTER_STORE=memory has not loaded better-sqlite3', async () => {
+    expect(await sqliteLoaded(await startRouter('memory'))).toBe(false);
+  }, 60_000);
+
+  it('ROUTER_STORE=sqlite loads it and opens the file (the probe sees it loaded)', async () => {
+    expect(await sqliteLoaded(await startRouter('sqlite'))).toBe(true);
+  }, 60_000);
+});
