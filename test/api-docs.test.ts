@@ -62,6 +62,7 @@ const ROUTER_ENDPOINTS = [
   'GET /schema/context.json',
   'POST /v1/chat/completions',
   'GET /v1/models',
+  'POST /v1/confirmations/{}',
   'GET /metrics',
   'GET /openapi.json',
   'GET /console',

@@ -232,6 +232,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/confirmations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A human's yes or no to a held tool call
+     * @description Answers a confirmation held by /ask or by a compatible API with the router's MCP tools on (the `confirmation` field of its answer). approve: true runs the held call, false tells the model the human declined; the model then goes on, and its answer comes back in the /ask answer shape. Each confirmation can be answered once, on any router instance sharing the store (SQLite or Redis), and only by the principal that asked (under ROUTER_APPROVAL=other-approver, a different principal with the approver role approves).
+     */
+    post: operations['answerConfirmation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -426,6 +446,11 @@ export interface components {
         include_usage?: boolean;
       } | null;
     };
+    /** @description A human's answer to a held tool call. */
+    ConfirmationAnswer: {
+      /** @description true runs the held tool call, false tells the model the human declined */
+      approve: boolean;
+    };
     /** @description The /ask answer; the same shape for every provider. */
     AskResponse: {
       /** @description Response id (the upstream one when the provider gives one). */
@@ -499,7 +524,7 @@ export interface components {
     };
     /** @description A tool call held until a human says yes or no. */
     Confirmation: {
-      /** @description Send it back as confirm.id on the next POST /ask to approve or decline. */
+      /** @description Approve or decline with POST /v1/confirmations/{id}, or send it back as confirm.id on the next POST /ask. */
       id: string;
       /** @description Tool that wants to run. */
       tool: string;
@@ -691,6 +716,8 @@ export interface components {
           cached_tokens: number;
         };
       };
+      /** @description Router extension, only with the router's MCP tools on (x-router-tools: on or the principal's tools_on_compatible_apis): a tool call held for a human's yes. The message content is the question; answer with POST /v1/confirmations/{id} (or /ask's confirm). Streams carry it on the last chunk before [DONE]. */
+      confirmation?: components['schemas']['Confirmation'];
     };
   };
   responses: {
@@ -1403,6 +1430,8 @@ export interface operations {
       header?: {
         /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
         'x-request-id'?: string;
+        /** @description on: run the router's MCP tools for this request (which ones: the principal's roles decide; the header never widens them); off: not for this request, even when the principal's tools_on_compatible_apis is true. Anything else is 400. */
+        'x-router-tools'?: string;
       };
       path?: never;
       cookie?: never;
@@ -1524,6 +1553,109 @@ export interface operations {
       };
       401: components['responses']['Unauthorized'];
       429: components['responses']['RateLimited'];
+    };
+  };
+  answerConfirmation: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description confirmation.id from the answer that asked */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "approve": true
+         *     }
+         */
+        'application/json': components['schemas']['ConfirmationAnswer'];
+      };
+    };
+    responses: {
+      /** @description The answer the model gave after the decision. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AskResponse'];
+        };
+      };
+      /** @description invalid_json (body is not JSON or empty), unknown_provider (the message lists the valid ones), provider_not_configured (names the missing variable, never a value), model_required, or upstream_bad_request (the provider refused the request). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      401: components['responses']['Unauthorized'];
+      /** @description approval_forbidden: ROUTER_APPROVAL=other-approver and this principal may not approve. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description confirmation_not_found: the id is unknown, was already answered, or belongs to another principal (the same answer). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description confirmation_expired: the pending confirmation expired; nothing was done. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      413: components['responses']['PayloadTooLarge'];
+      422: components['responses']['ValidationError'];
+      429: components['responses']['RateLimited'];
+      500: components['responses']['InternalError'];
+      /** @description Upstream failure: upstream_auth_error (the provider refused the credentials), upstream_unreachable (names the provider and base URL) or upstream_error. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_overloaded: the provider is overloaded (Retry-After when known). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description upstream_timeout: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
     };
   };
 }

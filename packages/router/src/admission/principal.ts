@@ -22,6 +22,12 @@ export interface Principal {
   models: string[];
   /** Per-principal limits; undefined fields fall back to ROUTER_RATE_LIMIT_RPM / _TPM. */
   rateLimits: { rpm?: number; tpm?: number };
+  /**
+   * Whether /v1/chat/completions, /v1/responses and /v1/messages run the router's MCP tool loop
+   * for this principal without the request asking (`x-router-tools: on`); its roles still decide
+   * which tools. Only the keys file sets it; absent means off.
+   */
+  toolsOnCompatibleApis?: boolean;
   /** Where it came from, for logs and the audit trail. */
   source: 'keys_file' | 'env_keys' | 'oidc' | 'local';
 }
@@ -64,6 +70,12 @@ export const principalEntrySchema = z
       .describe('User id patterns it may act for; default: its own namespace `<id>:*`.'),
     providers: z.array(z.enum(PROVIDER_NAMES)).min(1).optional().describe('Providers it may use.'),
     models: z.array(z.string().min(1).max(200)).min(1).optional().describe('Model patterns it may ask for.'),
+    tools_on_compatible_apis: z
+      .boolean()
+      .optional()
+      .describe(
+        "Run the router's MCP tools (filtered by roles) on /v1/chat/completions, /v1/responses and /v1/messages without the x-router-tools: on header; default false.",
+      ),
     rate_limits: z
       .strictObject({
         rpm: z.number().int().min(0).optional(),
@@ -149,6 +161,7 @@ export function loadKeysFile(
         providers,
         models: entry.models ?? ['*'],
         rateLimits,
+        ...(entry.tools_on_compatible_apis ? { toolsOnCompatibleApis: true } : {}),
         source: 'keys_file',
       },
     };

@@ -9,6 +9,22 @@ export const askMessageSchema = z
   })
   .strict();
 
+const confirmSchema = z
+  .object({
+    id: z.string().min(1).max(200).describe('confirmation.id from the answer that asked'),
+    approve: z.boolean().describe('true runs the held tool call, false tells the model the human declined'),
+  })
+  .strict();
+
+/** POST /v1/confirmations/{id} body: /ask's confirm without the id, which is in the path. */
+export const confirmationAnswerSchema = confirmSchema
+  .pick({ approve: true })
+  .strict()
+  .describe("A human's answer to a held tool call.");
+
+/** The path parameter of POST /v1/confirmations/{id}. */
+export const confirmationIdSchema = confirmSchema.shape.id;
+
 /** POST /ask body. Compiled once at import; `provider` is checked by the registry (400, not 422). */
 export const askRequestSchema = z
   .object({
@@ -52,16 +68,7 @@ export const askRequestSchema = z
       .max(1_000_000)
       .optional()
       .describe('Upper bound on generated tokens.'),
-    confirm: z
-      .object({
-        id: z.string().min(1).max(200).describe('confirmation.id from the answer that asked'),
-        approve: z
-          .boolean()
-          .describe('true runs the held tool call, false tells the model the human declined'),
-      })
-      .strict()
-      .optional()
-      .describe('Answer to a pending tool confirmation: {id, approve}.'),
+    confirm: confirmSchema.optional().describe('Answer to a pending tool confirmation: {id, approve}.'),
   })
   .strict()
   .superRefine((body, ctx) => {

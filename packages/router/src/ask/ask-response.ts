@@ -55,7 +55,11 @@ export const toolCallRecordSchema = executedToolCallSchema
 
 export const confirmationSchema = z
   .object({
-    id: z.string().describe('Send it back as confirm.id on the next POST /ask to approve or decline.'),
+    id: z
+      .string()
+      .describe(
+        'Approve or decline with POST /v1/confirmations/{id}, or send it back as confirm.id on the next POST /ask.',
+      ),
     tool: z.string().describe('Tool that wants to run.'),
     server: z.string().nullable().describe('MCP server that owns the tool.'),
     arguments: toolArgumentsSchema.describe('Arguments it would run with.'),

@@ -19,13 +19,14 @@ import type { RequestClock } from '../request-clock.js';
 import { answeredBy } from '../resilience/resilient-adapter.js';
 import type { ContextStore } from '../stores/context/context-store.js';
 import type { ToolAccessRequest } from '../tool-loop/tool-access.js';
-import type {
-  ConfirmationView,
-  PendingResume,
-  ToolCallView,
-  ToolLoop,
-  ToolLoopEvent,
-  ToolLoopOutcome,
+import {
+  type ConfirmationView,
+  type PendingResume,
+  PRINCIPAL_BOUND_USER,
+  type ToolCallView,
+  type ToolLoop,
+  type ToolLoopEvent,
+  type ToolLoopOutcome,
 } from '../tool-loop/tool-loop.js';
 import type { ExecutedToolCall } from '../tool-loop/tool-runner.js';
 import type { AskRequest } from './ask-request.js';
@@ -51,8 +52,11 @@ export interface PreparedAsk {
   userTurn?: string;
   /** The principal's roles and the request's context.tools: which MCP tools it may use. */
   access?: ToolAccessRequest;
-  /** Set when the request answers a pending confirmation instead of asking something new. */
-  resume?: { pending: PendingResume; approve: boolean };
+  /**
+   * Set when the request answers a pending confirmation instead of asking something new; `userId`
+   * is the key it was held under (PRINCIPAL_BOUND_USER for one held by a compatible API).
+   */
+  resume?: { pending: PendingResume; approve: boolean; userId: string };
 }
 
 export interface AskServiceDeps {
@@ -75,7 +79,8 @@ export class AskService {
     if (request.user_id !== undefined)
       assertMayActFor(principal, request.user_id, unknownUser(request.user_id));
     if (request.confirm !== undefined)
-      return this.#prepareResume(request, request.confirm, principal, signal);
+      // The schema requires user_id with confirm.
+      return this.#prepareResume(request.user_id as string, request.confirm, principal, signal);
     const { providers } = this.deps;
     const target = providers.resolveModel(request.provider, request.model);
     const providerName = target.provider ?? providers.defaultProvider;
@@ -164,7 +169,7 @@ export class AskService {
           adapter: prepared.adapter,
           approve: prepared.resume.approve,
           stream,
-          userId: prepared.userId as string,
+          userId: prepared.resume.userId,
           timer: clock,
           ...(prepared.chat.signal ? { signal: prepared.chat.signal } : {}),
         })
@@ -212,24 +217,32 @@ export class AskService {
     }
   }
 
-  async #prepareResume(
-    request: AskRequest,
+  /**
+   * POST /v1/confirmations/{id}: the answer to any confirmation the principal may answer, held by
+   * /ask (for a user it may act for) or by a compatible API (bound to the principal alone). The
+   * continued conversation then runs exactly as /ask's confirm runs it.
+   */
+  async prepareConfirmation(
     confirm: { id: string; approve: boolean },
     principal: Principal,
     signal: AbortSignal,
   ): Promise<PreparedAsk> {
-    const userId = request.user_id as string; // the schema requires it with confirm
+    const userId = await this.deps.tools?.pendingUser(confirm.id);
+    if (userId === undefined) throw confirmationNotFound(confirm.id);
+    return this.#prepareResume(userId, confirm, principal, signal);
+  }
+
+  async #prepareResume(
+    userId: string,
+    confirm: { id: string; approve: boolean },
+    principal: Principal,
+    signal: AbortSignal,
+  ): Promise<PreparedAsk> {
     const lookup = this.deps.tools
       ? await this.deps.tools.takePending(confirm.id, { userId, principal, approve: confirm.approve })
       : ({ status: 'not_found' } as const);
     if (lookup.status === 'forbidden') throw new RouterError(403, 'approval_forbidden', lookup.message);
-    if (lookup.status === 'not_found') {
-      throw new RouterError(
-        404,
-        'confirmation_not_found',
-        `No pending confirmation ${confirm.id.slice(0, 200)} for this user_id: it is unknown, was already answered, or belongs to another user`,
-      );
-    }
+    if (lookup.status === 'not_found') throw confirmationNotFound(confirm.id);
     if (lookup.status === 'expired') {
       throw new RouterError(
         409,
@@ -239,13 +252,15 @@ export class AskService {
     }
     const { resume } = lookup;
     const adapter = this.deps.providers.get(resume.provider);
-    return {
+    const prepared: PreparedAsk = {
       adapter,
       chat: { model: resume.model, messages: [], signal },
       principal: resume.snapshot.principal,
-      userId,
-      resume: { pending: resume, approve: confirm.approve },
+      resume: { pending: resume, approve: confirm.approve, userId },
     };
+    // A principal-bound confirmation has no user whose memory the answer would join.
+    if (userId !== PRINCIPAL_BOUND_USER) prepared.userId = userId;
+    return prepared;
   }
 
   async #envelopeFor(request: AskRequest): Promise<ContextEnvelope | undefined> {
@@ -276,6 +291,14 @@ function accessFrom(principal: Principal, envelope: ContextEnvelope | undefined)
   return access;
 }
 
+/** One answer for unknown, already answered, and someone else's: nobody learns which. */
+const confirmationNotFound = (id: string) =>
+  new RouterError(
+    404,
+    'confirmation_not_found',
+    `No pending confirmation ${id.slice(0, 200)}: it is unknown, was already answered, or belongs to another principal or user`,
+  );
+
 /** The same answer for a user id the principal may not act for as for one that has no data. */
 export const unknownUser = (userId: string) => `No such user_id ${userId} for this principal`;
 
@@ -296,6 +319,13 @@ function loopAnswer(provider: string, outcome: ToolLoopOutcome, latencyMs: numbe
   answer.message = { role: 'assistant', content: outcome.content };
   answer.finish_reason = outcome.finishReason;
   answer.tool_calls = outcome.toolCalls;
+  if (outcome.clientToolCalls) {
+    // After a yes on a compatible API the model may go on with the caller's own tools: requested only.
+    answer.tool_calls = [
+      ...outcome.toolCalls,
+      ...outcome.clientToolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args })),
+    ];
+  }
   answer.usage = {
     input_tokens: usage?.inputTokens ?? null,
     output_tokens: usage?.outputTokens ?? null,

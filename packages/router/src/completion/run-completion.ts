@@ -3,11 +3,15 @@ import { RouterError, toRouterError } from '../errors.js';
 import type { RouterEnv, RouterServices } from '../http/router-env.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../providers/types.js';
 import type { CompletionTarget } from './completion-target.js';
+import { compatibleToolLoop, runToolCompletion, streamToolCompletion } from './completion-tools.js';
 
 /**
  * One provider call for a compatible-API request, whatever the API: timed on the request clock,
  * its upstream latency recorded, its failure mapped to a RouterError. Each API's route turns the
- * provider-neutral result into its own wire format.
+ * provider-neutral result into its own wire format. With the router's MCP tools opted in (see
+ * compatibleToolLoop) the call runs through the tool loop: router tools run inside, and the result
+ * is the model's final answer, the client's own tool calls, or a question held for confirmation
+ * (confirmationOf(result)).
  */
 export async function runCompletion(
   c: Context<RouterEnv>,
@@ -19,6 +23,9 @@ export async function runCompletion(
   c.set('provider', target.adapter.name);
   c.set('model', chat.model);
   try {
+    const loop = compatibleToolLoop(c, services);
+    // The loop times each provider and tool wait on the clock itself.
+    if (loop) return await runToolCompletion(c, loop, target, chat);
     return await clock.timeUpstream(target.adapter.chat(chat));
   } catch (error) {
     throw toRouterError(error, target.adapter.baseUrl);
@@ -44,7 +51,11 @@ export async function* streamCompletion(
   c.set('model', chat.model);
   c.set('streaming', true);
   try {
-    for await (const event of clock.timeStream(adapter.stream(chat))) {
+    const loop = compatibleToolLoop(c, services);
+    const events = loop
+      ? streamToolCompletion(c, loop, target, chat)
+      : clock.timeStream(adapter.stream(chat));
+    for await (const event of events) {
       yield event;
       if (event.type === 'done') return;
     }

@@ -34,7 +34,7 @@ export function admissionMiddlewares(admission: Admission): MiddlewareHandler<Ro
       cors({
         origin: admission.corsOrigins,
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id'],
+        allowHeaders: ['authorization', 'x-api-key', 'content-type', 'x-request-id', 'x-router-tools'],
         exposeHeaders: ['x-request-id', 'x-router-overhead-ms', 'retry-after'],
         maxAge: 600,
       }) as MiddlewareHandler<RouterEnv>,

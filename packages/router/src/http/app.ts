@@ -10,6 +10,7 @@ import { ROUTER_VERSION } from '../version.js';
 import { admissionMiddlewares } from './admission.js';
 import { ApiRoutes } from './api-routes.js';
 import { registerAskRoutes } from './ask-routes.js';
+import { registerConfirmationRoutes } from './confirmation-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
 import { errorResponse, preserialised } from './error-response.js';
@@ -112,6 +113,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerAskRoutes(routes, services);
   registerContextRoutes(routes, services);
   registerOpenAiRoutes(routes, services);
+  registerConfirmationRoutes(routes, services);
   registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { askMessageSchema, askRequestSchema } from '../ask/ask-request.js';
+import { askMessageSchema, askRequestSchema, confirmationAnswerSchema } from '../ask/ask-request.js';
 import {
   askResponseSchema,
   confirmationSchema,
@@ -23,6 +23,7 @@ export const REQUEST_SCHEMAS = {
   AskMessage: askMessageSchema,
   ContextEnvelope: contextEnvelopeSchema,
   ChatCompletionsRequest: chatCompletionsRequestSchema,
+  ConfirmationAnswer: confirmationAnswerSchema,
 } as const;
 
 /** Schemas the router writes, by component name (exported so tests can hold real answers to them). */

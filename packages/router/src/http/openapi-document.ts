@@ -4,6 +4,7 @@ import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ROUTER_VERSION } from '../version.js';
 import { askRoute } from './ask-routes.js';
+import { confirmationRoute } from './confirmation-routes.js';
 import { CONSOLE_ROUTES } from './console-routes.js';
 import { CONTEXT_ROUTES } from './context-routes.js';
 import { SHARED_ANSWERS, VALIDATION_ERROR_EXAMPLE } from './error-response.js';
@@ -78,6 +79,7 @@ export const ROUTER_ROUTES: readonly RouteConfig[] = [
   askRoute,
   ...CONTEXT_ROUTES,
   ...OPENAI_ROUTES,
+  confirmationRoute,
 ].filter((route) => route !== undefined);
 
 /** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */
@@ -166,6 +168,7 @@ function buildDocument(routes: readonly RouteConfig[]): JsonObject {
       { name: 'ask', description: 'Ask the model.' },
       { name: 'context', description: 'Stored per-user context envelopes.' },
       { name: 'openai', description: 'OpenAI-compatible surface.' },
+      { name: 'confirmations', description: "A human's answer to a tool call held for confirmation." },
       { name: 'system', description: 'Probes, metrics and this document.' },
     ],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],

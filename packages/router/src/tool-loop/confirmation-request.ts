@@ -107,3 +107,21 @@ export function schemaWithoutConfirmationToken(schema: Record<string, unknown>):
   }
   return copy;
 }
+
+/** What replaces the sentences about confirmation_token in a tool description offered to a model. */
+export const ROUTER_CONFIRMS_SENTENCE =
+  'When this call needs a human confirmation, the router asks the human and runs it only after a yes: call it normally.';
+
+/**
+ * The tool's description without the sentences that tell a direct MCP client to repeat the call
+ * with confirmation_token: the router strips that argument and asks the human itself, so a model
+ * told about the token would only be invited to invent one. Sentences are dropped whole; one line
+ * saying the router confirms replaces them.
+ */
+export function descriptionWithoutConfirmationToken(description: string): string {
+  if (!description.includes(CONFIRMATION_TOKEN_ARGUMENT)) return description;
+  const kept = description
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => !sentence.includes(CONFIRMATION_TOKEN_ARGUMENT));
+  return [...kept, ROUTER_CONFIRMS_SENTENCE].join(' ');
+}

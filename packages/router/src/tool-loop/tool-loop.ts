@@ -9,6 +9,7 @@ import {
 } from '@ocsai/telemetry';
 import { APPROVER_ROLE, mayActFor, type Principal } from '../admission/principal.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
+import { RouterError } from '../errors.js';
 import type { McpServerSet } from '../mcp/mcp-server-set.js';
 import type { Roles } from '../mcp/roles.js';
 import type {
@@ -19,6 +20,7 @@ import type {
   ProviderAdapter,
   ProviderName,
   ToolCall,
+  ToolDefinition,
   Usage,
 } from '../providers/types.js';
 import type { PendingConfirmationStore } from '../stores/pending-confirmations/pending-confirmation-store.js';
@@ -83,7 +85,18 @@ export interface ToolLoopOutcome {
   userTurn?: string;
   /** Whether any tool result reached the model in this conversation: its answer may echo tool data. */
   toolDerived: boolean;
+  /**
+   * Calls of the caller's own tools (ToolLoopStart.clientTools) that ended the loop: the caller
+   * runs them, as without the loop. Absent when the loop ended otherwise.
+   */
+  clientToolCalls?: ToolCall[];
 }
+
+/**
+ * The user key of a confirmation held for a request without a user (the compatible APIs): only the
+ * principal that asked can answer it. Not a valid user id, so no /ask user_id can ever name it.
+ */
+export const PRINCIPAL_BOUND_USER = '~principal';
 
 /** One call of the turn being executed, as kept while a confirmation is pending. */
 interface Slot {
@@ -118,6 +131,10 @@ interface LoopSnapshot {
   lastResult: ChatResult;
   /** traceparent of the "confirmation held" span, so the decision continues the asking trace. */
   trace?: Record<string, string>;
+  /** The caller's own tools, offered beside the router's on every turn (compatible APIs). */
+  clientTools?: ToolDefinition[];
+  /** The caller's other generation options (tool_choice, stop, ...), kept for the turns after a yes. */
+  options?: Omit<ChatRequest, 'model' | 'messages' | 'tools' | 'signal' | 'temperature' | 'maxTokens'>;
 }
 
 /**
@@ -146,6 +163,17 @@ export interface ToolLoopStart {
   userId?: string;
   userTurn?: string;
   timer?: LoopTimer;
+  /**
+   * The caller's own tools (a compatible API's `tools`): offered beside the router's; a call of one
+   * ends the loop and is returned to the caller. `chat.tools` is ignored by the loop.
+   */
+  clientTools?: ToolDefinition[];
+  /**
+   * Hold confirmations without a user id, bound to the principal alone (PRINCIPAL_BOUND_USER): the
+   * compatible APIs have no user_id, and the principal that asked answers through
+   * POST /v1/confirmations/{id}.
+   */
+  holdForPrincipal?: boolean;
 }
 
 export type ResumeLookup =
@@ -247,10 +275,26 @@ export class ToolLoop {
     const messages = runner?.definitions.length
       ? withToolInstructions(start.chat.messages, runner.unavailableServers)
       : [...start.chat.messages];
+    const clientTools = start.clientTools ?? [];
+    const offered = new Set(runner?.definitions.map((tool) => tool.name));
+    const clash = clientTools.find((tool) => offered.has(tool.name));
+    if (clash) {
+      throw new RouterError(
+        400,
+        'tool_name_conflict',
+        `Tool "${clash.name.slice(0, 64)}" of the request has the name of one of the router's MCP tools; rename it, or send x-router-tools: off`,
+      );
+    }
     const base = snapshotBase(start);
     const state = new LoopState(base, messages, 0, null);
     if (start.timer) state.timer = start.timer;
-    yield* this.#drive(state, start.adapter, start.chat, runner, start.stream, start.userId, undefined);
+    const holdUser = start.userId ?? (start.holdForPrincipal ? PRINCIPAL_BOUND_USER : undefined);
+    yield* this.#drive(state, start.adapter, start.chat, runner, start.stream, holdUser, undefined);
+  }
+
+  /** The user key a pending confirmation is stored under (PRINCIPAL_BOUND_USER for a compatible API's). */
+  async pendingUser(id: string): Promise<string | undefined> {
+    return (await this.#deps.pending.peek(id))?.userId;
   }
 
   /**
@@ -265,7 +309,9 @@ export class ToolLoop {
   ): Promise<ResumeLookup> {
     const { userId, principal, approve } = answer;
     const peeked = await this.#deps.pending.peek<LoopSnapshot>(id);
-    if (!peeked || peeked.userId !== userId || !mayActFor(principal, userId)) return { status: 'not_found' };
+    if (!peeked || peeked.userId !== userId) return { status: 'not_found' };
+    // A principal-bound confirmation has no user to act for: the owner checks below decide alone.
+    if (userId !== PRINCIPAL_BOUND_USER && !mayActFor(principal, userId)) return { status: 'not_found' };
     const owner = peeked.state.principal;
     if ((this.#deps.approval ?? 'self') === 'self') {
       if (owner !== principal.id) return { status: 'not_found' };
@@ -338,7 +384,7 @@ export class ToolLoop {
     const { slots, heldIndex, messages, steps, usage, lastResult, trace: _held, ...base } = snapshot;
     const state = new LoopState(base, messages, steps, usage);
     if (options.timer) state.timer = options.timer;
-    const chat: ChatRequest = { model: snapshot.model, messages };
+    const chat: ChatRequest = { ...snapshot.options, model: snapshot.model, messages };
     if (snapshot.temperature !== undefined) chat.temperature = snapshot.temperature;
     if (snapshot.maxTokens !== undefined) chat.maxTokens = snapshot.maxTokens;
     if (options.signal) chat.signal = options.signal;
@@ -462,14 +508,26 @@ export class ToolLoop {
         turn = undefined;
       }
 
+      const clientTools = state.snapshotBase.clientTools ?? [];
       const request: ChatRequest = { ...chat, messages: state.messages };
-      if (runner?.definitions.length) request.tools = runner.definitions;
+      const tools = [...(runner?.definitions ?? []), ...clientTools];
+      if (tools.length) request.tools = tools;
       else delete request.tools;
       const result = yield* this.#modelTurn(adapter, request, runner, stream, state.timer);
       state.addUsage(result.usage);
 
       if (result.toolCalls.length === 0) {
         yield this.#done(state, result, result.content, result.finishReason);
+        return;
+      }
+      const clientNames = new Set(clientTools.map((tool) => tool.name));
+      const clientCalls = result.toolCalls.filter((call) => clientNames.has(call.name));
+      if (clientCalls.length) {
+        // The caller runs its own tools and comes back with their results in a new request. Router
+        // calls asked for in the same turn are not run: the model can ask for them again then.
+        const done = this.#done(state, result, result.content, 'tool_calls');
+        done.outcome.clientToolCalls = clientCalls;
+        yield done;
         return;
       }
       if (state.steps >= this.settings.maxSteps) {
@@ -578,6 +636,16 @@ export class ToolLoop {
     };
     if (chat.temperature !== undefined) snapshot.temperature = chat.temperature;
     if (chat.maxTokens !== undefined) snapshot.maxTokens = chat.maxTokens;
+    const {
+      model: _model,
+      messages: _messages,
+      tools: _tools,
+      signal: _signal,
+      temperature: _temperature,
+      maxTokens: _maxTokens,
+      ...options
+    } = chat;
+    if (Object.keys(options).length) snapshot.options = options;
     if (tracingActive()) {
       snapshot.trace = withSpan(
         'confirmation held',
@@ -658,6 +726,7 @@ function snapshotBase(start: ToolLoopStart): LoopState['snapshotBase'] {
   };
   if (start.userId !== undefined) base.userId = start.userId;
   if (start.userTurn !== undefined) base.userTurn = start.userTurn;
+  if (start.clientTools?.length) base.clientTools = start.clientTools;
   return base;
 }
 

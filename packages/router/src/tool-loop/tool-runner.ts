@@ -16,6 +16,7 @@ import {
   type ConfirmationRequest,
   confirmationFromInputRequired,
   confirmationFromResult,
+  descriptionWithoutConfirmationToken,
   schemaWithoutConfirmationToken,
   withoutConfirmationToken,
 } from './confirmation-request.js';
@@ -90,7 +91,7 @@ export class ToolRunner {
       this.#allowed.add(tool.exposedName);
       this.definitions.push({
         name: tool.exposedName,
-        description: tool.description,
+        description: descriptionWithoutConfirmationToken(tool.description),
         inputSchema: schemaWithoutConfirmationToken(tool.inputSchema),
       });
     }

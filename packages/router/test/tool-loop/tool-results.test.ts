@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   confirmationFromInputRequired,
   confirmationFromResult,
+  descriptionWithoutConfirmationToken,
+  ROUTER_CONFIRMS_SENTENCE,
   schemaWithoutConfirmationToken,
   withoutConfirmationToken,
 } from '../../src/tool-loop/confirmation-request.js';
@@ -99,5 +101,17 @@ describe('confirmation requests', () => {
         required: ['id', 'confirmation_token'],
       }),
     ).toEqual({ type: 'object', properties: { id: {} }, required: ['id'] });
+  });
+
+  it('drops the sentences of a tool description that tell a direct MCP client about confirmation_token', () => {
+    const plain = 'Look up a subscriber by MSISDN. Returns the subscriber.';
+    expect(descriptionWithoutConfirmationToken(plain)).toBe(plain);
+    const held =
+      "Permanently delete a subscriber. Irreversible: needs the human's confirmation. Otherwise the first call changes nothing and returns {confirmation_required: true, confirmation_token, expires_at}; only if they agree, repeat the identical call with confirmation_token (valid 5 minutes, once).";
+    const rewritten = descriptionWithoutConfirmationToken(held);
+    expect(rewritten).not.toContain('confirmation_token');
+    expect(rewritten).toBe(
+      `Permanently delete a subscriber. Irreversible: needs the human's confirmation. ${ROUTER_CONFIRMS_SENTENCE}`,
+    );
   });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { confirmationSchema } from '../../ask/ask-response.js';
+import { confirmationOf } from '../../completion/answer-confirmation.js';
 import type { ChatResult, ToolCall, Usage } from '../../providers/types.js';
 
 const openAiToolCallSchema = z.object({
@@ -36,6 +38,11 @@ export const chatCompletionSchema = z
       })
       .optional()
       .describe('Absent when the provider reported no usage.'),
+    confirmation: confirmationSchema
+      .optional()
+      .describe(
+        "Router extension, only with the router's MCP tools on (x-router-tools: on or the principal's tools_on_compatible_apis): a tool call held for a human's yes. The message content is the question; answer with POST /v1/confirmations/{id} (or /ask's confirm). Streams carry it on the last chunk before [DONE].",
+      ),
   })
   .describe('OpenAI Chat Completions response.');
 
@@ -78,6 +85,8 @@ export function chatCompletion(id: string, created: number, result: ChatResult) 
     choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason }],
   };
   if (result.usage) body.usage = openAiUsage(result.usage);
+  const confirmation = confirmationOf(result);
+  if (confirmation) body.confirmation = confirmation;
   return body;
 }
 
@@ -93,9 +102,10 @@ export class ChunkWriter {
     this.#withUsage = includeUsage;
   }
 
-  #chunk(delta: unknown, finishReason: string | null): string {
+  #chunk(delta: unknown, finishReason: string | null, confirmation?: unknown): string {
     const choices = JSON.stringify([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
-    return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}}\n\n`;
+    const extension = confirmation === undefined ? '' : `,"confirmation":${JSON.stringify(confirmation)}`;
+    return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}${extension}}\n\n`;
   }
 
   role(): string {
@@ -115,9 +125,13 @@ export class ChunkWriter {
   finish(result: ChatResult): string {
     let out = '';
     for (const call of result.toolCalls) if (!this.#sentToolCalls.has(call.id)) out += this.toolCall(call);
-    out += this.#chunk({}, result.finishReason);
-    if (this.#withUsage && result.usage) {
-      out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}}\n\n`;
+    // A held tool call's confirmation (router extension) rides on the last chunk before [DONE].
+    const confirmation = confirmationOf(result);
+    const usageChunk = this.#withUsage && result.usage !== null;
+    out += this.#chunk({}, result.finishReason, usageChunk ? undefined : confirmation);
+    if (usageChunk && result.usage) {
+      const extension = confirmation ? `,"confirmation":${JSON.stringify(confirmation)}` : '';
+      out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}${extension}}\n\n`;
     }
     return out + 'data: [DONE]\n\n';
   }

@@ -7,14 +7,9 @@ import { RouterError, toRouterError } from '../../errors.js';
 import type { ChatRequest } from '../../providers/types.js';
 import { roundMs } from '../../request-clock.js';
 import { type ApiRoutes, createRoute } from '../api-routes.js';
+import { compatibleApiHeaders } from '../compatible-api-headers.js';
 import { errorDialectFor } from '../error-dialects.js';
-import {
-  BAD_REQUEST,
-  errorAnswer,
-  requestIdHeaders,
-  sharedAnswer,
-  UPSTREAM_ERRORS,
-} from '../error-response.js';
+import { BAD_REQUEST, errorAnswer, sharedAnswer, UPSTREAM_ERRORS } from '../error-response.js';
 import { SSE_HEADERS, startEventStream } from '../event-stream.js';
 import { jsonBody } from '../json-body.js';
 import { named } from '../openapi-components.js';
@@ -42,7 +37,7 @@ export const chatCompletionsRoute = createRoute({
     'Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the router error body.',
   tags: ['openai'],
   request: {
-    headers: requestIdHeaders,
+    headers: compatibleApiHeaders,
     body: {
       required: true,
       content: {
