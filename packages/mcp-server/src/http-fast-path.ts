@@ -7,15 +7,20 @@ import {
   isJsonContentType,
   LOG_LEVEL_META_KEY,
   PROTOCOL_VERSION_META_KEY,
-  SERVER_INFO_META_KEY,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import { hasScope, principalOf } from './auth/principal.js';
 import type { Runtime } from './runtime.js';
-import { SERVER_INFO } from './server-info.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
 import { clientCanElicit, type ToolCallRequest } from './tool-kit/invoke-tool.js';
+import {
+  type Era,
+  isPlainObject,
+  type PlainToolCall,
+  plainToolCall,
+  wireCallToolResult,
+} from './tool-kit/tool-call-message.js';
 
 /**
  * The 2026-era revisions this path serves. The SDK's own list is not exported; a revision it adds
@@ -24,47 +29,11 @@ import { clientCanElicit, type ToolCallRequest } from './tool-kit/invoke-tool.js
 const MODERN_REVISIONS: ReadonlySet<string> = new Set(['2026-07-28']);
 const LEGACY_REVISIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
 
-const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
-const PARAMS_KEYS = new Set(['name', 'arguments', '_meta']);
-
-type Era = 'modern' | 'legacy';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
-  for (const key in value) if (!allowed.has(key)) return false;
-  return true;
-}
-
 /** One header's value as sent, or undefined when absent; a repeated header counts as unusual. */
 function header(req: IncomingMessage, name: string): string | undefined | null {
   const value = req.headers[name];
   if (value === undefined) return undefined;
   return typeof value === 'string' ? value : null;
-}
-
-/** A single JSON-RPC tools/call, in the plain shape every real client sends. */
-interface PlainToolCall {
-  id: string | number;
-  name: string;
-  arguments: Record<string, unknown> | undefined;
-  meta: Record<string, unknown> | undefined;
-}
-
-function plainToolCall(body: unknown): PlainToolCall | undefined {
-  if (!isPlainObject(body) || !onlyKeys(body, MESSAGE_KEYS)) return undefined;
-  if (body.jsonrpc !== '2.0' || body.method !== 'tools/call') return undefined;
-  const id = body.id;
-  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)))) return undefined;
-  const params = body.params;
-  if (!isPlainObject(params) || !onlyKeys(params, PARAMS_KEYS) || typeof params.name !== 'string')
-    return undefined;
-  const args = params.arguments;
-  const meta = params._meta;
-  if (args !== undefined && !isPlainObject(args)) return undefined;
-  if (meta !== undefined && !isPlainObject(meta)) return undefined;
-  return { id, name: params.name, arguments: args, meta };
 }
 
 /**
@@ -106,26 +75,6 @@ function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCall): Er
     return 'legacy';
   }
   return undefined;
-}
-
-/**
- * A CallToolResult as the SDK puts it on the wire: its wire schema rebuilds the object in schema
- * order (content, structuredContent, isError); a 2026-07-28 result then gets `resultType` and the
- * server's identity in `_meta`.
- */
-function wireResult(result: CallToolResult, era: Era): Record<string, unknown> {
-  const out: Record<string, unknown> = {
-    content: result.content.map((item) =>
-      item.type === 'text' && Object.keys(item).length === 2 ? { type: 'text', text: item.text } : item,
-    ),
-  };
-  if (result.structuredContent !== undefined) out.structuredContent = result.structuredContent;
-  if (result.isError !== undefined) out.isError = result.isError;
-  if (era === 'modern') {
-    out.resultType = 'complete';
-    out._meta = { [SERVER_INFO_META_KEY]: SERVER_INFO };
-  }
-  return out;
 }
 
 /** The 2025 stateless transport answers a request on an SSE stream holding one `message` event. */
@@ -193,7 +142,7 @@ export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
       if (result.resultType === 'input_required')
         throw new Error(`${def.name} asked for input on a request that cannot answer it`);
       const json = JSON.stringify({
-        result: wireResult(result as CallToolResult, era),
+        result: wireCallToolResult(result as CallToolResult, era),
         jsonrpc: '2.0',
         id: call.id,
       });
