@@ -102,7 +102,7 @@ export interface ToolCallFastPath {
 /**
  * The hot path of the Streamable HTTP endpoint: a single JSON-RPC tools/call, in either era, served
  * without the SDK's per-request McpServer, Protocol and transport (which cost ~1 ms of CPU per call
- * for work a stateless tools/call does not need: see docs/architecture.md, "The HTTP fast path").
+ * for work a stateless tools/call does not need: see the README, "The tools/call fast path").
  * The tool table is built once per process; the tool's own schemas validate input and output;
  * {@link invokeTool} (scopes, read-only, ledger, confirmation, audit, redaction, metrics, span) is the
  * same call the SDK path makes. Anything else (initialize, notifications, tools/list, resources,
@@ -110,13 +110,25 @@ export interface ToolCallFastPath {
  */
 export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
   const tools = new Map<string, ToolDefinition>(runtime.tools.map((def) => [def.name, def]));
+  // A tool whose input schema declares `x-mcp-header` needs the SDK's Mcp-Param-* header checks; none
+  // does today. Decided once per tool on its first call, so start-up converts no schema.
+  const headerBound = new Map<string, boolean>();
+  const declaresParamHeaders = (def: ToolDefinition): boolean => {
+    let bound = headerBound.get(def.name);
+    if (bound === undefined) {
+      const json = def.inputSchema['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+      bound = JSON.stringify(json).includes('"x-mcp-header"');
+      headerBound.set(def.name, bound);
+    }
+    return bound;
+  };
   return {
     async serve(req, res, body, authInfo) {
       if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'] ?? null)) return false;
       const call = plainToolCall(body);
       if (!call) return false;
       const def = tools.get(call.name);
-      if (!def) return false;
+      if (!def || declaresParamHeaders(def)) return false;
       const era = servedEra(req, body, call);
       if (!era) return false;
       const principal = principalOf(authInfo);

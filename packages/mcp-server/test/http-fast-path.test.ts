@@ -1,9 +1,13 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import type { McpConfig } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
+import { createToolCallFastPath } from '../src/http-fast-path.js';
+import { closeRuntime, getRuntime } from '../src/runtime.js';
+import { tool, toolGroup } from '../src/tool-kit/define-tool.js';
 import { freshMsisdn, startTestEmulator, testConfig } from './helpers.js';
 
 /**
@@ -378,6 +382,56 @@ describe('what the fast path leaves to the SDK', () => {
       expect(took).toBe(false);
       expect(answer.status).not.toBe(500);
     }
+  });
+});
+
+describe('a tool that binds an argument to an HTTP header', () => {
+  it('is left to the SDK, which checks the Mcp-Param-* header against the body', async () => {
+    const [def] = toolGroup('subscriber', [
+      tool({
+        name: 'regional_read',
+        title: 'Regional read',
+        description: 'A read whose region is mirrored into a header.',
+        input: z.object({ region: z.string().meta({ 'x-mcp-header': 'Region' }) }),
+        output: z.object({ region: z.string() }),
+        effect: 'read',
+        callsOcs: false,
+        run: async (args) => ({ region: args.region }),
+      }),
+    ]);
+    const [plain] = toolGroup('subscriber', [
+      tool({
+        name: 'regional_read',
+        title: 'Regional read',
+        description: 'The same read without the header binding.',
+        input: z.object({ region: z.string() }),
+        output: z.object({ region: z.string() }),
+        effect: 'read',
+        callsOcs: false,
+        run: async (args) => ({ region: args.region }),
+      }),
+    ]);
+    if (!def || !plain) throw new Error('no tool');
+    expect(
+      JSON.stringify(def.inputSchema['~standard'].jsonSchema.input({ target: 'draft-2020-12' })),
+    ).toMatch(/x-mcp-header/);
+    const fastPath = createToolCallFastPath({ ...getRuntime(fastConfig), tools: [def] });
+    const sent = toolCall('legacy', 'regional_read', { region: 'eu' });
+    const req = { method: 'POST', headers: sent.headers } as unknown as IncomingMessage;
+    let written = '';
+    const res = {
+      once: () => res,
+      writeHead: () => res,
+      end: (chunk: string) => {
+        written = chunk;
+      },
+    } as unknown as ServerResponse;
+    expect(await fastPath.serve(req, res, JSON.parse(sent.body), undefined)).toBe(false);
+    expect(written).toBe('');
+    // The control: without the binding the same call is answered here.
+    const control = createToolCallFastPath({ ...getRuntime(fastConfig), tools: [plain] });
+    expect(await control.serve(req, res, JSON.parse(sent.body), undefined)).toBe(true);
+    expect(written).toContain('\\"region\\":\\"eu\\"');
   });
 });
 
