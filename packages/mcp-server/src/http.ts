@@ -10,6 +10,7 @@ import { Authenticator } from './auth/authenticate.js';
 import { principalOf } from './auth/principal.js';
 import { auditDenied, missingScope } from './auth/scope-gate.js';
 import type { McpConfig } from './config.js';
+import { createToolCallFastPath } from './http-fast-path.js';
 import {
   batchRefusal,
   duplicateHostRefusal,
@@ -25,12 +26,22 @@ import { calledToolName, createOcsMcpServer } from './server.js';
 /** Largest accepted POST body on /mcp; bigger ones get 413 before anything is parsed. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
-export type HttpServerOptions = McpConfig & { host?: string; port?: number };
+export type HttpServerOptions = McpConfig & {
+  host?: string;
+  port?: number;
+  /**
+   * Serve plain tools/call requests on the fast path (http-fast-path.ts); default true. false sends
+   * every request through the SDK's per-request server: the differential tests compare the two.
+   */
+  fastPath?: boolean;
+};
 
 export interface McpHttpServerHandle {
   /** http://HOST:PORT/mcp */
   url: string;
   port: number;
+  /** tools/call requests answered by the fast path so far (tests and benchmarks check it is taken). */
+  readonly fastPathCalls: number;
   close(): Promise<void>;
 }
 
@@ -82,8 +93,10 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
     ...config.allowedHosts,
   ]);
   const checkOrigin = originValidation([...localhostAllowedOrigins(), ...config.allowedOrigins]);
+  const fastPath = options.fastPath === false ? undefined : createToolCallFastPath(runtime);
 
   let auth: Authenticator | undefined;
+  let fastPathCalls = 0;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
@@ -147,6 +160,10 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
           }
         }
         parsed = read.body;
+        if (fastPath && (await fastPath.serve(req, res, parsed, who.authInfo))) {
+          fastPathCalls++;
+          return;
+        }
       }
       await mcp(req, res, { parsedBody: parsed, authInfo: who.authInfo });
     })().catch((err: unknown) => {
@@ -186,6 +203,9 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
   return {
     url,
     port: actualPort,
+    get fastPathCalls() {
+      return fastPathCalls;
+    },
     close() {
       closing ??= (async () => {
         // Stop accepting first and let in-flight requests finish; only then close the MCP handler,

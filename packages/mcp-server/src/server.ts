@@ -5,7 +5,7 @@ import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { getRuntime } from './runtime.js';
 import { SERVER_INFO } from './server-info.js';
-import { invokeTool } from './tool-kit/invoke-tool.js';
+import { invokeTool, toolCallRequestOf } from './tool-kit/invoke-tool.js';
 
 export { SERVER_INFO };
 
@@ -46,7 +46,7 @@ export function createOcsMcpServer(
     if (!hasScope(principal, def.requiredScope)) continue;
     if (scope.onlyTool !== undefined && def.name !== scope.onlyTool) continue;
     server.registerTool(def.name, def.registration, (args, ctx) =>
-      invokeTool(def, args as Record<string, unknown>, ctx, server, runtime, principal),
+      invokeTool(def, args as Record<string, unknown>, toolCallRequestOf(ctx, server), runtime, principal),
     );
   }
   if (scope.onlyTool !== undefined) return server;

@@ -8,7 +8,9 @@ import { useMcpHttpServer } from './support/fixtures.js';
 
 const HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
-const fx = useMcpHttpServer();
+// These tests are about the Node adapter and the SDK's per-request server, so the fast path (which
+// would answer their tools/call itself; see http-fast-path.test.ts) is off here.
+const fx = useMcpHttpServer({}, { fastPath: false });
 
 /** One raw POST whose body is written in the given chunks, without a Content-Length (chunked). */
 function postChunked(url: string, chunks: string[]): Promise<{ status: number; body: string }> {
@@ -115,7 +117,7 @@ describe('Node adapter in front of the MCP handler', () => {
 
   it('scopes a tools/call server to its tool: other tools still work, unknown and hidden ones are refused', async () => {
     const readOnlyConfig = testConfig(fx.emulator.url, { OCS_MCP_READ_ONLY: 'true' });
-    const readOnly = await startMcpHttpServer({ ...readOnlyConfig, port: 0 });
+    const readOnly = await startMcpHttpServer({ ...readOnlyConfig, port: 0, fastPath: false });
     try {
       for (const era of ['2026-07-28', '2025-11-25'] as const) {
         const client = new Client(

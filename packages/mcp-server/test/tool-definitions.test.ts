@@ -169,16 +169,22 @@ describe('read-only mode and toolsets', () => {
   it('refuses writing tools in the handler too (defence in depth)', async () => {
     const config = testConfig(NOWHERE, { OCS_MCP_READ_ONLY: 'true', OCS_MCP_TOOLSETS: 'offers,balance' });
     const runtime = getRuntime(config);
-    const fakeCtx = { mcpReq: { signal: new AbortController().signal } } as never;
+    const request = {
+      id: 1,
+      meta: undefined,
+      signal: new AbortController().signal,
+      headers: undefined,
+      canElicit: false,
+    };
     for (const def of ALL_TOOLS.filter((t) => t.writes)) {
-      const r = await invokeTool(def, {}, fakeCtx, {} as never, runtime, LOCAL_PRINCIPAL);
+      const r = await invokeTool(def, {}, request, runtime, LOCAL_PRINCIPAL);
       expect(r).toMatchObject({ isError: true });
       expect(JSON.stringify(r)).toMatch(/read-only mode/);
     }
     const hidden = ALL_TOOLS.find((t) => t.name === 'get_subscriber')!;
-    expect(
-      JSON.stringify(await invokeTool(hidden, {}, fakeCtx, {} as never, runtime, LOCAL_PRINCIPAL)),
-    ).toMatch(/OCS_MCP_TOOLSETS/);
+    expect(JSON.stringify(await invokeTool(hidden, {}, request, runtime, LOCAL_PRINCIPAL))).toMatch(
+      /OCS_MCP_TOOLSETS/,
+    );
     await closeRuntime(config);
   });
 

@@ -38,15 +38,55 @@ export const DELEGATED_PRINCIPAL_META_KEY = 'ocs-ai/principal';
 export const DELEGATED_USER_META_KEY = 'ocs-ai/user_id';
 
 /**
+ * What a tools/call carries besides its arguments, whichever path served it: the SDK's per-request
+ * server ({@link toolCallRequestOf}) or the HTTP fast path (fast-path/tool-call.ts), so both run
+ * the same {@link invokeTool}.
+ */
+export interface ToolCallRequest {
+  /** The JSON-RPC id (a span attribute). */
+  id: string | number;
+  /** `params._meta` as a handler sees it (the 2026-07-28 envelope keys lifted out). */
+  meta: Record<string, unknown> | undefined;
+  /** Aborted when the client cancels or goes away: passed to every OCS call. */
+  signal: AbortSignal | undefined;
+  /** The HTTP request's headers (W3C trace context), when it came over HTTP. */
+  headers: TraceCarrier | undefined;
+  /** Whether an elicitation can reach the human on this request (see {@link clientCanElicit}). */
+  canElicit: boolean;
+  /** The answers of a retried 2026-07-28 request (multi round-trip); SDK path only. */
+  inputResponses?: ServerContext['mcpReq']['inputResponses'];
+  /** The requestState the retried request echoed; SDK path only. */
+  requestState?: () => unknown;
+}
+
+/**
  * Whether this request can carry an elicitation back to a human: a 2026-07-28 request declaring
  * `elicitation` in its envelope, or a 2025 connection that declared it at initialize (stdio,
  * stateful). Stateless 2025 HTTP requests never saw an initialize, so they fall back to tokens.
  */
-function clientCanElicit(ctx: ServerContext, server: McpServer): boolean {
-  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+export function clientCanElicit(
+  envelope: Record<string, unknown> | undefined,
+  declaredAtInitialize: ClientCapabilities | undefined,
+): boolean {
   const fromEnvelope = envelope?.[CLIENT_CAPABILITIES_META_KEY] as ClientCapabilities | undefined;
-  const caps = fromEnvelope ?? server.server.getClientCapabilities();
+  const caps = fromEnvelope ?? declaredAtInitialize;
   return caps?.elicitation !== undefined && caps.elicitation !== null;
+}
+
+/** The {@link ToolCallRequest} of a tools/call the SDK's per-request server dispatched. */
+export function toolCallRequestOf(ctx: ServerContext, server: McpServer): ToolCallRequest {
+  return {
+    id: ctx.mcpReq.id,
+    meta: ctx.mcpReq._meta as Record<string, unknown> | undefined,
+    signal: ctx.mcpReq.signal,
+    headers: ctx.http?.req?.headers,
+    canElicit: clientCanElicit(
+      ctx.mcpReq.envelope as Record<string, unknown> | undefined,
+      server.server.getClientCapabilities(),
+    ),
+    inputResponses: ctx.mcpReq.inputResponses,
+    requestState: () => ctx.mcpReq.requestState(),
+  };
 }
 
 type Confirmation = NonNullable<AuditEntry['confirmation']>;
@@ -63,14 +103,13 @@ async function confirmationGate(
   def: ToolDefinition,
   prompt: ConfirmationPrompt,
   args: Record<string, unknown>,
-  ctx: ServerContext,
-  server: McpServer,
+  request: ToolCallRequest,
   runtime: Runtime,
   principal: Principal,
 ): Promise<GateOutcome> {
   const bound = boundArguments(args);
   const log = runtime.logger.child({ tool: def.name, subject: principal.subject });
-  const canElicit = clientCanElicit(ctx, server);
+  const canElicit = request.canElicit;
   const strict = runtime.config.confirmationMode === 'elicitation';
   const token = args.confirmation_token;
   if (strict && !canElicit)
@@ -103,10 +142,10 @@ async function confirmationGate(
   }
   const message = `${prompt.summary} This cannot be undone. Proceed?`;
   if (canElicit) {
-    const answer = inputResponse(ctx.mcpReq.inputResponses, 'confirm');
+    const answer = inputResponse(request.inputResponses, 'confirm');
     if (answer.kind === 'elicit') {
       // The retried request must echo the state we minted for exactly these arguments.
-      const state = ctx.mcpReq.requestState<string>();
+      const state = request.requestState?.();
       const redeemed =
         typeof state === 'string'
           ? await runtime.confirmations.redeem(state, principal.subject, def.name, bound, 'elicitation')
@@ -180,11 +219,11 @@ const NOTHING_CHANGED = new Set([
 
 /** Who the call is for, when a trusted router says so; anyone else's claim is ignored. */
 function delegatedFor(
-  ctx: ServerContext,
+  request: ToolCallRequest,
   principal: Principal,
 ): { principal: string; userId: string | null } {
   if (!hasScope(principal, SCOPES.delegate)) return { principal: principal.subject, userId: null };
-  const meta = (ctx.mcpReq._meta ?? {}) as Record<string, unknown>;
+  const meta = request.meta ?? {};
   const claimed = meta[DELEGATED_PRINCIPAL_META_KEY];
   const user = meta[DELEGATED_USER_META_KEY];
   const clean = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
@@ -210,10 +249,10 @@ function outcomeOf(result: ToolCallResult): ToolCallOutcome {
  * The remote parent of a tools/call: `traceparent` in the request's `_meta` (MCP 2026-07-28) wins,
  * else the W3C header of the HTTP request that carried it.
  */
-function traceParentOf(ctx: ServerContext): TraceCarrier | undefined {
-  const meta = ctx.mcpReq._meta as Record<string, unknown> | undefined;
+function traceParentOf(request: ToolCallRequest): TraceCarrier | undefined {
+  const meta = request.meta;
   if (typeof meta?.traceparent === 'string') return meta;
-  return ctx.http?.req?.headers;
+  return request.headers;
 }
 
 /** The caller's own transaction id, honoured only by a tool that calls the OCS. */
@@ -228,38 +267,28 @@ function clientTransactionIdOf(def: ToolDefinition, args: Record<string, unknown
 export async function invokeTool(
   def: ToolDefinition,
   args: Record<string, unknown>,
-  ctx: ServerContext,
-  server: McpServer,
+  request: ToolCallRequest,
   runtime: Runtime,
   principal: Principal,
 ): Promise<ToolCallResult> {
   const started = performance.now();
   const transactionId = clientTransactionIdOf(def, args) ?? newTransactionId();
   if (!tracingActive())
-    return measuredToolCall(def, args, ctx, server, runtime, principal, transactionId, started);
+    return measuredToolCall(def, args, request, runtime, principal, transactionId, started);
   return withSpan(
     `tools/call ${def.name}`,
     {
       kind: 'server',
-      parent: traceParentOf(ctx),
+      parent: traceParentOf(request),
       attributes: {
         [MCP.METHOD_NAME]: 'tools/call',
-        [MCP.JSONRPC_REQUEST_ID]: String(ctx.mcpReq.id),
+        [MCP.JSONRPC_REQUEST_ID]: String(request.id),
         ...executeToolAttributes({ toolName: def.name }),
         ...(def.callsOcs ? { [OCSAI.TRANSACTION_ID]: transactionId } : {}),
       },
     },
     async (span) => {
-      const result = await measuredToolCall(
-        def,
-        args,
-        ctx,
-        server,
-        runtime,
-        principal,
-        transactionId,
-        started,
-      );
+      const result = await measuredToolCall(def, args, request, runtime, principal, transactionId, started);
       if (outcomeOf(result) === 'tool_error') span.setAttribute(OCSAI.ERROR_TYPE, 'tool_error');
       return result;
     },
@@ -270,8 +299,7 @@ export async function invokeTool(
 async function measuredToolCall(
   def: ToolDefinition,
   args: Record<string, unknown>,
-  ctx: ServerContext,
-  server: McpServer,
+  request: ToolCallRequest,
   runtime: Runtime,
   principal: Principal,
   transactionId: string,
@@ -279,7 +307,7 @@ async function measuredToolCall(
 ): Promise<ToolCallResult> {
   let outcome: ToolCallOutcome = 'error';
   try {
-    const result = await runToolCall(def, args, ctx, server, runtime, principal, transactionId);
+    const result = await runToolCall(def, args, request, runtime, principal, transactionId);
     outcome = outcomeOf(result);
     return result;
   } finally {
@@ -300,8 +328,7 @@ async function measuredToolCall(
 async function runToolCall(
   def: ToolDefinition,
   args: Record<string, unknown>,
-  ctx: ServerContext,
-  server: McpServer,
+  request: ToolCallRequest,
   runtime: Runtime,
   principal: Principal,
   transactionId: string,
@@ -313,7 +340,7 @@ async function runToolCall(
   // What the tool itself sees: its own inputs, never the token or the transaction id (which would
   // otherwise end up in a body sent to the OCS).
   const { transaction_id: _txid, ...toolArgs } = bound;
-  const acting = delegatedFor(ctx, principal);
+  const acting = delegatedFor(request, principal);
   let confirmation: Confirmation = { id: '', state: 'none' };
 
   const finish = (
@@ -359,7 +386,7 @@ async function runToolCall(
     }
   }
 
-  const call = runtime.toolContext(transactionId, ctx.mcpReq.signal);
+  const call = runtime.toolContext(transactionId, request.signal);
   let prompt: ConfirmationPrompt | undefined;
   try {
     prompt = await def.confirm?.(toolArgs, call);
@@ -371,7 +398,7 @@ async function runToolCall(
       return refuse(
         `insufficient_scope: this ${def.name} call is irreversible (${prompt.summary}) and needs the scope ${SCOPES.irreversible}; nothing was changed.`,
       );
-    const gate = await confirmationGate(def, prompt, args, ctx, server, runtime, principal);
+    const gate = await confirmationGate(def, prompt, args, request, runtime, principal);
     confirmation = gate.confirmation;
     if (!gate.proceed)
       return finish(gate.result, gate.denied ? 'denied' : confirmation.state === 'held' ? 'held' : 'failed');

@@ -30,10 +30,13 @@ export function useEmulator(env: Record<string, string> = {}): EmulatorFixture {
 }
 
 /** {@link useEmulator} plus `ocs-mcp --http` on a free port, closed before the runtime and the emulator. */
-export function useMcpHttpServer(env: Record<string, string> = {}): HttpFixture {
+export function useMcpHttpServer(
+  env: Record<string, string> = {},
+  options: { fastPath?: boolean } = {},
+): HttpFixture {
   const fx = useEmulator(env) as HttpFixture;
   beforeAll(async () => {
-    fx.http = await startMcpHttpServer({ ...fx.config, port: 0 });
+    fx.http = await startMcpHttpServer({ ...fx.config, port: 0, ...options });
   });
   // Registered after useEmulator's hook, so vitest runs it first (afterAll hooks run in reverse).
   afterAll(async () => {

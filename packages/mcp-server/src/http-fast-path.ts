@@ -1,0 +1,172 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type AuthInfo,
+  type CallToolResult,
+  CLIENT_CAPABILITIES_META_KEY,
+  classifyInboundRequest,
+  isJsonContentType,
+  LOG_LEVEL_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/server';
+import { hasScope, principalOf } from './auth/principal.js';
+import type { Runtime } from './runtime.js';
+import { callTool } from './tool-kit/call-tool.js';
+import type { ToolDefinition } from './tool-kit/define-tool.js';
+import { clientCanElicit, type ToolCallRequest } from './tool-kit/invoke-tool.js';
+import {
+  type Era,
+  isPlainObject,
+  type PlainToolCall,
+  plainToolCall,
+  wireCallToolResult,
+} from './tool-kit/tool-call-message.js';
+
+/**
+ * The 2026-era revisions this path serves. The SDK's own list is not exported; a revision it adds
+ * later goes to the SDK path until it is named here.
+ */
+const MODERN_REVISIONS: ReadonlySet<string> = new Set(['2026-07-28']);
+const LEGACY_REVISIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
+
+/** One header's value as sent, or undefined when absent; a repeated header counts as unusual. */
+function header(req: IncomingMessage, name: string): string | undefined | null {
+  const value = req.headers[name];
+  if (value === undefined) return undefined;
+  return typeof value === 'string' ? value : null;
+}
+
+/**
+ * Which era the SDK would serve this tools/call in, or undefined when the SDK could answer anything
+ * but a dispatch to the tool (a rejection, a session, an unusual header): the SDK path then takes it.
+ * The era itself is decided by the SDK's exported classifier, so both paths classify alike; the
+ * checks around it are the SDK's own pre-dispatch gates, kept strict (exact header values only).
+ */
+function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCall): Era | undefined {
+  const protocolVersion = header(req, 'mcp-protocol-version');
+  const mcpMethod = header(req, 'mcp-method');
+  const mcpName = header(req, 'mcp-name');
+  if (protocolVersion === null || mcpMethod === null || mcpName === null) return undefined;
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    ...(protocolVersion !== undefined ? { protocolVersionHeader: protocolVersion } : {}),
+    ...(mcpMethod !== undefined ? { mcpMethodHeader: mcpMethod } : {}),
+    ...(mcpName !== undefined ? { mcpNameHeader: mcpName } : {}),
+    body,
+  });
+  if (route.kind === 'modern') {
+    // serveModern: a supported revision, the SEP-2243 standard headers present and equal to the body
+    // (no OWS, no Base64 sentinel: those go to the SDK), and the envelope checkInboundEnvelope wants.
+    if (route.messageKind !== 'request') return undefined;
+    const revision = route.classification.revision;
+    if (revision === undefined || !MODERN_REVISIONS.has(revision)) return undefined;
+    if (protocolVersion !== revision || mcpMethod !== 'tools/call' || mcpName !== call.name) return undefined;
+    const meta = call.meta;
+    if (meta?.[PROTOCOL_VERSION_META_KEY] !== revision) return undefined;
+    if (!isPlainObject(meta[CLIENT_CAPABILITIES_META_KEY]) || LOG_LEVEL_META_KEY in meta) return undefined;
+    return 'modern';
+  }
+  if (route.kind === 'legacy' && route.reason === 'no-claim') {
+    // The stateless 2025 transport's gates: Accept, a supported MCP-Protocol-Version, no session.
+    const accept = header(req, 'accept');
+    if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+    if (protocolVersion !== undefined && !LEGACY_REVISIONS.has(protocolVersion)) return undefined;
+    if (req.headers['mcp-session-id'] !== undefined) return undefined;
+    return 'legacy';
+  }
+  return undefined;
+}
+
+/** The 2025 stateless transport answers a request on an SSE stream holding one `message` event. */
+const SSE_HEADERS = {
+  'content-type': 'text/event-stream',
+  'cache-control': 'no-cache, no-transform',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
+
+export interface ToolCallFastPath {
+  /**
+   * Answers `body` (already read, size-capped, parsed and scope-checked by the HTTP layer) when it
+   * is a plain tools/call of a tool this credential may call, in a shape the SDK would dispatch to
+   * that tool; returns false, having done nothing, for everything else.
+   */
+  serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    authInfo: AuthInfo | undefined,
+  ): Promise<boolean>;
+}
+
+/**
+ * The hot path of the Streamable HTTP endpoint: a single JSON-RPC tools/call, in either era, served
+ * without the SDK's per-request McpServer, Protocol and transport (which cost ~1 ms of CPU per call
+ * for work a stateless tools/call does not need: see the README, "The tools/call fast path").
+ * The tool table is built once per process; the tool's own schemas validate input and output;
+ * {@link invokeTool} (scopes, read-only, ledger, confirmation, audit, redaction, metrics, span) is the
+ * same call the SDK path makes. Anything else (initialize, notifications, tools/list, resources,
+ * prompts, an elicitation round, unknown tools, any rejection) falls through to the SDK unchanged.
+ */
+export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
+  const tools = new Map<string, ToolDefinition>(runtime.tools.map((def) => [def.name, def]));
+  // A tool whose input schema declares `x-mcp-header` needs the SDK's Mcp-Param-* header checks; none
+  // does today. Decided once per tool on its first call, so start-up converts no schema.
+  const headerBound = new Map<string, boolean>();
+  const declaresParamHeaders = (def: ToolDefinition): boolean => {
+    let bound = headerBound.get(def.name);
+    if (bound === undefined) {
+      const json = def.inputSchema['~standard'].jsonSchema.input({ target: 'draft-2020-12' });
+      bound = JSON.stringify(json).includes('"x-mcp-header"');
+      headerBound.set(def.name, bound);
+    }
+    return bound;
+  };
+  return {
+    async serve(req, res, body, authInfo) {
+      if (req.method !== 'POST' || !isJsonContentType(req.headers['content-type'] ?? null)) return false;
+      const call = plainToolCall(body);
+      if (!call) return false;
+      const def = tools.get(call.name);
+      if (!def || declaresParamHeaders(def)) return false;
+      const era = servedEra(req, body, call);
+      if (!era) return false;
+      const principal = principalOf(authInfo);
+      // Not registered for this credential on the SDK path: "Tool … not found" comes from there.
+      if (!hasScope(principal, def.requiredScope)) return false;
+      const canElicit = era === 'modern' && clientCanElicit(call.meta, undefined);
+      // A 2026 client that can elicit may get an input_required round: the SDK drives that.
+      if (canElicit && def.confirm) return false;
+
+      const abort = new AbortController();
+      let answered = false;
+      res.once('close', () => {
+        if (!answered) abort.abort();
+      });
+      const request: ToolCallRequest = {
+        id: call.id,
+        meta: call.meta,
+        signal: abort.signal,
+        headers: req.headers,
+        canElicit,
+      };
+      const result = await callTool(def, call.arguments, request, runtime, principal);
+      if (result.resultType === 'input_required')
+        throw new Error(`${def.name} asked for input on a request that cannot answer it`);
+      const json = JSON.stringify({
+        result: wireCallToolResult(result as CallToolResult, era),
+        jsonrpc: '2.0',
+        id: call.id,
+      });
+      answered = true;
+      if (era === 'modern') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+        res.end(json);
+      } else {
+        res.writeHead(200, SSE_HEADERS);
+        res.end(`event: message\ndata: ${json}\n\n`);
+      }
+      return true;
+    },
+  };
+}
