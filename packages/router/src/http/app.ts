@@ -8,6 +8,7 @@ import { RouterError, toRouterError, validationError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
 import { admissionMiddlewares } from './admission.js';
+import { registerAnthropicRoutes } from './anthropic/routes.js';
 import { ApiRoutes } from './api-routes.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
@@ -112,6 +113,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerAskRoutes(routes, services);
   registerContextRoutes(routes, services);
   registerOpenAiRoutes(routes, services);
+  registerAnthropicRoutes(routes, services);
   registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>
