@@ -19,12 +19,12 @@ export class AnthropicMessagesPassThrough implements MessagesPassThrough {
   ) {}
 
   async create(request: MessagesPassThroughRequest): Promise<Record<string, unknown>> {
-    const response = await this.#post('/v1/messages', request, { ...request.body, stream: false });
+    const response = await this.#post('/v1/messages', request, request.body);
     return (await this.client.readJson(response, request.signal)) as Record<string, unknown>;
   }
 
   async *stream(request: MessagesPassThroughRequest): AsyncGenerator<PassThroughEvent> {
-    const response = await this.#post('/v1/messages', request, { ...request.body, stream: true });
+    const response = await this.#post('/v1/messages', request, request.body);
     let stopped = false;
     for await (const event of this.client.serverSentEvents(response, request.signal)) {
       // An in-band error is thrown so the router reports it in its own terms, secrets redacted.
