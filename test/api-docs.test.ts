@@ -62,6 +62,8 @@ const ROUTER_ENDPOINTS = [
   'GET /schema/context.json',
   'POST /v1/chat/completions',
   'GET /v1/models',
+  'POST /v1/messages',
+  'POST /v1/messages/count_tokens',
   'GET /metrics',
   'GET /openapi.json',
   'GET /console',

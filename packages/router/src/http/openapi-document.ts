@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ROUTER_VERSION } from '../version.js';
+import { ANTHROPIC_ROUTES } from './anthropic/routes.js';
 import { askRoute } from './ask-routes.js';
 import { CONSOLE_ROUTES } from './console-routes.js';
 import { CONTEXT_ROUTES } from './context-routes.js';
@@ -78,6 +79,7 @@ export const ROUTER_ROUTES: readonly RouteConfig[] = [
   askRoute,
   ...CONTEXT_ROUTES,
   ...OPENAI_ROUTES,
+  ...ANTHROPIC_ROUTES,
 ].filter((route) => route !== undefined);
 
 /** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */
@@ -166,6 +168,7 @@ function buildDocument(routes: readonly RouteConfig[]): JsonObject {
       { name: 'ask', description: 'Ask the model.' },
       { name: 'context', description: 'Stored per-user context envelopes.' },
       { name: 'openai', description: 'OpenAI-compatible surface.' },
+      { name: 'anthropic', description: 'Anthropic Messages API surface.' },
       { name: 'system', description: 'Probes, metrics and this document.' },
     ],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
