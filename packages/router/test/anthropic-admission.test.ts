@@ -124,3 +124,34 @@ describe('/v1/messages admission', () => {
     expect(JSON.stringify(sent.headers)).not.toContain(KEY_ALICE);
   });
 });
+
+describe('/v1/messages counts against ROUTER_RATE_LIMIT_TPM', () => {
+  it("charges the Messages answer's usage (plain and streamed) to the principal", async () => {
+    const fakes = await startAllFakes();
+    const limited = await startRouter({
+      env: { ...fakes.env, LLM_PROVIDER: 'openai', ROUTER_API_KEYS: KEY_ALICE, ROUTER_RATE_LIMIT_TPM: '40' },
+      port: 0,
+      logger: false,
+    });
+    try {
+      fakes.fakes.openai.setScript([
+        { text: 'one', usage: { input: 12, output: 4 } },
+        { text: 'two', usage: { input: 20, output: 6 } },
+        { text: 'three' },
+      ]);
+      const client = new Anthropic({ baseURL: limited.url, apiKey: KEY_ALICE, maxRetries: 0 });
+      // The window is the clock minute: start well inside one (as test/admission does).
+      const remaining = 60_000 - (Date.now() % 60_000);
+      if (remaining < 10_000) await new Promise((resolve) => setTimeout(resolve, remaining + 50));
+      await client.messages.create(request);
+      await client.messages.stream(request).finalMessage();
+      // 16 + 26 tokens used: over 40, so the next request waits for the window.
+      const error = await client.messages.create(request).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Anthropic.RateLimitError);
+      expect((error as Error).message).toContain('ROUTER_RATE_LIMIT_TPM');
+    } finally {
+      await limited.close();
+      await fakes.close();
+    }
+  });
+});

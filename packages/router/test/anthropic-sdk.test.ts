@@ -52,7 +52,7 @@ function scriptToolRoundTrip(name: ProviderName) {
 
 function toolResultTurn(first: Anthropic.Message): Anthropic.MessageParam[] {
   const toolUse = first.content.find((block) => block.type === 'tool_use');
-  if (!toolUse || toolUse.type !== 'tool_use') throw new Error('no tool_use block');
+  if (toolUse?.type !== 'tool_use') throw new Error('no tool_use block');
   return [
     question,
     { role: 'assistant', content: first.content },
