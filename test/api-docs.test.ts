@@ -63,6 +63,8 @@ const ROUTER_ENDPOINTS = [
   'POST /v1/chat/completions',
   'GET /v1/models',
   'POST /v1/confirmations/{}',
+  'POST /v1/messages',
+  'POST /v1/messages/count_tokens',
   'GET /metrics',
   'GET /openapi.json',
   'GET /console',

@@ -15,15 +15,25 @@ export function isConsoleAsset(path: string): boolean {
 }
 
 /** Routes whose answers carry LLM token usage that counts against ROUTER_RATE_LIMIT_TPM. */
-const METERED_PATHS = new Set(['/ask', '/v1/chat/completions']);
+const METERED_PATHS = new Set(['/ask', '/v1/chat/completions', '/v1/messages']);
 
-/** The key a caller presents: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
-function presentedKey(authorization: string | undefined, apiKey: string | undefined): string | undefined {
+/**
+ * The key a caller presents: `Authorization: Bearer <key>` or `x-api-key: <key>` (what the Anthropic
+ * SDKs and Claude Code send). Two different credentials in one request are refused rather than one
+ * picked: `null` means "they disagree".
+ */
+function presentedKey(
+  authorization: string | undefined,
+  apiKey: string | undefined,
+): string | undefined | null {
+  let bearer: string | undefined;
   if (authorization) {
     const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
-    if (match?.[1]) return match[1];
+    if (match?.[1]) bearer = match[1];
   }
-  return apiKey?.trim() || undefined;
+  const key = apiKey?.trim() || undefined;
+  if (bearer !== undefined && key !== undefined && bearer !== key) return null;
+  return bearer ?? key;
 }
 
 /** CORS (only when origins are configured), then API-key auth, then per-key rate limits. */
@@ -46,7 +56,7 @@ export function admissionMiddlewares(admission: Admission): MiddlewareHandler<Ro
     let principal = credentials.local;
     if (!principal) {
       const key = presentedKey(c.req.header('authorization'), c.req.header('x-api-key'));
-      const verified = key === undefined ? undefined : await credentials.resolve(key);
+      const verified = key === undefined || key === null ? undefined : await credentials.resolve(key);
       if (!verified) {
         c.header('www-authenticate', 'Bearer realm="ocs-router"');
         return errorResponse(
@@ -56,7 +66,9 @@ export function admissionMiddlewares(admission: Admission): MiddlewareHandler<Ro
             'unauthorized',
             key === undefined
               ? 'API key required: send Authorization: Bearer <key> or x-api-key'
-              : 'Credential not recognised (unknown API key, or an invalid, expired or foreign token)',
+              : key === null
+                ? 'Authorization and x-api-key carry different credentials; send one'
+                : 'Credential not recognised (unknown API key, or an invalid, expired or foreign token)',
           ),
         );
       }

@@ -8,6 +8,7 @@ import { RouterError, toRouterError, validationError } from '../errors.js';
 import { RequestClock, roundMs } from '../request-clock.js';
 import { ROUTER_VERSION } from '../version.js';
 import { admissionMiddlewares } from './admission.js';
+import { registerAnthropicRoutes } from './anthropic/routes.js';
 import { ApiRoutes } from './api-routes.js';
 import { registerAskRoutes } from './ask-routes.js';
 import { registerConfirmationRoutes } from './confirmation-routes.js';
@@ -114,6 +115,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerContextRoutes(routes, services);
   registerOpenAiRoutes(routes, services);
   registerConfirmationRoutes(routes, services);
+  registerAnthropicRoutes(routes, services);
   registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>

@@ -1,4 +1,5 @@
 import type { RouterError } from '../errors.js';
+import { ANTHROPIC_ERRORS } from './anthropic/anthropic-errors.js';
 
 /**
  * How one API family writes an error: the router's own body on its own routes, and the body each
@@ -13,6 +14,8 @@ export interface ErrorDialect {
   body(error: RouterError): unknown;
   /** The same error as one event of a stream that has already started. */
   streamEvent(error: RouterError): string;
+  /** Headers the family's SDKs read from any error response (Anthropic's `request-id`). */
+  headers?(requestId: string): Record<string, string>;
 }
 
 export const ROUTER_ERRORS: ErrorDialect = {
@@ -22,7 +25,9 @@ export const ROUTER_ERRORS: ErrorDialect = {
 };
 
 /** Longest prefix first: a family nested under another's prefix must come before it. */
-const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
+  ['/v1/messages', ANTHROPIC_ERRORS],
+];
 
 export function errorDialectFor(path: string): ErrorDialect {
   for (const [prefix, dialect] of DIALECTS_BY_PATH_PREFIX) if (path.startsWith(prefix)) return dialect;

@@ -26,6 +26,8 @@ export function errorResponse(c: Context, error: RouterError): Response {
   if (error.extra.retryAfterSeconds !== undefined)
     c.header('retry-after', String(error.extra.retryAfterSeconds));
   const dialect = errorDialectFor(c.req.path);
+  for (const [name, value] of Object.entries(dialect.headers?.(c.get('requestId')) ?? {}))
+    c.header(name, value);
   return c.json(dialect.body(error) as object, dialect.status(error) as ContentfulStatusCode);
 }
 

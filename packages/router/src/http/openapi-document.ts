@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { RouteConfig } from '@hono/zod-openapi';
 import { z } from 'zod';
 import { ROUTER_VERSION } from '../version.js';
+import { ANTHROPIC_ROUTES } from './anthropic/routes.js';
 import { askRoute } from './ask-routes.js';
 import { confirmationRoute } from './confirmation-routes.js';
 import { CONSOLE_ROUTES } from './console-routes.js';
@@ -80,6 +81,7 @@ export const ROUTER_ROUTES: readonly RouteConfig[] = [
   ...CONTEXT_ROUTES,
   ...OPENAI_ROUTES,
   confirmationRoute,
+  ...ANTHROPIC_ROUTES,
 ].filter((route) => route !== undefined);
 
 /** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */
@@ -169,6 +171,7 @@ function buildDocument(routes: readonly RouteConfig[]): JsonObject {
       { name: 'context', description: 'Stored per-user context envelopes.' },
       { name: 'openai', description: 'OpenAI-compatible surface.' },
       { name: 'confirmations', description: "A human's answer to a tool call held for confirmation." },
+      { name: 'anthropic', description: 'Anthropic Messages API surface.' },
       { name: 'system', description: 'Probes, metrics and this document.' },
     ],
     security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],

@@ -161,6 +161,38 @@ export class ProviderError extends Error {
   }
 }
 
+/**
+ * A Messages API request for a provider that speaks Anthropic's Messages API itself: the client's
+ * body as it was written (only `model` resolved and the router's own fields removed), forwarded
+ * with the client's `anthropic-version` / `anthropic-beta` headers so nothing is lost in a mapping.
+ */
+export interface MessagesPassThroughRequest {
+  body: Record<string, unknown>;
+  /** The client's `anthropic-beta` header, unchanged. */
+  beta?: string | undefined;
+  /** The client's `anthropic-version` header (the adapter's default when absent). */
+  version?: string | undefined;
+  /** The client's query string (`?beta=true` from the SDKs' beta namespace), unchanged. */
+  search?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** One upstream SSE event, as received (event name and raw data). */
+export interface PassThroughEvent {
+  event: string | undefined;
+  data: string;
+}
+
+/** The optional native Messages API of an adapter (only Anthropic's has one). */
+export interface MessagesPassThrough {
+  /** The upstream's message object, unchanged. */
+  create(request: MessagesPassThroughRequest): Promise<Record<string, unknown>>;
+  /** The upstream's stream events, unchanged; failures are thrown as ProviderError. */
+  stream(request: MessagesPassThroughRequest): AsyncIterable<PassThroughEvent>;
+  /** `POST /v1/messages/count_tokens` upstream: `{input_tokens}` and whatever else it answers. */
+  countTokens(request: MessagesPassThroughRequest): Promise<Record<string, unknown>>;
+}
+
 export interface ProviderAdapter {
   readonly name: AdapterName;
   /** Model used when a request names none. */
@@ -171,5 +203,7 @@ export interface ProviderAdapter {
   stream(request: ChatRequest): AsyncIterable<StreamEvent>;
   /** Models the provider offers, when it can list them. */
   listModels?(signal?: AbortSignal): Promise<string[]>;
+  /** The provider's own Messages API, for POST /v1/messages pass-through (Anthropic only). */
+  readonly messages?: MessagesPassThrough;
   close?(): Promise<void>;
 }

@@ -129,6 +129,8 @@ export class ResilientProviders {
       stream: (request) => this.#stream(primary, request),
     };
     if (primary.listModels) wrapped.listModels = primary.listModels.bind(primary);
+    // Pass-through speaks the provider's own wire format: no retry or fallback can stand in for it.
+    if (primary.messages) return { ...wrapped, messages: primary.messages };
     return wrapped;
   }
 

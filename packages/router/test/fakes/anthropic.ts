@@ -61,7 +61,11 @@ const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.s
 
 const dialect: FakeDialect = {
   isChatRoute: (method, path) => method === 'POST' && path === '/v1/messages',
-  extraRoute: () => undefined,
+  // count_tokens answers a fixed count; the request is recorded like any other, for body checks.
+  extraRoute: (method, path) =>
+    method === 'POST' && path === '/v1/messages/count_tokens'
+      ? { status: 200, body: { input_tokens: 42 } }
+      : undefined,
   isStream: (request) => request.body?.stream === true,
   errorHeaders: (status): Record<string, string> =>
     status === 429 ? { 'retry-after': '5', 'anthropic-ratelimit-requests-remaining': '0' } : {},

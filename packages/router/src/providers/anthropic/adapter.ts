@@ -3,6 +3,7 @@ import type { UpstreamTimeouts } from '../definition.js';
 import type { ChatRequest, ChatResult, ProviderAdapter, StreamEvent } from '../model.js';
 import { joinUrl, UpstreamClient } from '../upstream-http.js';
 import { ANTHROPIC_VERSION, fromAnthropicResponse, toAnthropicRequest } from './codec.js';
+import { AnthropicMessagesPassThrough } from './messages-pass-through.js';
 import { anthropicStreamEvents } from './stream.js';
 
 export interface AnthropicOptions {
@@ -20,6 +21,8 @@ export class AnthropicAdapter implements ProviderAdapter {
   private readonly client: UpstreamClient;
   private readonly headers: Record<string, string>;
   private readonly secrets: string[];
+  /** POST /v1/messages for this provider is forwarded as the client wrote it. */
+  readonly messages: AnthropicMessagesPassThrough;
 
   constructor(options: AnthropicOptions) {
     this.baseUrl = options.baseUrl;
@@ -27,6 +30,7 @@ export class AnthropicAdapter implements ProviderAdapter {
     this.headers = { 'x-api-key': options.apiKey, 'anthropic-version': ANTHROPIC_VERSION };
     this.secrets = options.secrets;
     this.client = new UpstreamClient('anthropic', this.baseUrl, options.timeouts, this.secrets);
+    this.messages = new AnthropicMessagesPassThrough(this.client, this.baseUrl, options.apiKey, this.secrets);
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
