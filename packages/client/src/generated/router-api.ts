@@ -252,6 +252,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Anthropic Messages API over any provider, plain and streaming
+     * @description Point an Anthropic SDK or Claude Code at the router (ANTHROPIC_BASE_URL, the router key as ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN). On the anthropic provider the request is forwarded unchanged (cache_control, thinking, betas included); on the others it is mapped, and a field that cannot be honoured is a 400 naming it. Errors use Anthropic's error body.
+     */
+    post: operations['createMessage'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/messages/count_tokens': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Anthropic's token count, on the anthropic provider
+     * @description Forwarded to Anthropic's count_tokens on the anthropic provider. The other providers have no counting endpoint, so the answer is a 400 naming the provider rather than a guess.
+     */
+    post: operations['countMessageTokens'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1654,6 +1694,588 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  createMessage: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+        /** @description Sent upstream unchanged on the anthropic provider; otherwise not needed. */
+        'anthropic-version'?: string;
+        /** @description Sent upstream unchanged on the anthropic provider; otherwise ignored (betas are Anthropic features). */
+        'anthropic-beta'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "model": "openai/gpt-4o",
+         *       "max_tokens": 256,
+         *       "messages": [
+         *         {
+         *           "role": "user",
+         *           "content": "Hello"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': {
+          /** @description "provider/model" picks the provider; a plain name goes to the default provider. */
+          model: string;
+          /** @description Upper bound on generated tokens (required). */
+          max_tokens: number;
+          messages: ({
+            /** @enum {string} */
+            role: 'user' | 'assistant' | 'system';
+            content:
+              | string
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[];
+          } & {
+            [key: string]: unknown;
+          })[];
+          /** @description System prompt: a string or text blocks. */
+          system?:
+            | string
+            | ({
+                /** @enum {string} */
+                type: 'text';
+                text: string;
+                /** @description Prompt-caching hint. */
+                cache_control?:
+                  | ({
+                      type: string;
+                    } & {
+                      [key: string]: unknown;
+                    })
+                  | null;
+              } & {
+                [key: string]: unknown;
+              })[];
+          /** @description Router extension: pick the provider without a "provider/" model prefix. */
+          provider?: string;
+          /** @description true answers with Anthropic stream events. */
+          stream?: boolean;
+          stop_sequences?: string[];
+          temperature?: number;
+          top_p?: number;
+          top_k?: number;
+          metadata?: {
+            user_id?: string | null;
+          } & {
+            [key: string]: unknown;
+          };
+          tools?: ({
+            name: string;
+            type?: string;
+            description?: string;
+            input_schema?: {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })[];
+          tool_choice?: {
+            /** @enum {string} */
+            type: 'auto' | 'any' | 'tool' | 'none';
+            name?: string;
+            disable_parallel_tool_use?: boolean;
+          } & {
+            [key: string]: unknown;
+          };
+          thinking?: {
+            /** @enum {string} */
+            type: 'enabled' | 'disabled' | 'adaptive';
+            budget_tokens?: number;
+          } & {
+            [key: string]: unknown;
+          };
+          output_config?: {
+            [key: string]: unknown;
+          };
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description The message, or Anthropic stream events when stream is true. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            /** @enum {string} */
+            type: 'message';
+            /** @enum {string} */
+            role: 'assistant';
+            model: string;
+            content: (
+              | {
+                  /** @enum {string} */
+                  type: 'text';
+                  text: string;
+                }
+              | {
+                  /** @enum {string} */
+                  type: 'tool_use';
+                  id: string;
+                  name: string;
+                  input: {
+                    [key: string]: unknown;
+                  };
+                }
+            )[];
+            /** @enum {string} */
+            stop_reason: 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use' | 'refusal';
+            stop_sequence: string | null;
+            usage: {
+              input_tokens: number;
+              output_tokens: number;
+              cache_creation_input_tokens: number;
+              cache_read_input_tokens: number;
+            };
+            /** @description Router extension: the answer stopped at a tool call waiting for a human yes (tool loop opted in). */
+            confirmation?: {
+              /** @description Approve or decline with POST /v1/confirmations/{id}, or send it back as confirm.id on the next POST /ask. */
+              id: string;
+              /** @description Tool that wants to run. */
+              tool: string;
+              /** @description MCP server that owns the tool. */
+              server: string | null;
+              /** @description Arguments it would run with. */
+              arguments: {
+                [key: string]: unknown;
+              };
+              /** @description What the call would do, for a human to judge. */
+              message: string;
+              /** @description ISO 8601 time after which the confirmation is void. */
+              expires_at: string;
+            };
+          };
+          /**
+           * @example event: message_start
+           *     data: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"gpt-4o","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":0,"output_tokens":0,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}
+           *
+           *     event: content_block_delta
+           *     data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hi"}}
+           *
+           *     event: message_stop
+           *     data: {"type":"message_stop"}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description invalid_request_error: invalid body (the message names the field), or a field this provider cannot honour (unsupported_parameter: the message names the field and the provider). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description authentication_error: API key missing, not recognised, or x-api-key and Authorization disagree. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description permission_error: provider or model outside the principal's allowance. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description request_too_large: the body is larger than ROUTER_MAX_BODY_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description rate_limit_error: the provider or this key is rate limited (retry-after when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description api_error: unexpected router failure. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description api_error: the provider failed or refused the credentials. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description timeout_error: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description overloaded_error: the provider is overloaded. */
+      529: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+    };
+  };
+  countMessageTokens: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+        /** @description Sent upstream unchanged on the anthropic provider; otherwise not needed. */
+        'anthropic-version'?: string;
+        /** @description Sent upstream unchanged on the anthropic provider; otherwise ignored (betas are Anthropic features). */
+        'anthropic-beta'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description "provider/model" picks the provider; a plain name goes to the default provider. */
+          model: string;
+          /** @description Upper bound on generated tokens (required). */
+          max_tokens?: number;
+          messages: ({
+            /** @enum {string} */
+            role: 'user' | 'assistant' | 'system';
+            content:
+              | string
+              | ({
+                  type: string;
+                } & {
+                  [key: string]: unknown;
+                })[];
+          } & {
+            [key: string]: unknown;
+          })[];
+          /** @description System prompt: a string or text blocks. */
+          system?:
+            | string
+            | ({
+                /** @enum {string} */
+                type: 'text';
+                text: string;
+                /** @description Prompt-caching hint. */
+                cache_control?:
+                  | ({
+                      type: string;
+                    } & {
+                      [key: string]: unknown;
+                    })
+                  | null;
+              } & {
+                [key: string]: unknown;
+              })[];
+          /** @description Router extension: pick the provider without a "provider/" model prefix. */
+          provider?: string;
+          /** @description true answers with Anthropic stream events. */
+          stream?: boolean;
+          stop_sequences?: string[];
+          temperature?: number;
+          top_p?: number;
+          top_k?: number;
+          metadata?: {
+            user_id?: string | null;
+          } & {
+            [key: string]: unknown;
+          };
+          tools?: ({
+            name: string;
+            type?: string;
+            description?: string;
+            input_schema?: {
+              [key: string]: unknown;
+            };
+          } & {
+            [key: string]: unknown;
+          })[];
+          tool_choice?: {
+            /** @enum {string} */
+            type: 'auto' | 'any' | 'tool' | 'none';
+            name?: string;
+            disable_parallel_tool_use?: boolean;
+          } & {
+            [key: string]: unknown;
+          };
+          thinking?: {
+            /** @enum {string} */
+            type: 'enabled' | 'disabled' | 'adaptive';
+            budget_tokens?: number;
+          } & {
+            [key: string]: unknown;
+          };
+          output_config?: {
+            [key: string]: unknown;
+          };
+        } & {
+          [key: string]: unknown;
+        };
+      };
+    };
+    responses: {
+      /** @description Anthropic's answer, unchanged. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            input_tokens: number;
+          };
+        };
+      };
+      /** @description invalid_request_error: invalid body (the message names the field), or a field this provider cannot honour (unsupported_parameter: the message names the field and the provider). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description authentication_error: API key missing, not recognised, or x-api-key and Authorization disagree. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description permission_error: provider or model outside the principal's allowance. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description request_too_large: the body is larger than ROUTER_MAX_BODY_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description rate_limit_error: the provider or this key is rate limited (retry-after when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description api_error: unexpected router failure. */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description api_error: the provider failed or refused the credentials. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description timeout_error: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
+        };
+      };
+      /** @description overloaded_error: the provider is overloaded. */
+      529: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            type?: 'error';
+            error?: {
+              type?: string;
+              message?: string;
+            };
+          };
         };
       };
     };
