@@ -13,6 +13,7 @@ import { registerAskRoutes } from './ask-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
 import { errorResponse, preserialised } from './error-response.js';
+import { registerResponsesRoutes } from './openai/responses/routes.js';
 import { registerOpenAiRoutes } from './openai/routes.js';
 import { routerOpenApiJson } from './openapi-document.js';
 import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
@@ -112,6 +113,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerAskRoutes(routes, services);
   registerContextRoutes(routes, services);
   registerOpenAiRoutes(routes, services);
+  registerResponsesRoutes(routes, services);
   registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>

@@ -1,4 +1,5 @@
 import type { RouterError } from '../errors.js';
+import { OPENAI_ERRORS } from './openai/openai-errors.js';
 
 /**
  * How one API family writes an error: the router's own body on its own routes, and the body each
@@ -22,7 +23,9 @@ export const ROUTER_ERRORS: ErrorDialect = {
 };
 
 /** Longest prefix first: a family nested under another's prefix must come before it. */
-const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [];
+const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
+  ['/v1/', OPENAI_ERRORS],
+];
 
 export function errorDialectFor(path: string): ErrorDialect {
   for (const [prefix, dialect] of DIALECTS_BY_PATH_PREFIX) if (path.startsWith(prefix)) return dialect;

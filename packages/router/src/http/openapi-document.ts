@@ -7,6 +7,7 @@ import { askRoute } from './ask-routes.js';
 import { CONSOLE_ROUTES } from './console-routes.js';
 import { CONTEXT_ROUTES } from './context-routes.js';
 import { SHARED_ANSWERS, VALIDATION_ERROR_EXAMPLE } from './error-response.js';
+import { RESPONSES_ROUTES } from './openai/responses/routes.js';
 import { OPENAI_ROUTES } from './openai/routes.js';
 import { COMPONENT_SCHEMAS, NAMED_SCHEMAS, schemaRef } from './openapi-components.js';
 import { SYSTEM_ROUTES } from './system-routes.js';
@@ -78,6 +79,7 @@ export const ROUTER_ROUTES: readonly RouteConfig[] = [
   askRoute,
   ...CONTEXT_ROUTES,
   ...OPENAI_ROUTES,
+  ...RESPONSES_ROUTES,
 ].filter((route) => route !== undefined);
 
 /** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */
