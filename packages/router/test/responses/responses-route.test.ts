@@ -323,7 +323,7 @@ describe('POST /v1/responses: streaming', () => {
 
 describe('stored responses', () => {
   it('previous_response_id continues, store:false keeps nothing, GET and DELETE are principal-scoped', async () => {
-    const { app, adapters, client } = setup();
+    const { adapters, client } = setup();
     adapters.openai.next = { chunks: ['First answer'] };
     const first = await client.responses.create({ model: 'm', input: 'one', instructions: 'not carried' });
     adapters.openai.next = { chunks: ['Second answer'] };
