@@ -529,6 +529,12 @@ export interface components {
                 id?: string | null;
                 status?: ('in_progress' | 'completed' | 'incomplete') | null;
               }
+            | {
+                /** @constant */
+                type: 'item_reference';
+                /** @description An output item of a stored response of this principal (msg_... or fc_...). */
+                id: string;
+              }
           )[];
       /** @description A system message put first; not carried by previous_response_id. */
       instructions?: string | null;

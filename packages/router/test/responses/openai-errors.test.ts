@@ -33,6 +33,7 @@ beforeAll(async () => {
       { id: 'claude-only', keys: ['k-claude'], providers: ['anthropic'] },
       { id: 'gpt4-only', keys: ['k-gpt4'], models: ['gpt-4o*'] },
       { id: 'slow', keys: ['k-slow'], rate_limits: { rpm: 1 } },
+      { id: 'metered', keys: ['k-metered'], rate_limits: { tpm: 10 } },
     ],
     mkdtempSync(join(tmpdir(), 'router-openai-errors-')),
   );
@@ -134,6 +135,14 @@ describe('OpenAI error shape on /v1, through the openai SDK', () => {
     expect(own).toBeInstanceOf(OpenAI.RateLimitError);
     expect(own).toMatchObject({ type: 'rate_limit_error', code: 'rate_limited' });
 
+    // Tokens spent through /v1/responses count against the principal's TPM, streamed or not.
+    const metered = as('k-metered');
+    upstreams.fakes.openai.setScript([{ text: 'ok', usage: { input: 12, output: 7 } }]);
+    await metered.responses.stream({ model: 'gpt-fake', input: 'x' }).finalResponse();
+    const spent = await rejection(metered.responses.create({ model: 'gpt-fake', input: 'x' }));
+    expect(spent).toBeInstanceOf(OpenAI.RateLimitError);
+    expect(spent.message).toContain('principal metered');
+
     upstreams.fakes.openai.setScript([{ error: { status: 429 } }]);
     const upstream = await rejection(as('k-alice').responses.create({ model: 'gpt-fake', input: 'x' }));
     expect(upstream).toBeInstanceOf(OpenAI.RateLimitError);
@@ -205,6 +214,16 @@ describe('/v1/responses trust boundary', () => {
     );
     expect(continued).toBeInstanceOf(OpenAI.NotFoundError);
     expect(continued).toMatchObject({ param: 'previous_response_id', code: 'previous_response_not_found' });
+    expect(upstreams.fakes.openai.requests.length).toBe(requestsBefore);
+
+    const referenced = await rejection(
+      bob.responses.create({
+        model: 'gpt-fake',
+        input: [{ type: 'item_reference', id: mine.output[0]?.id ?? '' }],
+      }),
+    );
+    expect(referenced).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(referenced).toMatchObject({ param: 'input.0.id' });
     expect(upstreams.fakes.openai.requests.length).toBe(requestsBefore);
 
     await expect(bob.responses.delete(mine.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);

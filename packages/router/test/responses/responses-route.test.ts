@@ -335,6 +335,20 @@ describe('stored responses', () => {
     ]);
     expect((await client.responses.retrieve(first.id)).output_text).toBe('First answer');
 
+    // item_reference: an output item of a stored response stands for itself (as the AI SDK sends it).
+    adapters.openai.next = { chunks: ['ok'] };
+    await client.responses.create({
+      model: 'm',
+      input: [
+        { role: 'user', content: 'one' },
+        { type: 'item_reference', id: first.output[0]?.id ?? '' },
+      ],
+    });
+    expect(adapters.openai.requests[2]?.messages).toEqual([
+      { role: 'user', content: 'one' },
+      { role: 'assistant', content: 'First answer' },
+    ]);
+
     const unstored = await client.responses.create({ model: 'm', input: 'x', store: false });
     expect((unstored as unknown as Json).store).toBe(false);
     await expect(client.responses.retrieve(unstored.id)).rejects.toBeInstanceOf(OpenAI.NotFoundError);

@@ -2,9 +2,9 @@ import type { ChatResult, ToolCall } from '../../../providers/types.js';
 import { sseFrame } from '../../event-stream.js';
 import {
   functionCallOutput,
-  itemId,
   type MessageOutput,
   messageOutput,
+  outputItemId,
   outputText,
   type ResponseFrame,
   type ResponseObject,
@@ -55,7 +55,7 @@ export class ResponseEventWriter {
 
   #openMessage(): string {
     if (this.#message) return '';
-    const item = messageOutput(itemId('msg'), '', 'in_progress');
+    const item = messageOutput(outputItemId('msg', this.#frame.id, this.#output.length), '', 'in_progress');
     const index = this.#output.push(item) - 1;
     this.#message = { index, item, text: '' };
     return (
@@ -104,7 +104,7 @@ export class ResponseEventWriter {
   toolCall(call: ToolCall): string {
     let out = this.#closeMessage('completed');
     this.#writtenCalls.add(call.id);
-    const id = itemId('fc');
+    const id = outputItemId('fc', this.#frame.id, this.#output.length);
     const index = this.#output.push(functionCallOutput(id, call, 'in_progress')) - 1;
     const done = functionCallOutput(id, call, 'completed');
     this.#output[index] = done;

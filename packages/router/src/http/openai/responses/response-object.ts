@@ -5,8 +5,20 @@ import { confirmationOf } from '../../../completion/answer-confirmation.js';
 import type { ChatResult, ToolCall, Usage } from '../../../providers/types.js';
 import type { ResponsesRequest } from './responses-request.js';
 
-/** OpenAI-style ids: a type prefix and random hex (resp_, msg_, fc_). */
-export const itemId = (prefix: 'resp' | 'msg' | 'fc') => `${prefix}_${randomBytes(24).toString('hex')}`;
+/** A response id: OpenAI's prefix and random hex. */
+export const newResponseId = () => `resp_${randomBytes(24).toString('hex')}`;
+
+/**
+ * An output item's id names its response and place (msg_<hex>_0, fc_<hex>_1), so an
+ * `item_reference` in a later request finds the stored response that holds it.
+ */
+export const outputItemId = (prefix: 'msg' | 'fc', responseId: string, index: number) =>
+  `${prefix}_${responseId.slice('resp_'.length)}_${index}`;
+
+export function responseIdOfItem(itemId: string): string | undefined {
+  const match = /^(?:msg|fc)_([0-9a-f]{48})_\d{1,4}$/.exec(itemId);
+  return match ? `resp_${match[1]}` : undefined;
+}
 
 const outputTextSchema = z.object({
   type: z.literal('output_text'),
@@ -132,13 +144,14 @@ export const functionCallOutput = (
 });
 
 /** The output items of a whole answer: its text as one message (when any, or when nothing else), then its calls. */
-export function outputItems(result: ChatResult): ResponseOutputItem[] {
+export function outputItems(result: ChatResult, responseId: string): ResponseOutputItem[] {
   const items: ResponseOutputItem[] = [];
   const status =
     result.finishReason === 'length' || result.finishReason === 'content_filter' ? 'incomplete' : 'completed';
   if (result.content || !result.toolCalls.length)
-    items.push(messageOutput(itemId('msg'), result.content, status));
-  for (const call of result.toolCalls) items.push(functionCallOutput(itemId('fc'), call, 'completed'));
+    items.push(messageOutput(outputItemId('msg', responseId, items.length), result.content, status));
+  for (const call of result.toolCalls)
+    items.push(functionCallOutput(outputItemId('fc', responseId, items.length), call, 'completed'));
   return items;
 }
 
@@ -211,5 +224,7 @@ export function responseObject(
     const confirmation = confirmationOf(result);
     if (confirmation) response.confirmation = confirmation;
   }
-  return response;
+  // usage last: the TPM meter reads total_tokens from the tail of the body (admission/token-meter.ts).
+  const { usage, ...rest } = response;
+  return { ...rest, usage };
 }

@@ -57,10 +57,15 @@ const functionCallOutputItem = z.object({
   status: z.enum(['in_progress', 'completed', 'incomplete']).nullish(),
 });
 
+const itemReference = z.object({
+  type: z.literal('item_reference'),
+  id: id.describe('An output item of a stored response of this principal (msg_... or fc_...).'),
+});
+
 export const responsesInputItemSchema = z.discriminatedUnion(
   'type',
-  [messageItem, functionCallItem, functionCallOutputItem],
-  'only message, function_call and function_call_output items are supported',
+  [messageItem, functionCallItem, functionCallOutputItem, itemReference],
+  'only message, function_call, function_call_output and item_reference items are supported',
 );
 
 const functionTool = z.object({
@@ -243,6 +248,9 @@ export function inputMessages(
   const messages: ChatMessage[] = [];
   input.forEach((item, index) => {
     switch (item.type) {
+      case 'item_reference':
+        // Resolved against the store before mapping (see resolveItemReferences); one left is unknown.
+        throw new ResponsesInputError(`input.${index}.id`, `Item with id '${item.id}' not found.`);
       case 'function_call': {
         const call: ToolCall = {
           id: item.call_id,

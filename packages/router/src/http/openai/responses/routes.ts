@@ -20,16 +20,19 @@ import type { RouterEnv, RouterServices } from '../../router-env.js';
 import { OPENAI_ERROR_ANSWERS, openAiError, openAiErrorAnswer } from '../openai-errors.js';
 import { ResponseEventWriter } from './response-events.js';
 import {
-  itemId,
+  newResponseId,
   outputItems,
   type ResponseFrame,
   type ResponseObject,
+  type ResponseOutputItem,
+  responseIdOfItem,
   responseObject,
 } from './response-object.js';
 import {
   generationOptions,
   inputMessages,
   ResponsesInputError,
+  type ResponsesInputItem,
   type ResponsesRequest,
 } from './responses-request.js';
 
@@ -156,9 +159,10 @@ export function registerResponsesRoutes(app: ApiRoutes<RouterEnv>, services: Rou
     const principal = c.get('principal');
     const target = resolveCompletionTarget(providers, principal, body);
     const prior = body.previous_response_id ? await previousConversation(store, body, principal.id) : [];
+    const input = await resolveItemReferences(store, body.input, principal.id);
     let conversation: ChatMessage[];
     try {
-      conversation = [...prior, ...inputMessages(body.input, prior)];
+      conversation = [...prior, ...inputMessages(input, prior)];
     } catch (error) {
       if (!(error instanceof ResponsesInputError)) throw error;
       throw new RouterError(422, 'validation_error', `Invalid request: ${error.path}: ${error.message}`, {
@@ -175,7 +179,7 @@ export function registerResponsesRoutes(app: ApiRoutes<RouterEnv>, services: Rou
       signal: c.req.raw.signal,
     };
     const frame: ResponseFrame = {
-      id: itemId('resp'),
+      id: newResponseId(),
       createdAt: Math.floor(Date.now() / 1000),
       model: target.model,
       body,
@@ -203,7 +207,11 @@ export function registerResponsesRoutes(app: ApiRoutes<RouterEnv>, services: Rou
 
     if (body.stream) return streamResponse(c, services, target, chat, frame, keep);
     const result = await runCompletion(c, services, target, chat);
-    const response = responseObject(frame, { status: 'completed', result, output: outputItems(result) });
+    const response = responseObject(frame, {
+      status: 'completed',
+      result,
+      output: outputItems(result, frame.id),
+    });
     await keep(result, response);
     return c.json(response, 200);
   });
@@ -220,6 +228,36 @@ export function registerResponsesRoutes(app: ApiRoutes<RouterEnv>, services: Rou
     if (!(await store.delete(id, c.get('principal').id))) throw responseNotFound(id);
     return c.json({ id, object: 'response.deleted' as const, deleted: true as const }, 200);
   });
+}
+
+/**
+ * `item_reference` items replaced by the output items they name, read from this principal's stored
+ * responses (another principal's item is unknown; an unknown one is left for the mapping to refuse).
+ */
+async function resolveItemReferences(
+  store: ResponseStore,
+  input: ResponsesRequest['input'],
+  principalId: string,
+): Promise<ResponsesRequest['input']> {
+  if (!Array.isArray(input) || !input.some((item) => item.type === 'item_reference')) return input;
+  const responses = new Map<string, ResponseOutputItem[]>();
+  const resolved: ResponsesInputItem[] = [];
+  for (const item of input) {
+    const responseId = item.type === 'item_reference' ? responseIdOfItem(item.id) : undefined;
+    if (item.type !== 'item_reference' || !responseId) {
+      resolved.push(item);
+      continue;
+    }
+    if (!responses.has(responseId)) {
+      const stored = await store.get(responseId, principalId);
+      responses.set(responseId, (stored?.response.output as ResponseOutputItem[] | undefined) ?? []);
+    }
+    const found = responses.get(responseId)?.find((output) => output.id === item.id);
+    if (!found) resolved.push(item);
+    else if (found.type === 'function_call') resolved.push(found);
+    else resolved.push({ type: 'message', role: 'assistant', content: found.content });
+  }
+  return resolved;
 }
 
 /** The stored conversation a continuation builds on; another principal's id is an unknown one. */
