@@ -16,7 +16,13 @@ export class RouterError extends Error {
     readonly status: number,
     readonly type: string,
     message: string,
-    readonly extra: { provider?: string; retryAfterSeconds?: number; issues?: ValidationIssue[] } = {},
+    readonly extra: {
+      provider?: string;
+      retryAfterSeconds?: number;
+      issues?: ValidationIssue[];
+      /** The provider's own error code or type, when it sent one (see upstreamCode). */
+      upstreamCode?: string;
+    } = {},
   ) {
     super(message);
   }
@@ -33,7 +39,7 @@ export class RouterError extends Error {
 }
 
 export function validationError(error: z.ZodError): RouterError {
-  const issues = error.issues.map((issue) => ({
+  const issues = error.issues.flatMap(matchedUnionIssues).map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
   }));
@@ -44,11 +50,44 @@ export function validationError(error: z.ZodError): RouterError {
   return new RouterError(422, 'validation_error', `Invalid request: ${summary}`, { issues });
 }
 
+type Issue = z.ZodError['issues'][number];
+
+/**
+ * A union that failed where only one option had the input's type (the items array of a
+ * `string | items[]` field) reports that option's own issues, so the path names the offending
+ * field (`input.3.type`) rather than the whole union (`input`).
+ */
+function matchedUnionIssues(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !issue.errors.length) return [issue];
+  const typed = issue.errors.filter(
+    (option) => !option.every((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
+  );
+  if (typed.length !== 1 || !typed[0]?.length) return [issue];
+  return typed[0].flatMap((inner) =>
+    matchedUnionIssues({ ...inner, path: [...issue.path, ...inner.path] } as Issue),
+  );
+}
+
 const retryAfter = (ms: number | undefined) =>
   ms === undefined ? undefined : Math.max(0, Math.ceil(ms / 1000));
 
 /** Maps an upstream failure to what the router's caller sees (status chosen per failure kind). */
 export function fromProviderError(error: ProviderError, baseUrl?: string): RouterError {
+  const mapped = mapProviderError(error, baseUrl);
+  const code = upstreamCode(error.options.type);
+  if (code !== undefined) mapped.extra.upstreamCode = code;
+  return mapped;
+}
+
+/**
+ * The provider's error code as a caller may see it: a short identifier (`insufficient_quota`,
+ * `overloaded_error`), never free text, so nothing of the upstream's body is echoed through it.
+ */
+function upstreamCode(type: string | undefined): string | undefined {
+  return type !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(type) ? type : undefined;
+}
+
+function mapProviderError(error: ProviderError, baseUrl?: string): RouterError {
   const provider = error.provider;
   const extra = { provider, retryAfterSeconds: retryAfter(error.retryAfterMs) };
   switch (error.kind) {

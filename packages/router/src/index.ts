@@ -22,6 +22,7 @@ import { ResilientProviders } from './resilience/resilient-adapter.js';
 import { listen, type RunningServer } from './server.js';
 import type { ContextStore } from './stores/context/context-store.js';
 import { createContextStore } from './stores/context/index.js';
+import { createResponseStore } from './stores/responses/index.js';
 import { createRouterTools, type RouterTools } from './tool-loop/router-tools.js';
 import { ROUTER_VERSION } from './version.js';
 
@@ -178,6 +179,7 @@ export async function startRouter(
     limiter: redis ? new RedisRateLimiter(redis) : new MemoryRateLimiter(),
   });
   const store = options.store ?? (await createContextStore(config, redis));
+  const responses = createResponseStore(config, redis);
   // MCP servers (mcp.json) connect lazily, on the first /ask that needs their tools.
   let tools: RouterTools;
   try {
@@ -190,6 +192,7 @@ export async function startRouter(
   } catch (error) {
     audit.close();
     if (!options.store) await store.close();
+    await responses.close();
     if (redis) redis.disconnect();
     throw error;
   }
@@ -201,6 +204,7 @@ export async function startRouter(
     await tools.close();
     audit.close();
     if (!options.store) await store.close();
+    await responses.close();
     if (redis) redis.disconnect();
     throw error;
   }
@@ -209,6 +213,7 @@ export async function startRouter(
     await providers.close();
     await resilience.close();
     if (!options.store) await store.close();
+    await responses.close();
     await admission.limiter.close();
     if (redis) await redis.quit().catch(() => redis.disconnect());
     audit.close();
@@ -218,6 +223,7 @@ export async function startRouter(
     config,
     providers,
     store,
+    responses,
     logger,
     metrics,
     admission,

@@ -171,7 +171,7 @@ describe('/v1/chat/completions with the openai SDK', () => {
 });
 
 describe('/v1/chat/completions edge cases (scripted adapter)', () => {
-  it('422 for invalid bodies, including unparsable tool arguments', async () => {
+  it('400 (as OpenAI answers it) for invalid bodies, including unparsable tool arguments', async () => {
     const { app } = createTestRouter();
     const cases: [unknown, string][] = [
       [{ messages: [{ role: 'user', content: 'x' }] }, 'model'],
@@ -194,8 +194,10 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
     ];
     for (const [body, path] of cases) {
       const res = await app.request('/v1/chat/completions', json(body));
-      expect(res.status).toBe(422);
-      expect((await res.json()).error.issues.map((i: { path: string }) => i.path)).toContain(path);
+      expect(res.status).toBe(400);
+      const { error } = await res.json();
+      expect(error).toMatchObject({ type: 'invalid_request_error', code: 'validation_error' });
+      expect(error.issues.map((i: { path: string }) => i.path)).toContain(path);
     }
   });
 
@@ -240,6 +242,6 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
       json({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }),
     );
     const last = parseSse(await broken.text()).at(-1)?.data as Chunk;
-    expect(last.error).toMatchObject({ type: 'upstream_error', provider: 'openai' });
+    expect(last.error).toMatchObject({ type: 'api_error', code: 'upstream_error', provider: 'openai' });
   });
 });

@@ -15,7 +15,7 @@ export function isConsoleAsset(path: string): boolean {
 }
 
 /** Routes whose answers carry LLM token usage that counts against ROUTER_RATE_LIMIT_TPM. */
-const METERED_PATHS = new Set(['/ask', '/v1/chat/completions', '/v1/messages']);
+const METERED_PATHS = new Set(['/ask', '/v1/chat/completions', '/v1/responses', '/v1/messages']);
 
 /**
  * The key a caller presents: `Authorization: Bearer <key>` or `x-api-key: <key>` (what the Anthropic

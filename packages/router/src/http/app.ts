@@ -15,6 +15,7 @@ import { registerConfirmationRoutes } from './confirmation-routes.js';
 import { registerConsoleRoutes } from './console-routes.js';
 import { registerContextRoutes } from './context-routes.js';
 import { errorResponse, preserialised } from './error-response.js';
+import { registerResponsesRoutes } from './openai/responses/routes.js';
 import { registerOpenAiRoutes } from './openai/routes.js';
 import { routerOpenApiJson } from './openapi-document.js';
 import type { RouterDeps, RouterEnv, RouterServices } from './router-env.js';
@@ -116,6 +117,7 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   registerOpenAiRoutes(routes, services);
   registerConfirmationRoutes(routes, services);
   registerAnthropicRoutes(routes, services);
+  registerResponsesRoutes(routes, services);
   registerConsoleRoutes(routes, deps.consoleDir);
 
   app.notFound((c) =>

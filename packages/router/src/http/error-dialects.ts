@@ -1,5 +1,6 @@
 import type { RouterError } from '../errors.js';
 import { ANTHROPIC_ERRORS } from './anthropic/anthropic-errors.js';
+import { OPENAI_ERRORS } from './openai/openai-errors.js';
 
 /**
  * How one API family writes an error: the router's own body on its own routes, and the body each
@@ -27,6 +28,7 @@ export const ROUTER_ERRORS: ErrorDialect = {
 /** Longest prefix first: a family nested under another's prefix must come before it. */
 const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
   ['/v1/messages', ANTHROPIC_ERRORS],
+  ['/v1/', OPENAI_ERRORS],
 ];
 
 export function errorDialectFor(path: string): ErrorDialect {

@@ -15,6 +15,9 @@ import { errorBodySchema, validationIssueSchema } from './error-response.js';
 import { chatCompletionsRequestSchema } from './openai/chat-completions-request.js';
 import { chatCompletionSchema } from './openai/chat-completions-response.js';
 import { modelListSchema } from './openai/model-list.js';
+import { openAiErrorBodySchema } from './openai/openai-errors.js';
+import { responseObjectSchema } from './openai/responses/response-object.js';
+import { responsesRequestSchema } from './openai/responses/responses-request.js';
 import { healthSchema, notReadySchema, readySchema } from './system-schemas.js';
 
 /** Schemas the router reads, by component name. */
@@ -24,6 +27,7 @@ export const REQUEST_SCHEMAS = {
   ContextEnvelope: contextEnvelopeSchema,
   ChatCompletionsRequest: chatCompletionsRequestSchema,
   ConfirmationAnswer: confirmationAnswerSchema,
+  ResponsesRequest: responsesRequestSchema,
 } as const;
 
 /** Schemas the router writes, by component name (exported so tests can hold real answers to them). */
@@ -43,6 +47,8 @@ export const RESPONSE_SCHEMAS = {
   NotReady: notReadySchema,
   ModelList: modelListSchema,
   ChatCompletion: chatCompletionSchema,
+  Response: responseObjectSchema,
+  OpenAIErrorBody: openAiErrorBodySchema,
 } as const;
 
 export const COMPONENT_SCHEMAS = { ...REQUEST_SCHEMAS, ...RESPONSE_SCHEMAS };

@@ -9,6 +9,7 @@ import { confirmationRoute } from './confirmation-routes.js';
 import { CONSOLE_ROUTES } from './console-routes.js';
 import { CONTEXT_ROUTES } from './context-routes.js';
 import { SHARED_ANSWERS, VALIDATION_ERROR_EXAMPLE } from './error-response.js';
+import { RESPONSES_ROUTES } from './openai/responses/routes.js';
 import { OPENAI_ROUTES } from './openai/routes.js';
 import { COMPONENT_SCHEMAS, NAMED_SCHEMAS, schemaRef } from './openapi-components.js';
 import { SYSTEM_ROUTES } from './system-routes.js';
@@ -82,6 +83,7 @@ export const ROUTER_ROUTES: readonly RouteConfig[] = [
   ...OPENAI_ROUTES,
   confirmationRoute,
   ...ANTHROPIC_ROUTES,
+  ...RESPONSES_ROUTES,
 ].filter((route) => route !== undefined);
 
 /** Where a route comes in the document: its place in ROUTER_ROUTES, or after them all. */

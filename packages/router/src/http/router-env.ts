@@ -8,12 +8,15 @@ import type { RouterMetrics } from '../metrics.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import type { RequestClock } from '../request-clock.js';
 import type { ContextStore } from '../stores/context/context-store.js';
+import type { ResponseStore } from '../stores/responses/response-store.js';
 import type { ToolLoop } from '../tool-loop/tool-loop.js';
 
 export interface RouterDeps {
   config: RouterConfig;
   providers: ProviderRegistry;
   store: ContextStore;
+  /** Stored /v1/responses answers for previous_response_id (memory when absent). */
+  responses?: ResponseStore;
   logger: Logger;
   metrics: RouterMetrics;
   /** Auth, rate limits and CORS; built from config (memory rate limits) when absent. */

@@ -16,8 +16,10 @@ export function openDurableSqlite(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const Sqlite = load('better-sqlite3') as typeof Database;
   const db = new Sqlite(file);
+  // The busy timeout first: switching to WAL takes a lock, and several workers (each with one
+  // connection per store) open the file at the same moment.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
   return db;
 }

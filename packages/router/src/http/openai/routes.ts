@@ -10,6 +10,7 @@ import { type ApiRoutes, createRoute } from '../api-routes.js';
 import { compatibleApiHeaders } from '../compatible-api-headers.js';
 import { errorDialectFor } from '../error-dialects.js';
 import { BAD_REQUEST, errorAnswer, sharedAnswer, UPSTREAM_ERRORS } from '../error-response.js';
+import { requestIdHeaders } from '../error-response.js';
 import { SSE_HEADERS, startEventStream } from '../event-stream.js';
 import { jsonBody } from '../json-body.js';
 import { named } from '../openapi-components.js';
@@ -20,6 +21,7 @@ import {
   toChatRequest,
 } from './chat-completions-request.js';
 import { ChunkWriter, chatCompletion } from './chat-completions-response.js';
+import { OPENAI_ERROR_ANSWERS } from './openai-errors.js';
 
 const CHUNKS_EXAMPLE = [
   'data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1767225600,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":"Hi"},"logprobs":null,"finish_reason":null}]}',
@@ -34,7 +36,7 @@ export const chatCompletionsRoute = createRoute({
   operationId: 'createChatCompletion',
   summary: 'OpenAI-compatible chat completions, plain and streaming',
   description:
-    'Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the router error body.',
+    'Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the OpenAI error body.',
   tags: ['openai'],
   request: {
     headers: compatibleApiHeaders,
@@ -57,22 +59,13 @@ export const chatCompletionsRoute = createRoute({
           schema: {
             type: 'string',
             description:
-              'data: lines carrying chat.completion.chunk objects, then data: [DONE]; a failure after the first chunk arrives as data: with an ErrorBody.',
+              'data: lines carrying chat.completion.chunk objects, then data: [DONE]; a failure after the first chunk arrives as data: with an OpenAIErrorBody.',
           },
           example: CHUNKS_EXAMPLE,
         },
       },
     },
-    400: BAD_REQUEST,
-    401: sharedAnswer('Unauthorized'),
-    403: errorAnswer(
-      "provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones).",
-    ),
-    413: sharedAnswer('PayloadTooLarge'),
-    422: sharedAnswer('ValidationError'),
-    429: sharedAnswer('RateLimited'),
-    500: sharedAnswer('InternalError'),
-    ...UPSTREAM_ERRORS,
+    ...OPENAI_ERROR_ANSWERS,
   },
 });
 
@@ -95,8 +88,8 @@ export const modelsRoute = createRoute({
         },
       },
     },
-    401: sharedAnswer('Unauthorized'),
-    429: sharedAnswer('RateLimited'),
+    401: OPENAI_ERROR_ANSWERS[401],
+    429: OPENAI_ERROR_ANSWERS[429],
   },
 });
 
@@ -144,7 +137,7 @@ export function registerOpenAiRoutes(app: ApiRoutes<RouterEnv>, services: Router
         continue;
       }
       if (defaultModel && matchesGlob(principal.models, defaultModel))
-        data.push({ id: `${name}/${defaultModel}`, object: 'model', created: 0, owned_by: name });
+        data.push({ id: `${name}/${defaultModel}`, object: 'model' as const, created: 0, owned_by: name });
     }
     return c.json({ object: 'list' as const, data }, 200);
   });
