@@ -9,8 +9,13 @@ import { roundMs } from '../../request-clock.js';
 import { type ApiRoutes, createRoute } from '../api-routes.js';
 import { compatibleApiHeaders } from '../compatible-api-headers.js';
 import { errorDialectFor } from '../error-dialects.js';
-import { BAD_REQUEST, errorAnswer, sharedAnswer, UPSTREAM_ERRORS } from '../error-response.js';
-import { requestIdHeaders } from '../error-response.js';
+import {
+  BAD_REQUEST,
+  errorAnswer,
+  requestIdHeaders,
+  sharedAnswer,
+  UPSTREAM_ERRORS,
+} from '../error-response.js';
 import { SSE_HEADERS, startEventStream } from '../event-stream.js';
 import { jsonBody } from '../json-body.js';
 import { named } from '../openapi-components.js';
