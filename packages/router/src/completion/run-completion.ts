@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { RouterError, toRouterError } from '../errors.js';
 import type { RouterEnv, RouterServices } from '../http/router-env.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../providers/types.js';
+import { answeredBy } from '../resilience/resilient-adapter.js';
 import type { CompletionTarget } from './completion-target.js';
+import { checkStructuredOutput } from './structured-output.js';
 
 /**
  * One provider call for a compatible-API request, whatever the API: timed on the request clock,
@@ -19,7 +21,12 @@ export async function runCompletion(
   c.set('provider', target.adapter.name);
   c.set('model', chat.model);
   try {
-    return await clock.timeUpstream(target.adapter.chat(chat));
+    const result = await clock.timeUpstream(target.adapter.chat(chat));
+    return checkStructuredOutput(
+      result,
+      chat.responseFormat,
+      answeredBy(result)?.provider ?? target.adapter.name,
+    );
   } catch (error) {
     throw toRouterError(error, target.adapter.baseUrl);
   } finally {
@@ -45,8 +52,12 @@ export async function* streamCompletion(
   c.set('streaming', true);
   try {
     for await (const event of clock.timeStream(adapter.stream(chat))) {
+      if (event.type === 'done') {
+        const provider = answeredBy(event.result)?.provider ?? adapter.name;
+        yield { type: 'done', result: checkStructuredOutput(event.result, chat.responseFormat, provider) };
+        return;
+      }
       yield event;
-      if (event.type === 'done') return;
     }
     throw new RouterError(
       502,

@@ -23,7 +23,13 @@ export const chatCompletionSchema = z
           refusal: z.null(),
           tool_calls: z.array(openAiToolCallSchema).optional(),
         }),
-        logprobs: z.null(),
+        logprobs: z
+          .object({
+            content: z.array(z.unknown()).nullable(),
+            refusal: z.array(z.unknown()).nullable().optional(),
+          })
+          .nullable()
+          .describe('Token log probabilities, when logprobs was asked for and the provider gives them.'),
         finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
       }),
     ),
@@ -75,7 +81,7 @@ export function chatCompletion(id: string, created: number, result: ChatResult) 
     object: 'chat.completion',
     created,
     model: result.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason }],
+    choices: [{ index: 0, message, logprobs: result.logprobs ?? null, finish_reason: result.finishReason }],
   };
   if (result.usage) body.usage = openAiUsage(result.usage);
   return body;
@@ -93,8 +99,8 @@ export class ChunkWriter {
     this.#withUsage = includeUsage;
   }
 
-  #chunk(delta: unknown, finishReason: string | null): string {
-    const choices = JSON.stringify([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
+  #chunk(delta: unknown, finishReason: string | null, logprobs: unknown = null): string {
+    const choices = JSON.stringify([{ index: 0, delta, logprobs, finish_reason: finishReason }]);
     return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}}\n\n`;
   }
 
@@ -115,7 +121,8 @@ export class ChunkWriter {
   finish(result: ChatResult): string {
     let out = '';
     for (const call of result.toolCalls) if (!this.#sentToolCalls.has(call.id)) out += this.toolCall(call);
-    out += this.#chunk({}, result.finishReason);
+    // Log probabilities are gathered over the upstream stream and sent whole with the finish reason.
+    out += this.#chunk({}, result.finishReason, result.logprobs ?? null);
     if (this.#withUsage && result.usage) {
       out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}}\n\n`;
     }
