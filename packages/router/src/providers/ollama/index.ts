@@ -16,7 +16,10 @@ export const ollama = defineProvider({
   parameters: {
     temperature: mapped('options.temperature'),
     max_tokens: mapped('options.num_predict'),
-    tools: mapped('tools (Ollama function tools)'),
+    tools: mapped(
+      'tools (Ollama function tools); strict is refused: Ollama cannot hold arguments to the schema',
+      (request) => (request.tools?.some((tool) => tool.strict) ? 'tools[].function.strict' : undefined),
+    ),
     tool_choice: mapped('auto; none leaves the tools out; Ollama cannot force a tool', (request) =>
       request.toolChoice === 'required' || typeof request.toolChoice === 'object'
         ? `tool_choice: ${typeof request.toolChoice === 'object' ? 'a named function' : 'required'}`
