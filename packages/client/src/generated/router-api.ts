@@ -255,6 +255,31 @@ export interface components {
       temperature?: number;
       /** @description Upper bound on generated tokens. */
       max_tokens?: number;
+      /** @description Ask for a typed answer, as in Chat Completions: json_object or json_schema ({name, schema, strict}). The answer then carries the checked JSON in `parsed`; an answer that does not parse or match is a 502. */
+      response_format?:
+        | {
+            /** @constant */
+            type: 'text';
+          }
+        | {
+            /** @constant */
+            type: 'json_object';
+          }
+        | {
+            /** @constant */
+            type: 'json_schema';
+            json_schema: {
+              /** @description Name of the answer format. */
+              name: string;
+              description?: string;
+              /** @description JSON Schema the answer must match. */
+              schema: {
+                [key: string]: unknown;
+              };
+              /** @description Ask the provider to enforce the schema exactly. */
+              strict?: boolean | null;
+            };
+          };
       /** @description Answer to a pending tool confirmation: {id, approve}. */
       confirm?: {
         /** @description confirmation.id from the answer that asked */
@@ -401,9 +426,10 @@ export interface components {
           parameters?: {
             [key: string]: unknown;
           };
+          strict?: boolean | null;
         };
       }[];
-      /** @description auto, none, required, or a named function (sent as required). */
+      /** @description auto, none, required, a named function, or allowed_tools (the router narrows tools to the allowed ones). */
       tool_choice?:
         | ('auto' | 'none' | 'required')
         | {
@@ -412,19 +438,90 @@ export interface components {
             function: {
               name: string;
             };
+          }
+        | {
+            /** @constant */
+            type: 'allowed_tools';
+            allowed_tools: {
+              /** @enum {string} */
+              mode: 'auto' | 'required';
+              tools: {
+                /** @constant */
+                type: 'function';
+                function: {
+                  name: string;
+                };
+              }[];
+            };
           };
+      /** @description false: at most one tool call per answer. */
+      parallel_tool_calls?: boolean | null;
+      response_format?:
+        | (
+            | {
+                /** @constant */
+                type: 'text';
+              }
+            | {
+                /** @constant */
+                type: 'json_object';
+              }
+            | {
+                /** @constant */
+                type: 'json_schema';
+                json_schema: {
+                  /** @description Name of the answer format. */
+                  name: string;
+                  description?: string;
+                  /** @description JSON Schema the answer must match. */
+                  schema: {
+                    [key: string]: unknown;
+                  };
+                  /** @description Ask the provider to enforce the schema exactly. */
+                  strict?: boolean | null;
+                };
+              }
+          )
+        | null;
       /** @description Sampling temperature, 0 to 2. */
       temperature?: number | null;
+      /** @description Nucleus sampling, 0 to 1. */
+      top_p?: number | null;
       /** @description Upper bound on generated tokens. */
       max_tokens?: number | null;
-      /** @description Same as max_tokens (newer OpenAI name). */
+      /** @description Same as max_tokens (newer OpenAI name); wins when both are given. */
       max_completion_tokens?: number | null;
+      /** @description Up to 4 stop sequences. */
+      stop?: (string | string[]) | null;
+      /** @description Best-effort deterministic sampling. */
+      seed?: number | null;
+      presence_penalty?: number | null;
+      frequency_penalty?: number | null;
+      /** @description Token id to bias, -100 to 100. */
+      logit_bias?: {
+        [key: string]: number;
+      } | null;
+      /** @description Return log probabilities in choices[].logprobs. */
+      logprobs?: boolean | null;
+      /** @description Needs logprobs: true. */
+      top_logprobs?: number | null;
+      /** @description Number of choices; only 1 is served (n > 1 is a 400 naming the provider). */
+      n?: number | null;
+      /** @description End-user id, for the provider's abuse monitoring. */
+      user?: string | null;
+      reasoning_effort?: ('none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh') | null;
+      metadata?: {
+        [key: string]: string;
+      } | null;
+      service_tier?: ('auto' | 'default' | 'flex' | 'scale' | 'priority') | null;
       /** @description true answers with chat.completion.chunk events, then data: [DONE]. */
       stream?: boolean | null;
       /** @description include_usage adds a usage chunk when the provider reported usage. */
       stream_options?: {
         include_usage?: boolean;
       } | null;
+    } & {
+      [key: string]: unknown;
     };
     /** @description The /ask answer; the same shape for every provider. */
     AskResponse: {
@@ -439,6 +536,8 @@ export interface components {
       model: string;
       /** @description The answer text. */
       content: string;
+      /** @description With response_format: the answer parsed as JSON and checked against the schema (content holds the same JSON as text). */
+      parsed?: unknown;
       /** @description The answer as a chat message, ready to append to a conversation. */
       message: {
         /** @constant */
@@ -571,6 +670,8 @@ export interface components {
       model: string;
       /** @description The answer text. */
       content: string;
+      /** @description With response_format: the answer parsed as JSON and checked against the schema (content holds the same JSON as text). */
+      parsed?: unknown;
       /** @description The answer as a chat message, ready to append to a conversation. */
       message: {
         /** @constant */
@@ -678,7 +779,11 @@ export interface components {
             };
           }[];
         };
-        logprobs: null;
+        /** @description Token log probabilities, when logprobs was asked for and the provider gives them. */
+        logprobs: {
+          content: unknown[] | null;
+          refusal?: unknown[] | null;
+        } | null;
         /** @enum {string} */
         finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
       }[];
