@@ -456,6 +456,7 @@ export interface components {
           };
       /** @description false: at most one tool call per answer. */
       parallel_tool_calls?: boolean | null;
+      /** @description text, json_object or json_schema (strict included), on every provider; the router checks the answer against the schema (502 when it does not match). */
       response_format?:
         | (
             | {
@@ -495,7 +496,9 @@ export interface components {
       stop?: (string | string[]) | null;
       /** @description Best-effort deterministic sampling. */
       seed?: number | null;
+      /** @description -2 to 2. */
       presence_penalty?: number | null;
+      /** @description -2 to 2. */
       frequency_penalty?: number | null;
       /** @description Token id to bias, -100 to 100. */
       logit_bias?: {
@@ -509,10 +512,13 @@ export interface components {
       n?: number | null;
       /** @description End-user id, for the provider's abuse monitoring. */
       user?: string | null;
+      /** @description Reasoning effort of reasoning models (Ollama: think). */
       reasoning_effort?: ('none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh') | null;
+      /** @description Up to 16 string pairs stored with the request by the provider. */
       metadata?: {
         [key: string]: string;
       } | null;
+      /** @description Processing tier (Anthropic: auto or standard_only). */
       service_tier?: ('auto' | 'default' | 'flex' | 'scale' | 'priority') | null;
       /** @description true answers with chat.completion.chunk events, then data: [DONE]. */
       stream?: boolean | null;

@@ -86,7 +86,11 @@ export const chatCompletionsRequestSchema = z
         'auto, none, required, a named function, or allowed_tools (the router narrows tools to the allowed ones).',
       ),
     parallel_tool_calls: z.boolean().nullish().describe('false: at most one tool call per answer.'),
-    response_format: responseFormatSchema.nullish(),
+    response_format: responseFormatSchema
+      .nullish()
+      .describe(
+        'text, json_object or json_schema (strict included), on every provider; the router checks the answer against the schema (502 when it does not match).',
+      ),
     temperature: z.number().min(0).max(2).nullish().describe('Sampling temperature, 0 to 2.'),
     top_p: z.number().min(0).max(1).nullish().describe('Nucleus sampling, 0 to 1.'),
     max_tokens: z.number().int().min(1).nullish().describe('Upper bound on generated tokens.'),
@@ -101,8 +105,8 @@ export const chatCompletionsRequestSchema = z
       .nullish()
       .describe('Up to 4 stop sequences.'),
     seed: z.number().int().nullish().describe('Best-effort deterministic sampling.'),
-    presence_penalty: z.number().min(-2).max(2).nullish(),
-    frequency_penalty: z.number().min(-2).max(2).nullish(),
+    presence_penalty: z.number().min(-2).max(2).nullish().describe('-2 to 2.'),
+    frequency_penalty: z.number().min(-2).max(2).nullish().describe('-2 to 2.'),
     logit_bias: z
       .record(z.string().regex(/^\d+$/, 'a token id'), z.number().min(-100).max(100))
       .nullish()
@@ -117,12 +121,19 @@ export const chatCompletionsRequestSchema = z
       .nullish()
       .describe('Number of choices; only 1 is served (n > 1 is a 400 naming the provider).'),
     user: z.string().max(256).nullish().describe("End-user id, for the provider's abuse monitoring."),
-    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+    reasoning_effort: z
+      .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])
+      .nullish()
+      .describe('Reasoning effort of reasoning models (Ollama: think).'),
     metadata: z
       .record(z.string().max(64), z.string().max(512))
       .nullish()
-      .refine((value) => value == null || Object.keys(value).length <= 16, 'at most 16 keys'),
-    service_tier: z.enum(['auto', 'default', 'flex', 'scale', 'priority']).nullish(),
+      .refine((value) => value == null || Object.keys(value).length <= 16, 'at most 16 keys')
+      .describe('Up to 16 string pairs stored with the request by the provider.'),
+    service_tier: z
+      .enum(['auto', 'default', 'flex', 'scale', 'priority'])
+      .nullish()
+      .describe('Processing tier (Anthropic: auto or standard_only).'),
     stream: z
       .boolean()
       .nullish()
