@@ -286,6 +286,26 @@ const CASES: Case[] = [
     parameter: 'n',
     label: 'n: 2',
     body: { n: 2 },
+    wire: {
+      openai: { n: 2 },
+      azure: { n: 2 },
+      openrouter: REFUSED,
+      lmstudio: REFUSED,
+      anthropic: REFUSED,
+      ollama: REFUSED,
+    },
+    answer: (_, answer) => {
+      const choices = answer.choices as { index: number; message: { content: string } }[];
+      expect(choices.map((choice) => [choice.index, choice.message.content])).toEqual([
+        [0, '{"balance":1}'],
+        [1, '{"balance":1}'],
+      ]);
+    },
+  },
+  {
+    parameter: 'n',
+    label: 'n: 2 with stream',
+    body: { n: 2, stream: true },
     wire: { ...compatible(REFUSED), anthropic: REFUSED, ollama: REFUSED },
   },
   {

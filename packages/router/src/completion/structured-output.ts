@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { RouterError } from '../errors.js';
-import type { ChatResult, ResponseFormat } from '../providers/types.js';
+import type { ChatChoice, ChatResult, ResponseFormat } from '../providers/types.js';
 
 export const responseFormatSchema = z
   .discriminatedUnion('type', [
@@ -92,7 +92,13 @@ export function checkStructuredOutput(
   format: ResponseFormat | undefined,
   provider: string,
 ): ChatResult {
-  if (!format || result.finishReason === 'tool_calls') return result;
+  if (!format) return result;
+  for (const choice of [result, ...(result.moreChoices ?? [])]) checkChoice(choice, format, provider);
+  return result;
+}
+
+function checkChoice(result: ChatChoice, format: ResponseFormat, provider: string): void {
+  if (result.finishReason === 'tool_calls') return;
   const fail = (what: string) =>
     new RouterError(502, 'invalid_structured_output', `${provider} answered with ${what}`, { provider });
   if (result.finishReason === 'length') throw fail('a structured answer cut off at the token limit');
@@ -107,7 +113,7 @@ export function checkStructuredOutput(
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
       throw fail('JSON that is not an object');
     result.parsed = parsed;
-    return result;
+    return;
   }
   const checked = validatorFor(format.schema).safeParse(parsed);
   if (!checked.success) {
@@ -118,5 +124,4 @@ export function checkStructuredOutput(
     throw fail(`${`JSON that does not match the schema ${format.name ?? ''}`.trimEnd()} (${issues})`);
   }
   result.parsed = parsed;
-  return result;
 }

@@ -103,6 +103,15 @@ export interface Usage {
   cachedInputTokens?: number;
 }
 
+/** One more answer to the same request (`n` > 1). */
+export interface ChatChoice {
+  content: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  logprobs?: ChatResult['logprobs'];
+  parsed?: unknown;
+}
+
 export interface ChatResult {
   /** Upstream response id, when the provider gives one. */
   id?: string;
@@ -115,6 +124,8 @@ export interface ChatResult {
   usage: Usage | null;
   /** Token log probabilities in OpenAI's `choices[].logprobs` shape, when `logprobs` was asked for. */
   logprobs?: { content: unknown[] | null; refusal?: unknown[] | null };
+  /** Choices after the first, when the request asked for `n` > 1 and the provider gave them. */
+  moreChoices?: ChatChoice[];
   /**
    * The answer's JSON when the request asked for structured output: set by the router once it has
    * parsed `content` and checked it against the requested schema (completion/structured-output.ts).

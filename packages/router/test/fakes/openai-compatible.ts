@@ -146,9 +146,11 @@ function dialectFor(flavor: Flavor): FakeDialect {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: modelOf(request),
-        choices: [
-          {
-            index: 0,
+        // n choices, as the real API gives them: the scripted answer, once per choice.
+        choices: Array.from(
+          { length: typeof request.body?.n === 'number' ? request.body.n : 1 },
+          (_, index) => ({
+            index,
             message: {
               role: 'assistant',
               content: answerText(turn) ?? (toolCalls.length ? null : ''),
@@ -158,8 +160,8 @@ function dialectFor(flavor: Flavor): FakeDialect {
             },
             logprobs: request.body?.logprobs === true ? logprobsOf(answerText(turn) ?? '', request) : null,
             finish_reason: finishReasonOf(turn),
-          },
-        ],
+          }),
+        ),
         usage: wireUsage(turn),
         system_fingerprint: 'fp_fake',
       };

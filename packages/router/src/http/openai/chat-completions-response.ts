@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ChatResult, ToolCall, Usage } from '../../providers/types.js';
+import type { ChatChoice, ChatResult, ToolCall, Usage } from '../../providers/types.js';
 
 const openAiToolCallSchema = z.object({
   id: z.string(),
@@ -69,19 +69,24 @@ const openAiToolCall = (call: ToolCall) => ({
   function: { name: call.name, arguments: JSON.stringify(call.arguments) },
 });
 
-export function chatCompletion(id: string, created: number, result: ChatResult) {
+function choiceBody(index: number, choice: ChatChoice) {
   const message: Record<string, unknown> = {
     role: 'assistant',
-    content: result.content === '' && result.toolCalls.length ? null : result.content,
+    content: choice.content === '' && choice.toolCalls.length ? null : choice.content,
     refusal: null,
   };
-  if (result.toolCalls.length) message.tool_calls = result.toolCalls.map(openAiToolCall);
+  if (choice.toolCalls.length) message.tool_calls = choice.toolCalls.map(openAiToolCall);
+  return { index, message, logprobs: choice.logprobs ?? null, finish_reason: choice.finishReason };
+}
+
+export function chatCompletion(id: string, created: number, result: ChatResult) {
   const body: Record<string, unknown> = {
     id,
     object: 'chat.completion',
     created,
     model: result.model,
-    choices: [{ index: 0, message, logprobs: result.logprobs ?? null, finish_reason: result.finishReason }],
+    // n > 1: every choice the provider gave, in order.
+    choices: [result, ...(result.moreChoices ?? [])].map((choice, index) => choiceBody(index, choice)),
   };
   if (result.usage) body.usage = openAiUsage(result.usage);
   return body;

@@ -7,7 +7,7 @@ import {
   ProviderError,
   type StreamEvent,
 } from '../model.js';
-import { assertParametersSupported, type ParameterTable } from '../parameters.js';
+import { assertParametersSupported, type ParameterTable, UnsupportedParameterError } from '../parameters.js';
 import { providerErrorFromInBand } from '../upstream-errors.js';
 import { joinUrl, UpstreamClient } from '../upstream-http.js';
 import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOptions } from './codec.js';
@@ -87,6 +87,15 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
 
   async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
     assertParametersSupported(this.name, this.parameters, request);
+    if (request.n !== undefined && request.n > 1) {
+      // The router's stream carries one choice: several would be folded into one.
+      throw new UnsupportedParameterError(
+        this.name,
+        'n',
+        `n: ${request.n} with stream`,
+        'n > 1 is served without stream only',
+      );
+    }
     const model = await this.resolveModel(request);
     const response = await this.post(request, model, true);
     const contentType = String(response.headers['content-type'] ?? '');

@@ -4,6 +4,7 @@
  */
 
 import type {
+  ChatChoice,
   ChatMessage,
   ChatRequest,
   ChatResult,
@@ -172,24 +173,31 @@ interface WireCompletion {
   usage?: unknown;
 }
 
-export function fromWireResponse(wire: unknown, requestedModel: string): ChatResult {
-  const completion = (wire ?? {}) as WireCompletion;
-  const choice = completion.choices?.[0];
+function choiceFrom(choice: WireChoice | undefined): ChatChoice {
   const toolCalls: ToolCall[] = (choice?.message?.tool_calls ?? []).map((call) => ({
     id: call.id || generatedToolCallId(),
     name: call.function?.name ?? '',
     arguments: toolArgumentsFrom(call.function?.arguments),
   }));
   return {
-    ...(completion.id !== undefined && { id: completion.id }),
-    model: completion.model ?? requestedModel,
     content: choice?.message?.content ?? '',
     toolCalls,
     finishReason: finishReasonFrom(choice?.finish_reason, toolCalls.length > 0),
-    usage: usageFrom(completion.usage),
     ...(choice?.logprobs && {
       logprobs: { content: choice.logprobs.content ?? null, refusal: choice.logprobs.refusal ?? null },
     }),
+  };
+}
+
+export function fromWireResponse(wire: unknown, requestedModel: string): ChatResult {
+  const completion = (wire ?? {}) as WireCompletion;
+  const [first, ...more] = completion.choices ?? [];
+  return {
+    ...(completion.id !== undefined && { id: completion.id }),
+    model: completion.model ?? requestedModel,
+    ...choiceFrom(first),
+    usage: usageFrom(completion.usage),
+    ...(more.length > 0 && { moreChoices: more.map(choiceFrom) }),
   };
 }
 
