@@ -508,7 +508,7 @@ export interface components {
       logprobs?: boolean | null;
       /** @description Needs logprobs: true. */
       top_logprobs?: number | null;
-      /** @description Number of choices; only 1 is served (n > 1 is a 400 naming the provider). */
+      /** @description Number of choices: openai and azure return them all (not with stream); elsewhere n > 1 is a 400. */
       n?: number | null;
       /** @description End-user id, for the provider's abuse monitoring. */
       user?: string | null;

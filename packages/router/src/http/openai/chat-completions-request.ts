@@ -119,7 +119,9 @@ export const chatCompletionsRequestSchema = z
       .min(1)
       .max(128)
       .nullish()
-      .describe('Number of choices; only 1 is served (n > 1 is a 400 naming the provider).'),
+      .describe(
+        'Number of choices: openai and azure return them all (not with stream); elsewhere n > 1 is a 400.',
+      ),
     user: z.string().max(256).nullish().describe("End-user id, for the provider's abuse monitoring."),
     reasoning_effort: z
       .enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh'])
