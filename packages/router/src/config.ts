@@ -48,6 +48,19 @@ export const routerEnvSchema = z
       .max(200)
       .default(20)
       .describe('Messages kept in a user context memory; the oldest are dropped first.'),
+    ROUTER_PASS_THROUGH_FIELDS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((field) => field.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(/^(\*|[A-Za-z_][A-Za-z0-9_]{0,63})$/, 'a field name or *')))
+      .describe(
+        'Comma-separated Chat Completions fields the router does not model (e.g. store,prediction,verbosity) to send unchanged to OpenAI-compatible upstreams (openai, azure, openrouter, lmstudio); "*" allows any. Empty: every unknown field is a 400 naming it. anthropic and ollama refuse them with a 400.',
+      ),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info').describe('pino log level.'),
     MCP_CONFIG: z
       .string()

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { UnsupportedParameterError } from './providers/parameters.js';
 import { ProviderError } from './providers/types.js';
 
 export interface ValidationIssue {
@@ -89,6 +90,13 @@ function upstreamCode(type: string | undefined): string | undefined {
 
 function mapProviderError(error: ProviderError, baseUrl?: string): RouterError {
   const provider = error.provider;
+  // Refused by the router before any upstream call: the caller's request, not the upstream, is at fault.
+  if (error instanceof UnsupportedParameterError) {
+    return new RouterError(400, 'unsupported_parameter', error.message, {
+      provider,
+      issues: [{ path: error.parameter, message: error.message }],
+    });
+  }
   const extra = { provider, retryAfterSeconds: retryAfter(error.retryAfterMs) };
   switch (error.kind) {
     case 'auth':

@@ -218,6 +218,7 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
         ],
         stream: true,
         stream_options: { include_usage: true },
+        tools: [{ type: 'function', function: { name: 'f' } }],
         tool_choice: { type: 'function', function: { name: 'f' } },
         max_completion_tokens: 9,
       }),
@@ -227,7 +228,7 @@ describe('/v1/chat/completions edge cases (scripted adapter)', () => {
     expect(frames[0]?.choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(frames.some((f) => f.choices?.[0]?.delta.tool_calls?.[0]?.id === 't1')).toBe(true);
     expect(adapters.openai.requests[0]).toMatchObject({
-      toolChoice: 'required',
+      toolChoice: { name: 'f' },
       maxTokens: 9,
       messages: [
         { role: 'system', content: 'sys' },

@@ -315,6 +315,31 @@ export interface components {
       temperature?: number;
       /** @description Upper bound on generated tokens. */
       max_tokens?: number;
+      /** @description Ask for a typed answer, as in Chat Completions: json_object or json_schema ({name, schema, strict}). The answer then carries the checked JSON in `parsed`; an answer that does not parse or match is a 502. */
+      response_format?:
+        | {
+            /** @constant */
+            type: 'text';
+          }
+        | {
+            /** @constant */
+            type: 'json_object';
+          }
+        | {
+            /** @constant */
+            type: 'json_schema';
+            json_schema: {
+              /** @description Name of the answer format. */
+              name: string;
+              description?: string;
+              /** @description JSON Schema the answer must match. */
+              schema: {
+                [key: string]: unknown;
+              };
+              /** @description Ask the provider to enforce the schema exactly. */
+              strict?: boolean | null;
+            };
+          };
       /** @description Answer to a pending tool confirmation: {id, approve}. */
       confirm?: {
         /** @description confirmation.id from the answer that asked */
@@ -461,9 +486,10 @@ export interface components {
           parameters?: {
             [key: string]: unknown;
           };
+          strict?: boolean | null;
         };
       }[];
-      /** @description auto, none, required, or a named function (sent as required). */
+      /** @description auto, none, required, a named function, or allowed_tools (the router narrows tools to the allowed ones). */
       tool_choice?:
         | ('auto' | 'none' | 'required')
         | {
@@ -472,19 +498,96 @@ export interface components {
             function: {
               name: string;
             };
+          }
+        | {
+            /** @constant */
+            type: 'allowed_tools';
+            allowed_tools: {
+              /** @enum {string} */
+              mode: 'auto' | 'required';
+              tools: {
+                /** @constant */
+                type: 'function';
+                function: {
+                  name: string;
+                };
+              }[];
+            };
           };
+      /** @description false: at most one tool call per answer. */
+      parallel_tool_calls?: boolean | null;
+      /** @description text, json_object or json_schema (strict included), on every provider; the router checks the answer against the schema (502 when it does not match). */
+      response_format?:
+        | (
+            | {
+                /** @constant */
+                type: 'text';
+              }
+            | {
+                /** @constant */
+                type: 'json_object';
+              }
+            | {
+                /** @constant */
+                type: 'json_schema';
+                json_schema: {
+                  /** @description Name of the answer format. */
+                  name: string;
+                  description?: string;
+                  /** @description JSON Schema the answer must match. */
+                  schema: {
+                    [key: string]: unknown;
+                  };
+                  /** @description Ask the provider to enforce the schema exactly. */
+                  strict?: boolean | null;
+                };
+              }
+          )
+        | null;
       /** @description Sampling temperature, 0 to 2. */
       temperature?: number | null;
+      /** @description Nucleus sampling, 0 to 1. */
+      top_p?: number | null;
       /** @description Upper bound on generated tokens. */
       max_tokens?: number | null;
-      /** @description Same as max_tokens (newer OpenAI name). */
+      /** @description Same as max_tokens (newer OpenAI name); wins when both are given. */
       max_completion_tokens?: number | null;
+      /** @description Up to 4 stop sequences. */
+      stop?: (string | string[]) | null;
+      /** @description Best-effort deterministic sampling. */
+      seed?: number | null;
+      /** @description -2 to 2. */
+      presence_penalty?: number | null;
+      /** @description -2 to 2. */
+      frequency_penalty?: number | null;
+      /** @description Token id to bias, -100 to 100. */
+      logit_bias?: {
+        [key: string]: number;
+      } | null;
+      /** @description Return log probabilities in choices[].logprobs. */
+      logprobs?: boolean | null;
+      /** @description Needs logprobs: true. */
+      top_logprobs?: number | null;
+      /** @description Number of choices: openai and azure return them all (not with stream); elsewhere n > 1 is a 400. */
+      n?: number | null;
+      /** @description End-user id, for the provider's abuse monitoring. */
+      user?: string | null;
+      /** @description Reasoning effort of reasoning models (Ollama: think). */
+      reasoning_effort?: ('none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh') | null;
+      /** @description Up to 16 string pairs stored with the request by the provider. */
+      metadata?: {
+        [key: string]: string;
+      } | null;
+      /** @description Processing tier (Anthropic: auto or standard_only). */
+      service_tier?: ('auto' | 'default' | 'flex' | 'scale' | 'priority') | null;
       /** @description true answers with chat.completion.chunk events, then data: [DONE]. */
       stream?: boolean | null;
       /** @description include_usage adds a usage chunk when the provider reported usage. */
       stream_options?: {
         include_usage?: boolean;
       } | null;
+    } & {
+      [key: string]: unknown;
     };
     /** @description A human's answer to a held tool call. */
     ConfirmationAnswer: {
@@ -504,6 +607,8 @@ export interface components {
       model: string;
       /** @description The answer text. */
       content: string;
+      /** @description With response_format: the answer parsed as JSON and checked against the schema (content holds the same JSON as text). */
+      parsed?: unknown;
       /** @description The answer as a chat message, ready to append to a conversation. */
       message: {
         /** @constant */
@@ -636,6 +741,8 @@ export interface components {
       model: string;
       /** @description The answer text. */
       content: string;
+      /** @description With response_format: the answer parsed as JSON and checked against the schema (content holds the same JSON as text). */
+      parsed?: unknown;
       /** @description The answer as a chat message, ready to append to a conversation. */
       message: {
         /** @constant */
@@ -743,7 +850,11 @@ export interface components {
             };
           }[];
         };
-        logprobs: null;
+        /** @description Token log probabilities, when logprobs was asked for and the provider gives them. */
+        logprobs: {
+          content: unknown[] | null;
+          refusal?: unknown[] | null;
+        } | null;
         /** @enum {string} */
         finish_reason: 'stop' | 'length' | 'tool_calls' | 'content_filter';
       }[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { responseFormatSchema } from '../completion/structured-output.js';
 import { contextEnvelopeSchema, MAX_MESSAGE_CHARS, userIdSchema } from '../context-envelope/envelope.js';
 import { PROVIDER_NAMES } from '../providers/types.js';
 
@@ -68,6 +69,11 @@ export const askRequestSchema = z
       .max(1_000_000)
       .optional()
       .describe('Upper bound on generated tokens.'),
+    response_format: responseFormatSchema
+      .optional()
+      .describe(
+        'Ask for a typed answer, as in Chat Completions: json_object or json_schema ({name, schema, strict}). The answer then carries the checked JSON in `parsed`; an answer that does not parse or match is a 502.',
+      ),
     confirm: confirmSchema.optional().describe('Answer to a pending tool confirmation: {id, approve}.'),
   })
   .strict()

@@ -84,6 +84,12 @@ export const askResponseSchema = z
     ),
     model: z.string().describe('Model that answered, as the provider names it.'),
     content: z.string().describe('The answer text.'),
+    parsed: z
+      .unknown()
+      .optional()
+      .describe(
+        'With response_format: the answer parsed as JSON and checked against the schema (content holds the same JSON as text).',
+      ),
     message: z
       .object({ role: z.literal('assistant'), content: z.string() })
       .describe('The answer as a chat message, ready to append to a conversation.'),

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { assertMayActFor, assertMayUse, type Principal } from '../admission/principal.js';
+import { checkStructuredOutput, toResponseFormat } from '../completion/structured-output.js';
 import { type ContextEnvelope, MAX_MESSAGE_CHARS, type PriorTurn } from '../context-envelope/envelope.js';
 import { mergeEnvelopes } from '../context-envelope/merge.js';
 import { buildPrompt } from '../context-envelope/prompt.js';
@@ -104,6 +105,8 @@ export class AskService {
     const chat: ChatRequest = { model, messages: buildPrompt(envelope, messages), signal };
     if (request.temperature !== undefined) chat.temperature = request.temperature;
     if (request.max_tokens !== undefined) chat.maxTokens = request.max_tokens;
+    const responseFormat = toResponseFormat(request.response_format);
+    if (responseFormat) chat.responseFormat = responseFormat;
     if (target.model === undefined) assertMayUse(principal, adapter.name, model);
     const prepared: PreparedAsk = {
       adapter,
@@ -121,8 +124,9 @@ export class AskService {
   async answer(prepared: PreparedAsk, clock: RequestClock): Promise<AskAnswer> {
     if (!this.#usesTools(prepared)) {
       const result = await clock.timeUpstream(prepared.adapter.chat(prepared.chat));
+      const answer = checkedAnswer(toAnswer(prepared.adapter.name, result, clock.elapsedMs()), prepared.chat);
       await this.#remember(prepared, result.content);
-      return toAnswer(prepared.adapter.name, result, clock.elapsedMs());
+      return answer;
     }
     for await (const event of this.#loop(prepared, clock, false)) {
       if (event.type === 'done') return event.answer;
@@ -141,8 +145,12 @@ export class AskService {
       } else if (event.type === 'tool_call') {
         yield { type: 'tool_call', call: event.call };
       } else {
+        const answer = checkedAnswer(
+          toAnswer(prepared.adapter.name, event.result, clock.elapsedMs()),
+          prepared.chat,
+        );
         await this.#remember(prepared, event.result.content);
-        yield { type: 'done', answer: toAnswer(prepared.adapter.name, event.result, clock.elapsedMs()) };
+        yield { type: 'done', answer };
         return;
       }
     }
@@ -196,6 +204,10 @@ export class AskService {
             break;
           case 'done': {
             const { outcome } = event;
+            const answer = checkedAnswer(
+              loopAnswer(prepared.adapter.name, outcome, clock.elapsedMs()),
+              prepared.chat,
+            );
             if (outcome.finishReason !== 'confirmation_required') {
               await this.#remember(
                 { ...prepared, userTurn: outcome.userTurn ?? prepared.userTurn },
@@ -203,7 +215,7 @@ export class AskService {
                 outcome.toolDerived,
               );
             }
-            yield { type: 'done', answer: loopAnswer(prepared.adapter.name, outcome, clock.elapsedMs()) };
+            yield { type: 'done', answer };
             return;
           }
         }
@@ -308,6 +320,29 @@ function lastUserTurn(messages: ChatMessage[]): string | undefined {
     if (message?.role === 'user') return message.content;
   }
   return undefined;
+}
+
+/**
+ * With response_format, the final answer is checked as /v1/chat/completions checks it (a 502 naming
+ * the provider when it does not parse or match) and carries the JSON in `parsed`.
+ */
+function checkedAnswer(answer: AskAnswer, chat: ChatRequest): AskAnswer {
+  const format = chat.responseFormat;
+  if (!format || answer.finish_reason === 'confirmation_required' || answer.finish_reason === 'tool_calls')
+    return answer;
+  const checked = checkStructuredOutput(
+    {
+      model: answer.model,
+      content: answer.content,
+      toolCalls: [],
+      finishReason: answer.finish_reason,
+      usage: null,
+    },
+    format,
+    answer.provider,
+  );
+  answer.parsed = checked.parsed;
+  return answer;
 }
 
 /** The answer after a tool loop: the last model turn, with the loop's content, usage and calls. */

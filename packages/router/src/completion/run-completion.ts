@@ -2,8 +2,11 @@ import type { Context } from 'hono';
 import { RouterError, toRouterError } from '../errors.js';
 import type { RouterEnv, RouterServices } from '../http/router-env.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../providers/types.js';
+import { answeredBy } from '../resilience/resilient-adapter.js';
 import type { CompletionTarget } from './completion-target.js';
+import { confirmationOf } from './answer-confirmation.js';
 import { compatibleToolLoop, runToolCompletion, streamToolCompletion } from './completion-tools.js';
+import { checkStructuredOutput } from './structured-output.js';
 
 /**
  * One provider call for a compatible-API request, whatever the API: timed on the request clock,
@@ -25,8 +28,10 @@ export async function runCompletion(
   try {
     const loop = compatibleToolLoop(c, services);
     // The loop times each provider and tool wait on the clock itself.
-    if (loop) return await runToolCompletion(c, loop, target, chat);
-    return await clock.timeUpstream(target.adapter.chat(chat));
+    const result = loop
+      ? await runToolCompletion(c, loop, target, chat)
+      : await clock.timeUpstream(target.adapter.chat(chat));
+    return checkedAnswer(result, chat, target);
   } catch (error) {
     throw toRouterError(error, target.adapter.baseUrl);
   } finally {
@@ -56,8 +61,11 @@ export async function* streamCompletion(
       ? streamToolCompletion(c, loop, target, chat)
       : clock.timeStream(adapter.stream(chat));
     for await (const event of events) {
+      if (event.type === 'done') {
+        yield { type: 'done', result: checkedAnswer(event.result, chat, target) };
+        return;
+      }
       yield event;
-      if (event.type === 'done') return;
     }
     throw new RouterError(
       502,
@@ -73,4 +81,17 @@ export async function* streamCompletion(
     services.metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
     services.metrics.overhead.observe({ route: c.req.routePath }, clock.overheadMs() / 1000);
   }
+}
+
+/**
+ * The final answer checked against the requested structured output. A question held for a human's
+ * confirmation is not the answer yet: it is the router's own text, so it is not checked.
+ */
+function checkedAnswer(result: ChatResult, chat: ChatRequest, target: CompletionTarget): ChatResult {
+  if (confirmationOf(result)) return result;
+  return checkStructuredOutput(
+    result,
+    chat.responseFormat,
+    answeredBy(result)?.provider ?? target.adapter.name,
+  );
 }

@@ -76,6 +76,7 @@ export function createProvider(name: ProviderName, config: ProvidersConfig): Pro
     timeouts: timeoutsFrom(config),
     secrets: providerSecrets(config),
     defaultModel: definition.defaultModel(config as never),
+    parameters: definition.parameters,
   });
 }
 

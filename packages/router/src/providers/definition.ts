@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ProviderAdapter } from './model.js';
+import type { ParameterTable } from './parameters.js';
 
 /**
  * What a provider folder declares about itself. The router derives everything else from the list
@@ -21,6 +22,11 @@ export interface ProviderDefinition<
    * so that naming it in a request never makes the router dial localhost unasked.
    */
   chosenBy?: readonly (keyof z.output<z.ZodObject<Env>> & string)[];
+  /**
+   * What the provider does with each Chat Completions parameter (passed, mapped or refused): the
+   * adapter enforces it, fallbacks consult it and the README table is generated from it.
+   */
+  parameters: ParameterTable;
   /** The model used when a request names none. */
   defaultModel(settings: z.output<z.ZodObject<Env>>): string | undefined;
   /** Builds the adapter; its required variables are known to be set. */
@@ -37,6 +43,8 @@ export interface ProviderContext {
   /** Every provider secret configured: an upstream (or a proxy) may echo any of them. */
   secrets: string[];
   defaultModel: string | undefined;
+  /** The definition's parameter table, handed to the adapter it builds. */
+  parameters: ParameterTable;
 }
 
 export interface UpstreamTimeouts {

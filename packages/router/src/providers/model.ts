@@ -2,7 +2,6 @@
  * The router's one internal model of a chat exchange. Every provider adapter maps its own wire
  * format to and from these types; nothing outside `providers/` knows a wire format.
  */
-
 /**
  * A provider's name as the adapter layer sees it. The names the router accepts are derived from the
  * provider list (`providers/index.ts`), which this module must not import: every provider imports it.
@@ -28,6 +27,8 @@ export interface ToolDefinition {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  /** Ask the provider to hold the arguments to `inputSchema` exactly (OpenAI `strict`). */
+  strict?: boolean;
 }
 
 /** `auto`, `none`, `required` (some tool), or one named tool the model must call. */
@@ -40,7 +41,13 @@ export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
  */
 export type ResponseFormat =
   | { type: 'json_object' }
-  | { type: 'json_schema'; name?: string; schema: Record<string, unknown>; strict?: boolean };
+  | {
+      type: 'json_schema';
+      name?: string;
+      description?: string;
+      schema: Record<string, unknown>;
+      strict?: boolean;
+    };
 
 /**
  * The generation controls a caller may set, each in the router's own terms. An adapter carries a
@@ -96,6 +103,15 @@ export interface Usage {
   cachedInputTokens?: number;
 }
 
+/** One more answer to the same request (`n` > 1). */
+export interface ChatChoice {
+  content: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  logprobs?: ChatResult['logprobs'];
+  parsed?: unknown;
+}
+
 export interface ChatResult {
   /** Upstream response id, when the provider gives one. */
   id?: string;
@@ -106,6 +122,15 @@ export interface ChatResult {
   finishReason: FinishReason;
   /** null when the provider sent no usage (e.g. LM Studio streams, interrupted streams). */
   usage: Usage | null;
+  /** Token log probabilities in OpenAI's `choices[].logprobs` shape, when `logprobs` was asked for. */
+  logprobs?: { content: unknown[] | null; refusal?: unknown[] | null };
+  /** Choices after the first, when the request asked for `n` > 1 and the provider gave them. */
+  moreChoices?: ChatChoice[];
+  /**
+   * The answer's JSON when the request asked for structured output: set by the router once it has
+   * parsed `content` and checked it against the requested schema (completion/structured-output.ts).
+   */
+  parsed?: unknown;
 }
 
 /**
@@ -192,9 +217,50 @@ export interface MessagesPassThrough {
   /** `POST /v1/messages/count_tokens` upstream: `{input_tokens}` and whatever else it answers. */
   countTokens(request: MessagesPassThroughRequest): Promise<Record<string, unknown>>;
 }
+/** The Chat Completions request fields the router models, by their OpenAI names. */
+export type ChatParameter =
+  | 'temperature'
+  | 'max_tokens'
+  | 'tools'
+  | 'tool_choice'
+  | 'response_format'
+  | 'stop'
+  | 'top_p'
+  | 'seed'
+  | 'presence_penalty'
+  | 'frequency_penalty'
+  | 'logit_bias'
+  | 'logprobs'
+  | 'top_logprobs'
+  | 'n'
+  | 'parallel_tool_calls'
+  | 'user'
+  | 'reasoning_effort'
+  | 'metadata'
+  | 'service_tier'
+  | 'stream_options'
+  | 'pass_through';
+
+/**
+ * `passed`: sent under the same name and meaning; `mapped`: sent as the provider's equivalent (or
+ * served by the router itself); `refused`: a request that sets it gets a 400 naming the parameter
+ * and the provider. `refuses` narrows a passed/mapped parameter: the values it returns a phrase for
+ * are refused all the same (Ollama maps tool_choice "auto" but cannot force a tool).
+ */
+export interface ParameterSupport {
+  support: 'passed' | 'mapped' | 'refused';
+  /** One short sentence for the README table: the provider's field, or why it is refused. */
+  note?: string;
+  refuses?(request: ChatRequest): string | undefined;
+}
+
+/** What one provider does with each parameter (providers/parameters.ts enforces it). */
+export type ParameterTable = Readonly<Record<ChatParameter, ParameterSupport>>;
 
 export interface ProviderAdapter {
   readonly name: AdapterName;
+  /** What the provider does with each Chat Completions parameter (its definition's table). */
+  readonly parameters?: ParameterTable;
   /** Model used when a request names none. */
   readonly defaultModel: string | undefined;
   /** Base URL, for logs and error messages (never contains secrets). */

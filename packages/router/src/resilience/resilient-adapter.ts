@@ -2,6 +2,7 @@ import type { Redactor } from '@ocsai/telemetry';
 import type { GenAiClientMetrics } from '@ocsai/telemetry/metrics';
 import type { IBackoffFactory, IRetryBackoffContext } from 'cockatiel';
 import type { Logger } from '../logger.js';
+import { unsupportedParameter } from '../providers/parameters.js';
 import {
   type ChatRequest,
   type ChatResult,
@@ -125,6 +126,7 @@ export class ResilientProviders {
       name: primary.name,
       defaultModel: primary.defaultModel,
       baseUrl: primary.baseUrl,
+      ...(primary.parameters && { parameters: primary.parameters }),
       chat: (request) => this.#chat(primary, request),
       stream: (request) => this.#stream(primary, request),
     };
@@ -134,20 +136,30 @@ export class ResilientProviders {
     return wrapped;
   }
 
-  #candidates(primary: ProviderAdapter, model: string): Candidate[] {
+  #candidates(primary: ProviderAdapter, request: ChatRequest): Candidate[] {
+    const { model } = request;
     const candidates: Candidate[] = [{ adapter: primary, model, fallback: false }];
     for (const target of this.#options.config.LLM_FALLBACKS) {
       if (target.provider === primary.name && target.model === model) continue;
       if (!this.#options.isConfigured(target.provider)) continue;
+      let adapter: ProviderAdapter;
       try {
-        candidates.push({
-          adapter: this.#plainAdapter(target.provider),
-          model: target.model,
-          fallback: true,
-        });
+        adapter = this.#plainAdapter(target.provider);
       } catch {
         // A fallback that cannot be built is skipped like an unconfigured one.
+        continue;
       }
+      // A fallback that would refuse a parameter the caller set is skipped, not called: the answer
+      // must never quietly lose what the request asked for (the primary's own refusal is a 400).
+      const refusal = adapter.parameters && unsupportedParameter(adapter.name, adapter.parameters, request);
+      if (refusal) {
+        this.#options.logger?.debug(
+          { provider: adapter.name, parameter: refusal.parameter },
+          'fallback skipped: it would refuse a parameter of the request',
+        );
+        continue;
+      }
+      candidates.push({ adapter, model: target.model, fallback: true });
     }
     return candidates;
   }
@@ -205,7 +217,7 @@ export class ResilientProviders {
       lastError: undefined,
       breakerWaitMs: undefined,
     };
-    for (const candidate of this.#candidates(primary, request.model)) {
+    for (const candidate of this.#candidates(primary, request)) {
       const name = candidate.adapter.name as ProviderName;
       try {
         const value = await this.#withRetries(name, candidate, request, run, call);

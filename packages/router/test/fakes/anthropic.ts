@@ -1,5 +1,7 @@
 /** Fake Anthropic Messages API: `event:` + `data:` SSE frames, ping keep-alives, typed errors. */
 import {
+  answerText,
+  type CapturedRequest,
   DEFAULT_USAGE,
   type FakeDialect,
   type FakeScript,
@@ -45,9 +47,25 @@ type Block =
   | { type: 'text'; text: string }
   | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> };
 
-function blocksOf(turn: FakeTurn): Block[] {
+/** The tool a request forces (`tool_choice: {type:"tool", name}`), if it also declares it. */
+function forcedTool(request: CapturedRequest): string | undefined {
+  const choice = request.body?.tool_choice;
+  if (choice?.type !== 'tool') return undefined;
+  const declared = (request.body?.tools ?? []).some((tool: { name?: string }) => tool.name === choice.name);
+  return declared ? choice.name : undefined;
+}
+
+function blocksOf(turn: FakeTurn, request: CapturedRequest): Block[] {
+  // A structured answer asked through a forced tool comes back as that tool's call, as Claude does.
+  const forced = turn.json !== undefined && turn.text === undefined ? forcedTool(request) : undefined;
+  if (forced) {
+    return [
+      { type: 'tool_use', id: fakeId('toolu_01'), name: forced, input: turn.json as Record<string, unknown> },
+    ];
+  }
+  const text = answerText(turn);
   return [
-    ...(turn.text ? [{ type: 'text' as const, text: turn.text }] : []),
+    ...(text ? [{ type: 'text' as const, text }] : []),
     ...(turn.toolCalls ?? []).map((call) => ({
       type: 'tool_use' as const,
       id: call.id ?? fakeId('toolu_01'),
@@ -56,6 +74,12 @@ function blocksOf(turn: FakeTurn): Block[] {
     })),
   ];
 }
+
+/** A forced tool call ends with `tool_use`, whatever the turn's own finish reason. */
+const stopReasonOf = (turn: FakeTurn, request: CapturedRequest) =>
+  blocksOf(turn, request).some((block) => block.type === 'tool_use')
+    ? 'tool_use'
+    : STOP_REASONS[finishReasonOf(turn)];
 
 const frame = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
@@ -88,8 +112,8 @@ const dialect: FakeDialect = {
     type: 'message',
     role: 'assistant',
     model: request.body?.model ?? 'claude-fake',
-    content: blocksOf(turn),
-    stop_reason: STOP_REASONS[finishReasonOf(turn)],
+    content: blocksOf(turn, request),
+    stop_reason: stopReasonOf(turn, request),
     stop_sequence: null,
     usage: usageOf(turn),
   }),
@@ -112,7 +136,7 @@ const dialect: FakeDialect = {
       }),
       frame('ping', { type: 'ping' }),
     ];
-    blocksOf(turn).forEach((block, index) => {
+    blocksOf(turn, request).forEach((block, index) => {
       if (block.type === 'text') {
         frames.push(
           frame('content_block_start', {
@@ -153,7 +177,7 @@ const dialect: FakeDialect = {
     frames.push(
       frame('message_delta', {
         type: 'message_delta',
-        delta: { stop_reason: STOP_REASONS[finishReasonOf(turn)], stop_sequence: null },
+        delta: { stop_reason: stopReasonOf(turn, request), stop_sequence: null },
         usage: { output_tokens: usage.output_tokens },
       }),
       frame('message_stop', { type: 'message_stop' }),

@@ -1,5 +1,6 @@
 /** Fake Ollama native API: NDJSON streams (on unless `stream: false`), object tool arguments, no ids. */
 import {
+  answerText,
   DEFAULT_USAGE,
   type FakeDialect,
   type FakeScript,
@@ -72,7 +73,7 @@ const dialect: FakeDialect = {
       created_at: createdAt(),
       message: {
         role: 'assistant',
-        content: turn.text ?? '',
+        content: answerText(turn) ?? '',
         ...(toolCalls.length && { tool_calls: toolCalls }),
       },
       ...finalFields(turn),
@@ -80,7 +81,7 @@ const dialect: FakeDialect = {
   },
   streamFrames: (turn, request) => {
     const model = request.body?.model ?? 'llama3.2';
-    const frames = textPieces(turn.text ?? '').map((content) =>
+    const frames = textPieces(answerText(turn) ?? '').map((content) =>
       line({ model, created_at: createdAt(), message: { role: 'assistant', content }, done: false }),
     );
     const toolCalls = toolCallsOf(turn);

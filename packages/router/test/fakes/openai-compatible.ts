@@ -3,6 +3,7 @@
  * each with the quirks its real counterpart shows on the wire.
  */
 import {
+  answerText,
   type CapturedRequest,
   DEFAULT_USAGE,
   type FakeDialect,
@@ -36,6 +37,25 @@ function wireUsage(turn: FakeTurn) {
     total_tokens: usage.input + usage.output,
     prompt_tokens_details: { cached_tokens: usage.cachedInput ?? 0, audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0 },
+  };
+}
+
+/**
+ * OpenAI's `logprobs` for a text, one entry per word-ish token, with `top_logprobs` alternatives
+ * when asked (the real API returns them only when `logprobs: true`).
+ */
+function logprobsOf(text: string, request: CapturedRequest) {
+  const top = typeof request.body?.top_logprobs === 'number' ? request.body.top_logprobs : 0;
+  const tokens = text.match(/\S+\s*|\s+/g) ?? [];
+  return {
+    content: tokens.map((token, index) => {
+      const entry = { token, logprob: -0.01 * (index + 1), bytes: [...Buffer.from(token)] };
+      return {
+        ...entry,
+        top_logprobs: Array.from({ length: top }, (_, rank) => ({ ...entry, logprob: entry.logprob - rank })),
+      };
+    }),
+    refusal: null,
   };
 }
 
@@ -126,20 +146,22 @@ function dialectFor(flavor: Flavor): FakeDialect {
         object: 'chat.completion',
         created: Math.floor(Date.now() / 1000),
         model: modelOf(request),
-        choices: [
-          {
-            index: 0,
+        // n choices, as the real API gives them: the scripted answer, once per choice.
+        choices: Array.from(
+          { length: typeof request.body?.n === 'number' ? request.body.n : 1 },
+          (_, index) => ({
+            index,
             message: {
               role: 'assistant',
-              content: turn.text ?? (toolCalls.length ? null : ''),
+              content: answerText(turn) ?? (toolCalls.length ? null : ''),
               refusal: null,
               ...(toolCalls.length && { tool_calls: toolCalls }),
               annotations: [],
             },
-            logprobs: null,
+            logprobs: request.body?.logprobs === true ? logprobsOf(answerText(turn) ?? '', request) : null,
             finish_reason: finishReasonOf(turn),
-          },
-        ],
+          }),
+        ),
         usage: wireUsage(turn),
         system_fingerprint: 'fp_fake',
       };
@@ -185,7 +207,14 @@ function dialectFor(flavor: Flavor): FakeDialect {
       }
       frames.push(chunk([choice({ role: 'assistant', content: '', refusal: null })]));
       if (flavor === 'openrouter') frames.push(': OPENROUTER PROCESSING\n\n');
-      for (const piece of textPieces(turn.text ?? '')) frames.push(chunk([choice({ content: piece })]));
+      for (const piece of textPieces(answerText(turn) ?? '')) {
+        const withLogprobs = request.body?.logprobs === true;
+        frames.push(
+          chunk([
+            { ...choice({ content: piece }), logprobs: withLogprobs ? logprobsOf(piece, request) : null },
+          ]),
+        );
+      }
       const ids = toolCallIds(turn);
       (turn.toolCalls ?? []).forEach((call, index) => {
         frames.push(

@@ -14,6 +14,11 @@ export interface FakeToolCall {
 
 export interface FakeTurn {
   text?: string;
+  /**
+   * A structured answer: each fake gives it in its provider's structured-output terms (the JSON as
+   * the message text; for Anthropic asked through a forced tool, as that tool's input).
+   */
+  json?: unknown;
   toolCalls?: FakeToolCall[];
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
   usage?: { input: number; output: number; cachedInput?: number };
@@ -56,6 +61,11 @@ export interface FakeServer {
   connections: number;
   setScript(script: FakeScript): void;
   close(): Promise<void>;
+}
+
+/** The turn's text: its `text`, else its structured answer serialised. */
+export function answerText(turn: FakeTurn): string | undefined {
+  return turn.text ?? (turn.json !== undefined ? JSON.stringify(turn.json) : undefined);
 }
 
 /** Default usage when a turn sets none. */

@@ -30,6 +30,7 @@ const SECRET = 'echo-secret-0123456789';
 const ECHO_PROVIDER = `import { z } from 'zod';
 import { baseUrl, defineProvider, secretVariable } from '../definition.js';
 import { compatibleAdapter } from '../openai-compatible/adapter.js';
+import { openAiCompatibleParameters } from '../parameters.js';
 
 export const echo = defineProvider({
   name: 'echo',
@@ -39,6 +40,7 @@ export const echo = defineProvider({
     ECHO_MODEL: z.string().min(1).default('echo-1').describe('Default Echo model.'),
   },
   required: ['ECHO_API_KEY'],
+  parameters: openAiCompatibleParameters(),
   defaultModel: (settings) => settings.ECHO_MODEL,
   create: (settings, context) =>
     compatibleAdapter(context, {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { confirmationSchema } from '../../ask/ask-response.js';
 import { confirmationOf } from '../../completion/answer-confirmation.js';
-import type { ChatResult, ToolCall, Usage } from '../../providers/types.js';
+import type { ChatChoice, ChatResult, ToolCall, Usage } from '../../providers/types.js';
 
 const openAiToolCallSchema = z.object({
   id: z.string(),
@@ -25,7 +25,13 @@ export const chatCompletionSchema = z
           refusal: z.null(),
           tool_calls: z.array(openAiToolCallSchema).optional(),
         }),
-        logprobs: z.null(),
+        logprobs: z
+          .object({
+            content: z.array(z.unknown()).nullable(),
+            refusal: z.array(z.unknown()).nullable().optional(),
+          })
+          .nullable()
+          .describe('Token log probabilities, when logprobs was asked for and the provider gives them.'),
         finish_reason: z.enum(['stop', 'length', 'tool_calls', 'content_filter']),
       }),
     ),
@@ -70,19 +76,24 @@ const openAiToolCall = (call: ToolCall) => ({
   function: { name: call.name, arguments: JSON.stringify(call.arguments) },
 });
 
-export function chatCompletion(id: string, created: number, result: ChatResult) {
+function choiceBody(index: number, choice: ChatChoice) {
   const message: Record<string, unknown> = {
     role: 'assistant',
-    content: result.content === '' && result.toolCalls.length ? null : result.content,
+    content: choice.content === '' && choice.toolCalls.length ? null : choice.content,
     refusal: null,
   };
-  if (result.toolCalls.length) message.tool_calls = result.toolCalls.map(openAiToolCall);
+  if (choice.toolCalls.length) message.tool_calls = choice.toolCalls.map(openAiToolCall);
+  return { index, message, logprobs: choice.logprobs ?? null, finish_reason: choice.finishReason };
+}
+
+export function chatCompletion(id: string, created: number, result: ChatResult) {
   const body: Record<string, unknown> = {
     id,
     object: 'chat.completion',
     created,
     model: result.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: result.finishReason }],
+    // n > 1: every choice the provider gave, in order.
+    choices: [result, ...(result.moreChoices ?? [])].map((choice, index) => choiceBody(index, choice)),
   };
   if (result.usage) body.usage = openAiUsage(result.usage);
   const confirmation = confirmationOf(result);
@@ -102,8 +113,8 @@ export class ChunkWriter {
     this.#withUsage = includeUsage;
   }
 
-  #chunk(delta: unknown, finishReason: string | null, confirmation?: unknown): string {
-    const choices = JSON.stringify([{ index: 0, delta, logprobs: null, finish_reason: finishReason }]);
+  #chunk(delta: unknown, finishReason: string | null, logprobs: unknown = null, confirmation?: unknown): string {
+    const choices = JSON.stringify([{ index: 0, delta, logprobs, finish_reason: finishReason }]);
     const extension = confirmation === undefined ? '' : `,"confirmation":${JSON.stringify(confirmation)}`;
     return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}${extension}}\n\n`;
   }
@@ -126,9 +137,10 @@ export class ChunkWriter {
     let out = '';
     for (const call of result.toolCalls) if (!this.#sentToolCalls.has(call.id)) out += this.toolCall(call);
     // A held tool call's confirmation (router extension) rides on the last chunk before [DONE].
+    // Log probabilities are gathered over the upstream stream and sent whole with the finish reason.
     const confirmation = confirmationOf(result);
     const usageChunk = this.#withUsage && result.usage !== null;
-    out += this.#chunk({}, result.finishReason, usageChunk ? undefined : confirmation);
+    out += this.#chunk({}, result.finishReason, result.logprobs ?? null, usageChunk ? undefined : confirmation);
     if (usageChunk && result.usage) {
       const extension = confirmation ? `,"confirmation":${JSON.stringify(confirmation)}` : '';
       out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}${extension}}\n\n`;

@@ -114,7 +114,11 @@ export function registerOpenAiRoutes(app: ApiRoutes<RouterEnv>, services: Router
       const target = resolveCompletionTarget(providers, c.get('principal'), body);
       let chat: ChatRequest;
       try {
-        chat = { ...toChatRequest(body), model: target.model, signal: c.req.raw.signal };
+        chat = {
+          ...toChatRequest(body, { passThroughFields: config.ROUTER_PASS_THROUGH_FIELDS }),
+          model: target.model,
+          signal: c.req.raw.signal,
+        };
       } catch (error) {
         if (!(error instanceof ToolArgumentsError)) throw error;
         throw new RouterError(422, 'validation_error', `Invalid request: ${error.path}: ${error.message}`, {

@@ -2,7 +2,15 @@
  * Anthropic Messages API wire format (`POST /v1/messages`): system as a top-level field,
  * tool_use / tool_result content blocks, required max_tokens.
  */
-import type { ChatMessage, ChatRequest, ChatResult, FinishReason, ToolCall, Usage } from '../model.js';
+import type {
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  FinishReason,
+  ResponseFormat,
+  ToolCall,
+  Usage,
+} from '../model.js';
 import { toolArgumentsFrom } from '../tool-arguments.js';
 
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -57,10 +65,37 @@ function wireMessages(messages: ChatMessage[]): { system?: string; messages: Wir
   return { ...(system.length > 0 && { system: system.join('\n\n') }), messages: out };
 }
 
+/** The tool a forced-tool structured answer is given as (see {@link structuredOutputTool}). */
+export const STRUCTURED_OUTPUT_TOOL = 'structured_output';
+
+/**
+ * Where a model lacks `output_config.format` (and for json_object, which output_config cannot
+ * express), the answer's schema becomes the input schema of one tool the model is forced to call;
+ * the adapter turns that call back into the message content.
+ */
+export function structuredOutputTool(format: ResponseFormat): Record<string, unknown> {
+  return {
+    name: STRUCTURED_OUTPUT_TOOL,
+    description:
+      format.type === 'json_schema' && format.description
+        ? format.description
+        : "Give the answer as this tool's input: it is the response.",
+    input_schema:
+      format.type === 'json_schema' ? format.schema : { type: 'object', additionalProperties: true },
+  };
+}
+
+/** How a structured answer is asked of this model: Anthropic's own field, or a forced tool. */
+export type StructuredOutputMode = 'native' | 'tool';
+
+/** OpenAI service tiers in Anthropic's terms; the others have no Anthropic equivalent. */
+export const SERVICE_TIERS: Record<string, string> = { auto: 'auto', default: 'standard_only' };
+
 export function toAnthropicRequest(
   request: ChatRequest,
   model: string,
   stream: boolean,
+  structuredOutput: StructuredOutputMode = 'native',
 ): Record<string, unknown> {
   const { system, messages } = wireMessages(request.messages);
   const body: Record<string, unknown> = {
@@ -69,25 +104,52 @@ export function toAnthropicRequest(
     ...(system !== undefined && { system }),
     messages,
   };
+  const format = request.responseFormat;
+  const forcedTool = format !== undefined && (structuredOutput === 'tool' || format.type === 'json_object');
   if (request.tools?.length) {
     body.tools = request.tools.map((t) => ({
       name: t.name,
       description: t.description,
       input_schema: t.inputSchema,
+      ...(t.strict !== undefined && { strict: t.strict }),
     }));
+    let choice: Record<string, unknown> | undefined;
     if (request.toolChoice) {
-      body.tool_choice =
+      choice =
         typeof request.toolChoice === 'object'
           ? { type: 'tool', name: request.toolChoice.name }
           : { type: { auto: 'auto', none: 'none', required: 'any' }[request.toolChoice] };
     }
+    if (request.parallelToolCalls === false && choice?.type !== 'none') {
+      choice = { ...(choice ?? { type: 'auto' }), disable_parallel_tool_use: true };
+    }
+    if (choice) body.tool_choice = choice;
   }
-  if (request.responseFormat?.type === 'json_schema') {
-    body.output_config = { format: { type: 'json_schema', schema: request.responseFormat.schema } };
+  if (forcedTool) {
+    body.tools = [structuredOutputTool(format)];
+    body.tool_choice = { type: 'tool', name: STRUCTURED_OUTPUT_TOOL };
+  } else if (format?.type === 'json_schema') {
+    body.output_config = { format: { type: 'json_schema', schema: format.schema } };
   }
   if (request.temperature !== undefined) body.temperature = request.temperature;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.stop?.length) body.stop_sequences = request.stop;
+  if (request.user !== undefined) body.metadata = { user_id: request.user };
+  if (request.serviceTier !== undefined) body.service_tier = SERVICE_TIERS[request.serviceTier];
   if (stream) body.stream = true;
   return body;
+}
+
+/** A forced-tool structured answer as the message it stands for: the tool input is the content. */
+export function structuredAnswerFromTool(result: ChatResult): ChatResult {
+  const call = result.toolCalls.find((candidate) => candidate.name === STRUCTURED_OUTPUT_TOOL);
+  if (!call) return result;
+  return {
+    ...result,
+    content: JSON.stringify(call.arguments),
+    toolCalls: [],
+    finishReason: result.finishReason === 'tool_calls' ? 'stop' : result.finishReason,
+  };
 }
 
 export function finishReasonFrom(stopReason: unknown): FinishReason {

@@ -1,6 +1,7 @@
 import { defineProvider, optionalText, optionalUrl, secretVariable } from '../definition.js';
 import { ProviderError } from '../model.js';
 import { compatibleAdapter } from '../openai-compatible/adapter.js';
+import { openAiCompatibleParameters, parameterSupport } from '../parameters.js';
 import { joinUrl } from '../upstream-http.js';
 
 /**
@@ -24,6 +25,9 @@ export const azure = defineProvider({
     ),
   },
   required: ['AZURE_OPENAI_ENDPOINT', 'AZURE_OPENAI_API_KEY', 'AZURE_OPENAI_DEPLOYMENT'],
+  parameters: openAiCompatibleParameters({
+    n: parameterSupport.passed('every choice is returned; with stream, n > 1 is refused'),
+  }),
   defaultModel: (settings) => settings.AZURE_OPENAI_DEPLOYMENT,
   create: (settings, context) => {
     const endpoint = settings.AZURE_OPENAI_ENDPOINT;

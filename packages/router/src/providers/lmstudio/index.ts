@@ -1,5 +1,6 @@
 import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
 import { compatibleAdapter } from '../openai-compatible/adapter.js';
+import { openAiCompatibleParameters, parameterSupport } from '../parameters.js';
 
 /**
  * LM Studio's OpenAI-compatible server. No key needed; `stream_options` is not sent because LM
@@ -16,6 +17,17 @@ export const lmstudio = defineProvider({
   },
   required: [],
   chosenBy: ['LMSTUDIO_BASE_URL', 'LMSTUDIO_MODEL', 'LMSTUDIO_API_KEY'],
+  parameters: openAiCompatibleParameters({
+    max_tokens: parameterSupport.mapped('max_tokens'),
+    response_format: parameterSupport.mapped(
+      'json_schema passed; json_object, which LM Studio lacks, is sent as a json_schema any object matches',
+    ),
+    logprobs: parameterSupport.refused('LM Studio returns no log probabilities'),
+    top_logprobs: parameterSupport.refused('LM Studio returns no log probabilities'),
+    user: parameterSupport.refused('LM Studio has no end-user field'),
+    metadata: parameterSupport.refused('LM Studio has no request metadata'),
+    service_tier: parameterSupport.refused('LM Studio has no service tiers'),
+  }),
   defaultModel: (settings) => settings.LMSTUDIO_MODEL,
   create: (settings, context) =>
     compatibleAdapter(context, {
@@ -23,6 +35,7 @@ export const lmstudio = defineProvider({
       baseUrl: settings.LMSTUDIO_BASE_URL,
       headers: settings.LMSTUDIO_API_KEY ? { authorization: `Bearer ${settings.LMSTUDIO_API_KEY}` } : {},
       includeStreamUsage: false,
+      jsonObject: 'object_schema',
       maxTokensField: 'max_tokens',
     }),
 });

@@ -8,12 +8,14 @@ import {
   type StreamEvent,
   type ToolCall,
 } from '../model.js';
+import { assertParametersSupported, type ParameterTable } from '../parameters.js';
 import { providerErrorFromInBand } from '../upstream-errors.js';
 import { joinUrl, UpstreamClient } from '../upstream-http.js';
 import { finishReasonFrom, toOllamaRequest, toolCallsFrom, usageFrom, type WireLine } from './codec.js';
 
 export interface OllamaOptions {
   host: string;
+  parameters: ParameterTable;
   defaultModel: string;
   timeouts: UpstreamTimeouts;
   secrets: string[];
@@ -23,15 +25,18 @@ export class OllamaAdapter implements ProviderAdapter {
   readonly name = 'ollama' as const;
   readonly defaultModel: string;
   readonly baseUrl: string;
+  readonly parameters: ParameterTable;
   private readonly client: UpstreamClient;
 
   constructor(options: OllamaOptions) {
     this.baseUrl = options.host;
+    this.parameters = options.parameters;
     this.defaultModel = options.defaultModel;
     this.client = new UpstreamClient('ollama', this.baseUrl, options.timeouts, options.secrets);
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
+    assertParametersSupported(this.name, this.parameters, request);
     const model = request.model || this.defaultModel;
     const response = await this.post(request, model, false);
     const line = (await this.client.readJson(response, request.signal)) as WireLine;
@@ -47,6 +52,7 @@ export class OllamaAdapter implements ProviderAdapter {
   }
 
   async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+    assertParametersSupported(this.name, this.parameters, request);
     const model = request.model || this.defaultModel;
     const response = await this.post(request, model, true);
     let content = '';

@@ -25,6 +25,16 @@ function wireMessage(message: ChatMessage): Record<string, unknown> {
   }
 }
 
+/** reasoning_effort as Ollama's `think`: off, or the level gpt-oss-style models take. */
+export const THINK_LEVELS: Record<NonNullable<ChatRequest['reasoningEffort']>, boolean | string> = {
+  none: false,
+  minimal: 'low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+};
+
 export function toOllamaRequest(
   request: ChatRequest,
   model: string,
@@ -33,6 +43,11 @@ export function toOllamaRequest(
   const options: Record<string, unknown> = {};
   if (request.temperature !== undefined) options.temperature = request.temperature;
   if (request.maxTokens !== undefined) options.num_predict = request.maxTokens;
+  if (request.stop?.length) options.stop = request.stop;
+  if (request.topP !== undefined) options.top_p = request.topP;
+  if (request.seed !== undefined) options.seed = request.seed;
+  if (request.presencePenalty !== undefined) options.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) options.frequency_penalty = request.frequencyPenalty;
   return {
     model,
     messages: request.messages.map(wireMessage),
@@ -46,6 +61,7 @@ export function toOllamaRequest(
     ...(request.responseFormat && {
       format: request.responseFormat.type === 'json_schema' ? request.responseFormat.schema : 'json',
     }),
+    ...(request.reasoningEffort !== undefined && { think: THINK_LEVELS[request.reasoningEffort] }),
     // Ollama streams unless told otherwise, so the flag is always explicit.
     stream,
     ...(Object.keys(options).length > 0 && { options }),

@@ -7,6 +7,7 @@ import {
   ProviderError,
   type StreamEvent,
 } from '../model.js';
+import { assertParametersSupported, type ParameterTable, UnsupportedParameterError } from '../parameters.js';
 import { providerErrorFromInBand } from '../upstream-errors.js';
 import { joinUrl, UpstreamClient } from '../upstream-http.js';
 import { ChatChunkAssembler, fromWireResponse, toWireRequest, type WireRequestOptions } from './codec.js';
@@ -27,6 +28,10 @@ export interface OpenAICompatibleProfile {
   headers: Record<string, string>;
   includeStreamUsage: boolean;
   maxTokensField: WireRequestOptions['maxTokensField'];
+  jsonObject?: WireRequestOptions['jsonObject'];
+  reasoningEffort?: WireRequestOptions['reasoningEffort'];
+  /** The provider definition's parameter table (from the provider context). */
+  parameters: ParameterTable;
   secrets: (string | undefined)[];
   /** Provider-specific rewording of an error (Azure's DeploymentNotFound). */
   refineError?(error: ProviderError, model: string): ProviderError;
@@ -38,7 +43,7 @@ export interface OpenAICompatibleProfile {
  */
 export function compatibleAdapter(
   context: ProviderContext,
-  profile: Omit<OpenAICompatibleProfile, 'defaultModel' | 'secrets' | 'chatUrl'> &
+  profile: Omit<OpenAICompatibleProfile, 'defaultModel' | 'secrets' | 'chatUrl' | 'parameters'> &
     Partial<Pick<OpenAICompatibleProfile, 'chatUrl'>>,
 ): OpenAICompatibleAdapter {
   return new OpenAICompatibleAdapter(
@@ -48,6 +53,7 @@ export function compatibleAdapter(
       ...profile,
       defaultModel: context.defaultModel,
       secrets: context.secrets,
+      parameters: context.parameters,
     },
     context.timeouts,
   );
@@ -57,6 +63,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly name: AdapterName;
   readonly defaultModel: string | undefined;
   readonly baseUrl: string;
+  readonly parameters: ParameterTable;
   private readonly client: UpstreamClient;
   private discoveredModel: string | undefined;
 
@@ -67,16 +74,28 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.name = profile.name;
     this.defaultModel = profile.defaultModel;
     this.baseUrl = profile.baseUrl;
+    this.parameters = profile.parameters;
     this.client = new UpstreamClient(profile.name, profile.baseUrl, timeouts, profile.secrets);
   }
 
   async chat(request: ChatRequest): Promise<ChatResult> {
+    assertParametersSupported(this.name, this.parameters, request);
     const model = await this.resolveModel(request);
     const response = await this.post(request, model, false);
     return this.completion(await this.client.readJson(response, request.signal), model);
   }
 
   async *stream(request: ChatRequest): AsyncGenerator<StreamEvent> {
+    assertParametersSupported(this.name, this.parameters, request);
+    if (request.n !== undefined && request.n > 1) {
+      // The router's stream carries one choice: several would be folded into one.
+      throw new UnsupportedParameterError(
+        this.name,
+        'n',
+        `n: ${request.n} with stream`,
+        'n > 1 is served without stream only',
+      );
+    }
     const model = await this.resolveModel(request);
     const response = await this.post(request, model, true);
     const contentType = String(response.headers['content-type'] ?? '');
@@ -181,6 +200,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       stream,
       includeStreamUsage: this.profile.includeStreamUsage,
       maxTokensField: this.profile.maxTokensField,
+      jsonObject: this.profile.jsonObject ?? 'json_object',
+      reasoningEffort: this.profile.reasoningEffort ?? 'reasoning_effort',
     });
     try {
       return await this.client.send({

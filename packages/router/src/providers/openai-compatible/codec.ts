@@ -4,6 +4,7 @@
  */
 
 import type {
+  ChatChoice,
   ChatMessage,
   ChatRequest,
   ChatResult,
@@ -21,6 +22,10 @@ export interface WireRequestOptions {
   includeStreamUsage: boolean;
   /** `max_completion_tokens` for OpenAI/Azure (o-series reject `max_tokens`), `max_tokens` elsewhere. */
   maxTokensField: 'max_tokens' | 'max_completion_tokens';
+  /** LM Studio has no `json_object`: it gets a json_schema that any object matches. */
+  jsonObject: 'json_object' | 'object_schema';
+  /** OpenRouter nests the effort in `reasoning`; the others take top-level `reasoning_effort`. */
+  reasoningEffort: 'reasoning_effort' | 'reasoning.effort';
 }
 
 function wireMessage(message: ChatMessage): Record<string, unknown> {
@@ -47,30 +52,63 @@ function wireMessage(message: ChatMessage): Record<string, unknown> {
 
 export function toWireRequest(request: ChatRequest, options: WireRequestOptions): Record<string, unknown> {
   const body: Record<string, unknown> = {
+    // Operator-allowed fields first, so a modelled field of the same name always wins.
+    ...request.passThrough,
     model: options.model,
     messages: request.messages.map(wireMessage),
   };
   if (request.tools?.length) {
     body.tools = request.tools.map((tool) => ({
       type: 'function',
-      function: { name: tool.name, description: tool.description, parameters: tool.inputSchema },
+      function: {
+        name: tool.name,
+        description: tool.description,
+        parameters: tool.inputSchema,
+        ...(tool.strict !== undefined && { strict: tool.strict }),
+      },
     }));
+    if (request.parallelToolCalls !== undefined) body.parallel_tool_calls = request.parallelToolCalls;
     if (request.toolChoice)
       body.tool_choice =
         typeof request.toolChoice === 'object'
           ? { type: 'function', function: { name: request.toolChoice.name } }
           : request.toolChoice;
   }
-  if (request.responseFormat?.type === 'json_schema') {
+  const format = request.responseFormat;
+  if (format?.type === 'json_schema') {
     body.response_format = {
       type: 'json_schema',
-      json_schema: { name: request.responseFormat.name ?? 'response', schema: request.responseFormat.schema },
+      json_schema: {
+        name: format.name ?? 'response',
+        ...(format.description !== undefined && { description: format.description }),
+        schema: format.schema,
+        ...(format.strict !== undefined && { strict: format.strict }),
+      },
     };
-  } else if (request.responseFormat) {
-    body.response_format = { type: 'json_object' };
+  } else if (format) {
+    body.response_format =
+      options.jsonObject === 'json_object'
+        ? { type: 'json_object' }
+        : { type: 'json_schema', json_schema: { name: 'json_object', schema: { type: 'object' } } };
   }
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.maxTokens !== undefined) body[options.maxTokensField] = request.maxTokens;
+  if (request.stop?.length) body.stop = request.stop;
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  if (request.logitBias) body.logit_bias = request.logitBias;
+  if (request.logprobs !== undefined) body.logprobs = request.logprobs;
+  if (request.topLogprobs !== undefined) body.top_logprobs = request.topLogprobs;
+  if (request.n !== undefined) body.n = request.n;
+  if (request.user !== undefined) body.user = request.user;
+  if (request.reasoningEffort !== undefined) {
+    if (options.reasoningEffort === 'reasoning.effort') body.reasoning = { effort: request.reasoningEffort };
+    else body.reasoning_effort = request.reasoningEffort;
+  }
+  if (request.metadata) body.metadata = request.metadata;
+  if (request.serviceTier !== undefined) body.service_tier = request.serviceTier;
   body.stream = options.stream;
   if (options.stream && options.includeStreamUsage) body.stream_options = { include_usage: true };
   return body;
@@ -122,6 +160,7 @@ interface WireToolCall {
 }
 
 interface WireChoice {
+  logprobs?: { content?: unknown[] | null; refusal?: unknown[] | null } | null;
   message?: { content?: string | null; tool_calls?: WireToolCall[] | null };
   delta?: { content?: string | null; tool_calls?: WireToolCall[] | null };
   finish_reason?: string | null;
@@ -134,21 +173,31 @@ interface WireCompletion {
   usage?: unknown;
 }
 
-export function fromWireResponse(wire: unknown, requestedModel: string): ChatResult {
-  const completion = (wire ?? {}) as WireCompletion;
-  const choice = completion.choices?.[0];
+function choiceFrom(choice: WireChoice | undefined): ChatChoice {
   const toolCalls: ToolCall[] = (choice?.message?.tool_calls ?? []).map((call) => ({
     id: call.id || generatedToolCallId(),
     name: call.function?.name ?? '',
     arguments: toolArgumentsFrom(call.function?.arguments),
   }));
   return {
-    ...(completion.id !== undefined && { id: completion.id }),
-    model: completion.model ?? requestedModel,
     content: choice?.message?.content ?? '',
     toolCalls,
     finishReason: finishReasonFrom(choice?.finish_reason, toolCalls.length > 0),
+    ...(choice?.logprobs && {
+      logprobs: { content: choice.logprobs.content ?? null, refusal: choice.logprobs.refusal ?? null },
+    }),
+  };
+}
+
+export function fromWireResponse(wire: unknown, requestedModel: string): ChatResult {
+  const completion = (wire ?? {}) as WireCompletion;
+  const [first, ...more] = completion.choices ?? [];
+  return {
+    ...(completion.id !== undefined && { id: completion.id }),
+    model: completion.model ?? requestedModel,
+    ...choiceFrom(first),
     usage: usageFrom(completion.usage),
+    ...(more.length > 0 && { moreChoices: more.map(choiceFrom) }),
   };
 }
 
@@ -172,6 +221,8 @@ export class ChatChunkAssembler {
   private readonly finishedCalls: ToolCall[] = [];
   private wireFinishReason: string | undefined;
   private usage: Usage | null = null;
+  /** Streamed log probabilities, concatenated over the chunks; null until one arrives. */
+  private logprobs: unknown[] | null = null;
 
   constructor(requestedModel: string) {
     this.model = requestedModel;
@@ -190,6 +241,7 @@ export class ChatChunkAssembler {
     const events: StreamEvent[] = [];
     const choice = c.choices?.[0];
     if (!choice) return events;
+    if (choice.logprobs?.content) this.logprobs = [...(this.logprobs ?? []), ...choice.logprobs.content];
     const delta = choice.delta ?? choice.message;
     if (delta?.content) {
       this.content += delta.content;
@@ -242,6 +294,7 @@ export class ChatChunkAssembler {
       toolCalls: [...this.finishedCalls],
       finishReason: finishReasonFrom(this.wireFinishReason, this.finishedCalls.length > 0),
       usage: this.usage,
+      ...(this.logprobs && { logprobs: { content: this.logprobs, refusal: null } }),
     };
     return { events, result };
   }

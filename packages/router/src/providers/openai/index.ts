@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseUrl, defineProvider, secretVariable } from '../definition.js';
 import { compatibleAdapter } from '../openai-compatible/adapter.js';
+import { openAiCompatibleParameters, parameterSupport } from '../parameters.js';
 
 export const openai = defineProvider({
   name: 'openai',
@@ -12,6 +13,9 @@ export const openai = defineProvider({
     OPENAI_MODEL: z.string().min(1).default('gpt-4.1-mini').describe('Default OpenAI model.'),
   },
   required: ['OPENAI_API_KEY'],
+  parameters: openAiCompatibleParameters({
+    n: parameterSupport.passed('every choice is returned; with stream, n > 1 is refused'),
+  }),
   defaultModel: (settings) => settings.OPENAI_MODEL,
   create: (settings, context) =>
     compatibleAdapter(context, {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { baseUrl, defineProvider, optionalText, secretVariable } from '../definition.js';
 import { ProviderError } from '../model.js';
 import { compatibleAdapter } from '../openai-compatible/adapter.js';
+import { openAiCompatibleParameters, parameterSupport } from '../parameters.js';
 
 /**
  * OpenRouter: OpenAI-compatible, plus optional attribution headers. Its quirks (`: OPENROUTER
@@ -20,6 +21,12 @@ export const openrouter = defineProvider({
     OPENROUTER_APP_NAME: optionalText('App name sent as X-Title (OpenRouter attribution).'),
   },
   required: ['OPENROUTER_API_KEY'],
+  parameters: openAiCompatibleParameters({
+    max_tokens: parameterSupport.mapped('max_tokens'),
+    reasoning_effort: parameterSupport.mapped('reasoning.effort'),
+    metadata: parameterSupport.refused('OpenRouter has no request metadata'),
+    service_tier: parameterSupport.refused('OpenRouter picks the upstream tier itself'),
+  }),
   defaultModel: (settings) => settings.OPENROUTER_MODEL,
   create: (settings, context) => {
     const headers: Record<string, string> = { authorization: `Bearer ${settings.OPENROUTER_API_KEY}` };
@@ -30,6 +37,7 @@ export const openrouter = defineProvider({
       baseUrl: settings.OPENROUTER_BASE_URL,
       headers,
       includeStreamUsage: true,
+      reasoningEffort: 'reasoning.effort',
       maxTokensField: 'max_tokens',
       refineError: (error) =>
         error.status === 402
