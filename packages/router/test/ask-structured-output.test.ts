@@ -58,7 +58,10 @@ describe('/ask response_format', () => {
     upstreams.fakes.ollama.setScript([{ json: { plan: 'Eco', data_left_mb: 12 } }]);
     const res = await ask({ message: 'My plan?', response_format: responseFormat, stream: true });
     const done = parseSse(res.text).find((frame) => frame.event === 'done');
-    expect((done?.data as { parsed: unknown }).parsed).toEqual({ plan: 'Eco', data_left_mb: 12 });
+    expect((done?.data as { parsed: unknown } | undefined)?.parsed).toEqual({
+      plan: 'Eco',
+      data_left_mb: 12,
+    });
     expect(upstreams.fakes.ollama.requests.at(-1)?.body.format).toEqual(schema);
   });
 

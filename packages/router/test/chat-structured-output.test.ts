@@ -209,6 +209,7 @@ describe('the router checks every structured answer', () => {
         type: 'json_schema',
         json_schema: {
           name: 'cond',
+          // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keywords, not a promise
           schema: { type: 'object', if: { required: ['a'] }, then: { required: ['b'] } },
         },
       },

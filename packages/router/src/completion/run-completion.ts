@@ -3,8 +3,8 @@ import { RouterError, toRouterError } from '../errors.js';
 import type { RouterEnv, RouterServices } from '../http/router-env.js';
 import type { ChatRequest, ChatResult, StreamEvent } from '../providers/types.js';
 import { answeredBy } from '../resilience/resilient-adapter.js';
-import type { CompletionTarget } from './completion-target.js';
 import { confirmationOf } from './answer-confirmation.js';
+import type { CompletionTarget } from './completion-target.js';
 import { compatibleToolLoop, runToolCompletion, streamToolCompletion } from './completion-tools.js';
 import { checkStructuredOutput } from './structured-output.js';
 

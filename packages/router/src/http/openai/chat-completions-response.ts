@@ -113,7 +113,12 @@ export class ChunkWriter {
     this.#withUsage = includeUsage;
   }
 
-  #chunk(delta: unknown, finishReason: string | null, logprobs: unknown = null, confirmation?: unknown): string {
+  #chunk(
+    delta: unknown,
+    finishReason: string | null,
+    logprobs: unknown = null,
+    confirmation?: unknown,
+  ): string {
     const choices = JSON.stringify([{ index: 0, delta, logprobs, finish_reason: finishReason }]);
     const extension = confirmation === undefined ? '' : `,"confirmation":${JSON.stringify(confirmation)}`;
     return `data: ${this.#prefix}"choices":${choices}${this.#withUsage ? ',"usage":null' : ''}${extension}}\n\n`;
@@ -140,7 +145,12 @@ export class ChunkWriter {
     // Log probabilities are gathered over the upstream stream and sent whole with the finish reason.
     const confirmation = confirmationOf(result);
     const usageChunk = this.#withUsage && result.usage !== null;
-    out += this.#chunk({}, result.finishReason, result.logprobs ?? null, usageChunk ? undefined : confirmation);
+    out += this.#chunk(
+      {},
+      result.finishReason,
+      result.logprobs ?? null,
+      usageChunk ? undefined : confirmation,
+    );
     if (usageChunk && result.usage) {
       const extension = confirmation ? `,"confirmation":${JSON.stringify(confirmation)}` : '';
       out += `data: ${this.#prefix}"choices":[],"usage":${JSON.stringify(openAiUsage(result.usage))}${extension}}\n\n`;

@@ -3,8 +3,6 @@ import type { UpstreamTimeouts } from '../definition.js';
 import type { ChatRequest, ChatResult, ProviderAdapter, StreamEvent } from '../model.js';
 import { assertParametersSupported, type ParameterTable, UnsupportedParameterError } from '../parameters.js';
 import { joinUrl, UpstreamClient } from '../upstream-http.js';
-import { ANTHROPIC_VERSION, fromAnthropicResponse, toAnthropicRequest } from './codec.js';
-import { AnthropicMessagesPassThrough } from './messages-pass-through.js';
 import {
   ANTHROPIC_VERSION,
   fromAnthropicResponse,
@@ -13,6 +11,7 @@ import {
   structuredAnswerFromTool,
   toAnthropicRequest,
 } from './codec.js';
+import { AnthropicMessagesPassThrough } from './messages-pass-through.js';
 import { anthropicStreamEvents } from './stream.js';
 
 export interface AnthropicOptions {
