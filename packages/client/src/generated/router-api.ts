@@ -206,7 +206,7 @@ export interface paths {
     put?: never;
     /**
      * OpenAI-compatible chat completions, plain and streaming
-     * @description Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the router error body.
+     * @description Point an OpenAI SDK at /v1. Tools, tool_choice and tool results pass through in OpenAI format whatever the provider. Context envelopes and memory are /ask features and are not applied here. Errors use the OpenAI error body.
      */
     post: operations['createChatCompletion'];
     delete?: never;
@@ -287,6 +287,44 @@ export interface paths {
      */
     post: operations['countMessageTokens'];
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/responses': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * OpenAI Responses API, plain and streaming, over any provider
+     * @description Point an OpenAI SDK at /v1 and call responses.create. Input items (messages, function_call, function_call_output), instructions, function tools, tool_choice, text.format and the generation controls map onto any provider; what the router cannot do (built-in tools, background, conversation, include...) is refused with 400 naming the field. Responses are stored for previous_response_id unless store is false, per API key, for 30 days. Errors use the OpenAI error body.
+     */
+    post: operations['createResponse'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/responses/{response_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A stored response of this API key */
+    get: operations['getResponse'];
+    put?: never;
+    post?: never;
+    /** Delete a stored response of this API key */
+    delete: operations['deleteResponse'];
     options?: never;
     head?: never;
     patch?: never;
@@ -594,6 +632,187 @@ export interface components {
       /** @description true runs the held tool call, false tells the model the human declined */
       approve: boolean;
     };
+    /** @description OpenAI Responses API request. */
+    ResponsesRequest: {
+      /** @description "provider/model" picks the provider; a plain name goes to the default provider; absent: the default provider's default model. */
+      model?: string;
+      /** @description Router extension: pick the provider without a "provider/" model prefix. */
+      provider?: string;
+      /** @description A user message, or items: messages (text parts), function_call and function_call_output. */
+      input?:
+        | string
+        | (
+            | {
+                /** @constant */
+                type?: 'message';
+                /** @enum {string} */
+                role: 'user' | 'assistant' | 'system' | 'developer';
+                content:
+                  | string
+                  | (
+                      | {
+                          /** @constant */
+                          type: 'input_text';
+                          text: string;
+                        }
+                      | {
+                          /** @constant */
+                          type: 'output_text';
+                          text: string;
+                          annotations?: unknown[];
+                          logprobs?: unknown[];
+                        }
+                      | {
+                          /** @constant */
+                          type: 'refusal';
+                          refusal: string;
+                        }
+                    )[];
+                id?: string;
+                /** @enum {string} */
+                status?: 'in_progress' | 'completed' | 'incomplete';
+              }
+            | {
+                /** @constant */
+                type: 'function_call';
+                call_id: string;
+                name: string;
+                /** @description JSON object as a string. */
+                arguments: string;
+                id?: string;
+                /** @enum {string} */
+                status?: 'in_progress' | 'completed' | 'incomplete';
+              }
+            | {
+                /** @constant */
+                type: 'function_call_output';
+                call_id: string;
+                output:
+                  | string
+                  | {
+                      /** @constant */
+                      type: 'input_text';
+                      text: string;
+                    }[];
+                id?: string | null;
+                status?: ('in_progress' | 'completed' | 'incomplete') | null;
+              }
+            | {
+                /** @constant */
+                type: 'item_reference';
+                /** @description An output item of a stored response of this principal (msg_... or fc_...). */
+                id: string;
+              }
+          )[];
+      /** @description A system message put first; not carried by previous_response_id. */
+      instructions?: string | null;
+      /** @description Function tools, offered to any provider. */
+      tools?: {
+        /** @constant */
+        type: 'function';
+        name: string;
+        description?: string | null;
+        parameters?: {
+          [key: string]: unknown;
+        } | null;
+        strict?: boolean | null;
+      }[];
+      /** @description auto, none, required, or {type:"function", name}. */
+      tool_choice?:
+        | ('auto' | 'none' | 'required')
+        | {
+            /** @constant */
+            type: 'function';
+            name: string;
+          };
+      /** @description Whether the model may call several tools at once. */
+      parallel_tool_calls?: boolean | null;
+      /** @description Sampling temperature, 0 to 2. */
+      temperature?: number | null;
+      /** @description Nucleus sampling, 0 to 1. */
+      top_p?: number | null;
+      /** @description Upper bound on generated tokens. */
+      max_output_tokens?: number | null;
+      /** @description text.format: text, json_object or json_schema (structured output). */
+      text?: {
+        format?:
+          | {
+              /** @constant */
+              type: 'text';
+            }
+          | {
+              /** @constant */
+              type: 'json_object';
+            }
+          | {
+              /** @constant */
+              type: 'json_schema';
+              name: string;
+              schema: {
+                [key: string]: unknown;
+              };
+              /** @description Refused with 400 when set: text.format.description is not supported by the router. */
+              description?: string | null;
+              strict?: boolean | null;
+            };
+        /** @description Refused with 400 when set: text.verbosity is not supported by the router. */
+        verbosity?: ('low' | 'medium' | 'high') | null;
+      };
+      /** @description reasoning.effort is passed to the provider; summaries are refused. */
+      reasoning?: {
+        effort?: ('none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh') | null;
+        /** @description Refused with 400 when set: reasoning.summary is not supported by the router. */
+        summary?: ('auto' | 'concise' | 'detailed') | null;
+        /** @description Refused with 400 when set: reasoning.generate_summary is not supported by the router. */
+        generate_summary?: ('auto' | 'concise' | 'detailed') | null;
+      } | null;
+      /** @description End-user id for the provider (as safety_identifier). */
+      user?: string;
+      /** @description End-user id for the provider. */
+      safety_identifier?: string | null;
+      /** @description Up to 16 string pairs, passed to the provider and echoed on the response. */
+      metadata?: {
+        [key: string]: string;
+      } | null;
+      /** @description Passed to the provider as its service tier. */
+      service_tier?: ('auto' | 'default' | 'flex' | 'scale' | 'priority') | null;
+      /** @description Default true: the input and output items are kept for previous_response_id and GET, for this API key only. */
+      store?: boolean | null;
+      /** @description Continue a stored response of this principal's (another's is 404, like an unknown id). */
+      previous_response_id?: string | null;
+      /** @description true answers with the typed response.* events. */
+      stream?: boolean | null;
+      stream_options?: {
+        /** @description Refused with 400 when set: stream_options.include_obfuscation (the router adds no obfuscation) is not supported by the router. */
+        include_obfuscation?: boolean | null;
+      } | null;
+      /** @description Refused with 400 when set: background is not supported by the router. */
+      background?: boolean | null;
+      /** @description Refused with 400 when set: conversation (use previous_response_id) is not supported by the router. */
+      conversation?: unknown | null;
+      /** @description Refused with 400 when set: context_management is not supported by the router. */
+      context_management?: unknown[] | null;
+      /** @description Refused with 400 when set: include is not supported by the router. */
+      include?: string[] | null;
+      /** @description Refused with 400 when set: moderation is not supported by the router. */
+      moderation?: unknown | null;
+      /** @description Refused with 400 when set: prompt (prompt templates) is not supported by the router. */
+      prompt?: unknown | null;
+      /** @description Refused with 400 when set: prompt_cache_key is not supported by the router. */
+      prompt_cache_key?: string | null;
+      /** @description Refused with 400 when set: prompt_cache_options is not supported by the router. */
+      prompt_cache_options?: unknown | null;
+      /** @description Refused with 400 when set: prompt_cache_retention is not supported by the router. */
+      prompt_cache_retention?: string | null;
+      /** @description Refused with 400 when set: top_logprobs is not supported by the router. */
+      top_logprobs?: number | null;
+      /** @description Refused with 400 when set: truncation "auto" is not supported by the router. */
+      truncation?: ('auto' | 'disabled') | null;
+      /** @description Refused with 400 when set: max_tool_calls is not supported by the router. */
+      max_tool_calls?: number | null;
+    } & {
+      [key: string]: unknown;
+    };
     /** @description The /ask answer; the same shape for every provider. */
     AskResponse: {
       /** @description Response id (the upstream one when the provider gives one). */
@@ -869,6 +1088,136 @@ export interface components {
       };
       /** @description Router extension, only with the router's MCP tools on (x-router-tools: on or the principal's tools_on_compatible_apis): a tool call held for a human's yes. The message content is the question; answer with POST /v1/confirmations/{id} (or /ask's confirm). Streams carry it on the last chunk before [DONE]. */
       confirmation?: components['schemas']['Confirmation'];
+    };
+    /** @description OpenAI Responses API response object. */
+    Response: {
+      /** @description resp_...; pass it as previous_response_id to continue. */
+      id: string;
+      /** @constant */
+      object: 'response';
+      /** @description Unix time in seconds. */
+      created_at: number;
+      /** @enum {string} */
+      status: 'in_progress' | 'completed' | 'incomplete' | 'failed';
+      /** @description Set when status is failed (a stream that failed after it started). */
+      error: {
+        code: string;
+        message: string;
+      } | null;
+      incomplete_details: {
+        /** @enum {string} */
+        reason: 'max_output_tokens' | 'content_filter';
+      } | null;
+      instructions: string | null;
+      max_output_tokens: number | null;
+      model: string;
+      output: (
+        | {
+            id: string;
+            /** @constant */
+            type: 'message';
+            /** @enum {string} */
+            status: 'in_progress' | 'completed' | 'incomplete';
+            /** @constant */
+            role: 'assistant';
+            content: {
+              /** @constant */
+              type: 'output_text';
+              text: string;
+              /** @description Always empty. */
+              annotations: unknown[];
+              /** @description Always empty. */
+              logprobs: unknown[];
+            }[];
+          }
+        | {
+            id: string;
+            /** @constant */
+            type: 'function_call';
+            /** @enum {string} */
+            status: 'in_progress' | 'completed' | 'incomplete';
+            /** @description Send it back as function_call_output.call_id. */
+            call_id: string;
+            name: string;
+            /** @description JSON object as a string. */
+            arguments: string;
+          }
+      )[];
+      parallel_tool_calls: boolean;
+      previous_response_id: string | null;
+      reasoning: {
+        effort: string | null;
+        summary: null;
+      };
+      store: boolean;
+      temperature: number | null;
+      text: {
+        format: {
+          [key: string]: unknown;
+        };
+      };
+      tool_choice:
+        | string
+        | {
+            /** @constant */
+            type: 'function';
+            name: string;
+          };
+      tools: {
+        [key: string]: unknown;
+      }[];
+      top_p: number | null;
+      /** @constant */
+      truncation: 'disabled';
+      /** @description null while in progress or when the provider reported none. */
+      usage: {
+        input_tokens: number;
+        input_tokens_details: {
+          cached_tokens: number;
+        };
+        output_tokens: number;
+        output_tokens_details: {
+          /** @description 0: no provider reports reasoning tokens to the router yet. */
+          reasoning_tokens: number;
+        };
+        total_tokens: number;
+      } | null;
+      user: string | null;
+      safety_identifier: string | null;
+      metadata: {
+        [key: string]: string;
+      };
+      service_tier: string | null;
+      /** @description Router extension: the answer stopped at a tool call waiting for a human (tool loop opted in); the output text is the question. */
+      confirmation?: components['schemas']['Confirmation'];
+    };
+    /** @description Body of every error response under /v1 (except /v1/messages), in OpenAI terms. */
+    OpenAIErrorBody: {
+      error: {
+        /** @description Human-readable message, safe to show: never a secret or a stack. */
+        message: string;
+        /**
+         * @description OpenAI's error type: invalid_request_error (400, 404, 409, 413, 415), authentication_error (401), permission_error (403), rate_limit_error (429), api_error (5xx).
+         * @enum {string}
+         */
+        type:
+          | 'invalid_request_error'
+          | 'authentication_error'
+          | 'permission_error'
+          | 'rate_limit_error'
+          | 'api_error';
+        /** @description The offending request field (its dotted path), when one is known. */
+        param: string | null;
+        /** @description The upstream provider's own error code when it sent one (e.g. insufficient_quota), else the router's stable code (model_not_allowed, validation_error, rate_limited...). */
+        code: string | null;
+        /** @description Router extension: provider involved, for upstream errors. */
+        provider?: string;
+        /** @description Router extension: every field-level problem of a validation error. */
+        issues?: {
+          path: string;
+          message: string;
+        }[];
+      };
     };
   };
   responses: {
@@ -1619,54 +1968,85 @@ export interface operations {
           'text/event-stream': string;
         };
       };
-      /** @description invalid_json (body is not JSON or empty), unknown_provider (the message lists the valid ones), provider_not_configured (names the missing variable, never a value), model_required, or upstream_bad_request (the provider refused the request). */
+      /** @description invalid_request_error. code: validation_error (param names the field; issues lists every problem; 400 where the router's own routes say 422), invalid_json, unknown_provider, provider_not_configured, model_required, or the provider's own code when it refused the request (upstream_bad_request otherwise). */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
-      401: components['responses']['Unauthorized'];
-      /** @description provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones). */
+      /** @description authentication_error, code unauthorized: API key missing or not recognised. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description permission_error, code provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones). */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
-      413: components['responses']['PayloadTooLarge'];
-      422: components['responses']['ValidationError'];
-      429: components['responses']['RateLimited'];
-      500: components['responses']['InternalError'];
-      /** @description Upstream failure: upstream_auth_error (the provider refused the credentials), upstream_unreachable (names the provider and base URL) or upstream_error. */
+      /** @description invalid_request_error, code payload_too_large: the body is larger than ROUTER_MAX_BODY_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description rate_limit_error, code rate_limited (this API key's ROUTER_RATE_LIMIT_RPM / TPM) or the provider's own code (Retry-After in seconds when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error, code internal_error: unexpected router failure (details only in the log). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error: the provider failed. code: the provider's own error code when it sent one, else upstream_auth_error, upstream_unreachable or upstream_error. */
       502: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
-      /** @description upstream_overloaded: the provider is overloaded (Retry-After when known). */
+      /** @description api_error, code upstream_overloaded or the provider's own code (Retry-After when known). */
       503: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
-      /** @description upstream_timeout: the provider did not answer in time. */
+      /** @description api_error, code upstream_timeout: the provider did not answer in time. */
       504: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ErrorBody'];
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
     };
@@ -1702,8 +2082,24 @@ export interface operations {
           'application/json': components['schemas']['ModelList'];
         };
       };
-      401: components['responses']['Unauthorized'];
-      429: components['responses']['RateLimited'];
+      /** @description authentication_error, code unauthorized: API key missing or not recognised. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description rate_limit_error, code rate_limited (this API key's ROUTER_RATE_LIMIT_RPM / TPM) or the provider's own code (Retry-After in seconds when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
     };
   };
   answerConfirmation: {
@@ -2387,6 +2783,261 @@ export interface operations {
               message?: string;
             };
           };
+        };
+      };
+    };
+  };
+  createResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "model": "anthropic/claude-sonnet-4-5",
+         *       "input": "Hello"
+         *     }
+         */
+        'application/json': components['schemas']['ResponsesRequest'];
+      };
+    };
+    responses: {
+      /** @description The response object, or its typed events when stream is true. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Response'];
+          /**
+           * @example event: response.created
+           *     data: {"type":"response.created","response":{"id":"resp_1","object":"response","status":"in_progress","output":[]},"sequence_number":0}
+           *
+           *     event: response.output_text.delta
+           *     data: {"type":"response.output_text.delta","item_id":"msg_1","output_index":0,"content_index":0,"delta":"Hi","logprobs":[],"sequence_number":4}
+           *
+           *     event: response.completed
+           *     data: {"type":"response.completed","response":{"id":"resp_1","object":"response","status":"completed"},"sequence_number":9}
+           */
+          'text/event-stream': string;
+        };
+      };
+      /** @description invalid_request_error. code: validation_error (param names the field; issues lists every problem; 400 where the router's own routes say 422), invalid_json, unknown_provider, provider_not_configured, model_required, or the provider's own code when it refused the request (upstream_bad_request otherwise). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description authentication_error, code unauthorized: API key missing or not recognised. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description permission_error, code provider_not_allowed / model_not_allowed: outside the principal's providers or models (the message names the allowed ones). */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description invalid_request_error, code previous_response_not_found (param previous_response_id): no stored response with that id for this API key (another principal's id answers the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description invalid_request_error, code payload_too_large: the body is larger than ROUTER_MAX_BODY_BYTES. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description rate_limit_error, code rate_limited (this API key's ROUTER_RATE_LIMIT_RPM / TPM) or the provider's own code (Retry-After in seconds when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error, code internal_error: unexpected router failure (details only in the log). */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error: the provider failed. code: the provider's own error code when it sent one, else upstream_auth_error, upstream_unreachable or upstream_error. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error, code upstream_overloaded or the provider's own code (Retry-After when known). */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description api_error, code upstream_timeout: the provider did not answer in time. */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+    };
+  };
+  getResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description The resp_... id. */
+        response_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The stored response object. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Response'];
+        };
+      };
+      /** @description invalid_request_error. code: validation_error (param names the field; issues lists every problem; 400 where the router's own routes say 422), invalid_json, unknown_provider, provider_not_configured, model_required, or the provider's own code when it refused the request (upstream_bad_request otherwise). */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description authentication_error, code unauthorized: API key missing or not recognised. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description invalid_request_error, code response_not_found: no stored response with this id for this API key (another principal's id answers the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description rate_limit_error, code rate_limited (this API key's ROUTER_RATE_LIMIT_RPM / TPM) or the provider's own code (Retry-After in seconds when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+    };
+  };
+  deleteResponse: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Echoed on the response when it is 1-128 characters from A-Z a-z 0-9 . _ : -; otherwise the router generates a UUID. */
+        'x-request-id'?: string;
+      };
+      path: {
+        /** @description The resp_... id. */
+        response_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Deleted. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': {
+            id: string;
+            /** @enum {string} */
+            object: 'response.deleted';
+            /** @enum {boolean} */
+            deleted: true;
+          };
+        };
+      };
+      /** @description authentication_error, code unauthorized: API key missing or not recognised. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description invalid_request_error, code response_not_found: no stored response with this id for this API key (another principal's id answers the same). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
+        };
+      };
+      /** @description rate_limit_error, code rate_limited (this API key's ROUTER_RATE_LIMIT_RPM / TPM) or the provider's own code (Retry-After in seconds when known). */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['OpenAIErrorBody'];
         };
       };
     };
