@@ -142,7 +142,10 @@ async function post(body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as { error: { message: string } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as { error: { message: string; param?: string | null } },
+  };
 }
 
 describe('the router checks every structured answer', () => {
@@ -234,5 +237,41 @@ describe('unknown fields', () => {
       .create({ model: MODELS.openai, messages: [{ role: 'user', content: 'x' }], store: true })
       .catch((e: unknown) => e);
     expect(sdkError).toBeInstanceOf(OpenAI.BadRequestError);
+  });
+
+  it("inside a message too: a participant name or a refusal is refused naming its path, an SDK's empty echo fields pass", async () => {
+    const before = upstreams.fakes.openai.requests.length;
+    for (const [message, path] of [
+      [{ role: 'user', content: 'x', name: 'alice' }, 'messages.0.name'],
+      [{ role: 'assistant', content: null, refusal: 'I will not' }, 'messages.0.refusal'],
+      [{ role: 'system', content: 'x', cache_control: { type: 'ephemeral' } }, 'messages.0.cache_control'],
+    ] as const) {
+      const res = await post({ model: MODELS.openai, messages: [message] });
+      expect(res.status).toBe(400);
+      expect(res.body.error.param).toBe(path);
+      expect(res.body.error.message).toContain(path);
+    }
+    expect(upstreams.fakes.openai.requests.length).toBe(before);
+
+    // What the openai SDK hands back as an assistant message, sent back as history, is accepted.
+    upstreams.fakes.openai.setScript([{ text: 'fine' }]);
+    const echoed = await post({
+      model: MODELS.openai,
+      messages: [
+        { role: 'user', content: 'hi' },
+        {
+          role: 'assistant',
+          content: 'hello',
+          refusal: null,
+          annotations: [],
+          audio: null,
+          function_call: null,
+        },
+        { role: 'user', content: 'again' },
+      ],
+    });
+    expect(echoed.status).toBe(200);
+    const sent = upstreams.fakes.openai.requests.at(-1)?.body as { messages: Record<string, unknown>[] };
+    expect(sent.messages[1]).toEqual({ role: 'assistant', content: 'hello' });
   });
 });

@@ -686,3 +686,46 @@ describe.each(PROVIDER_NAMES.map((name, index) => [name, index] as const))(
     });
   },
 );
+
+describe.each([
+  ['/v1/responses', 'openai', 0],
+  ['/v1/messages', 'openai', 1],
+  // Anthropic's requests normally pass through untouched; with the loop opted in they are mapped.
+  ['/v1/messages', 'anthropic', 2],
+] as const)('router tools on %s over %s', (path, provider, index) => {
+  it("holds a destructive call in the answer's confirmation field and runs it only after POST /v1/confirmations", async () => {
+    const digits = `4366088${index}0001`;
+    const subscriberId = await createSubscriber(digits);
+    const fake = upstreams.fakes[provider];
+    fake.setScript([
+      { toolCalls: [{ name: 'delete_subscriber', arguments: { subscriberId } }] },
+      { text: 'Deleted.' },
+    ]);
+    const model = `${provider}/fake-model`;
+    const body =
+      path === '/v1/responses'
+        ? { model, input: 'delete it' }
+        : { model, max_tokens: 200, messages: [{ role: 'user', content: 'delete it' }] };
+    const held = await fetch(`${everyProvider.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY_BOB}`, 'content-type': 'application/json', ...TOOLS_ON },
+      body: JSON.stringify(body),
+    });
+    expect(held.status).toBe(200);
+    const answer = (await held.json()) as WithConfirmation;
+    expect(answer.confirmation).toMatchObject({ tool: 'delete_subscriber', arguments: { subscriberId } });
+    // The router's tools reached the model, and nothing was deleted yet.
+    const offered = JSON.stringify(fake.requests.at(-1)?.body ?? {});
+    expect(offered).toContain('delete_subscriber');
+    expect((await provisionedState(stack, digits))?.subscriberId).toBe(subscriberId);
+
+    // Another principal cannot answer it; the one that asked can, once.
+    expect((await confirm(KEY_ALICE, answer.confirmation?.id ?? '', true, everyProvider.url)).status).toBe(
+      404,
+    );
+    const approved = await confirm(KEY_BOB, answer.confirmation?.id ?? '', true, everyProvider.url);
+    expect(approved.body).toMatchObject({ provider, content: 'Deleted.' });
+    expect(await provisionedState(stack, digits)).toBeUndefined();
+    expect((await confirm(KEY_BOB, answer.confirmation?.id ?? '', true, everyProvider.url)).status).toBe(404);
+  });
+});

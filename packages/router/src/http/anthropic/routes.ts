@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { type CompletionTarget, resolveCompletionTarget } from '../../completion/completion-target.js';
+import { compatibleToolLoop } from '../../completion/completion-tools.js';
 import { runCompletion, streamCompletion } from '../../completion/run-completion.js';
 import { RouterError, toRouterError } from '../../errors.js';
 import type {
@@ -161,7 +162,9 @@ export function registerAnthropicRoutes(app: ApiRoutes<RouterEnv>, services: Rou
       const body = c.req.valid('json') as MessagesRequest;
       const target = resolveCompletionTarget(providers, c.get('principal'), body);
       const id = `msg_${randomUUID().replaceAll('-', '')}`;
-      const native = target.adapter.messages;
+      // Pass-through forwards the client's body untouched, so it cannot offer the router's tools:
+      // with the tool loop opted in, an Anthropic request takes the mapped path like any other.
+      const native = compatibleToolLoop(c, services) ? undefined : target.adapter.messages;
       if (native) {
         const request = passThroughRequest(c, body, target.model);
         if (body.stream) return streamPassThrough(c, services, target, native, request);
