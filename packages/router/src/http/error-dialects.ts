@@ -28,6 +28,8 @@ export const ROUTER_ERRORS: ErrorDialect = {
 /** Longest prefix first: a family nested under another's prefix must come before it. */
 const DIALECTS_BY_PATH_PREFIX: ReadonlyArray<readonly [prefix: string, dialect: ErrorDialect]> = [
   ['/v1/messages', ANTHROPIC_ERRORS],
+  // The router's own endpoint under /v1: it answers in the /ask shape, so its errors do too.
+  ['/v1/confirmations', ROUTER_ERRORS],
   ['/v1/', OPENAI_ERRORS],
 ];
 

@@ -27,6 +27,8 @@ const post = (app: ReturnType<typeof setup>['app'], body: unknown) =>
 describe('POST /v1/responses: request mapping', () => {
   it('maps input items, instructions, tools and every generation control onto the ChatRequest', async () => {
     const { app, adapters } = setup();
+    // text.format asks for JSON, and the router checks the answer against it.
+    adapters.anthropic.next = { chunks: ['{"sky":', '"sunny"}'] };
     const res = await post(app, {
       model: 'anthropic/claude-x',
       instructions: 'Be brief',
