@@ -498,6 +498,10 @@ export interface components {
                 arguments: string;
               };
             }[];
+            refusal?: null;
+            annotations?: unknown[] | null;
+            audio?: null;
+            function_call?: null;
           }
         | {
             /** @constant */

@@ -16,44 +16,32 @@ const toolCallSchema = z.object({
 /**
  * Fields an SDK echoes back on an assistant message it got from an answer (the openai SDK's
  * ChatCompletionMessage), empty: they say nothing the router would have to carry. Any other field
- * of a message (`name`, a non-empty `refusal` or `audio`, …) is refused naming it, never stripped.
+ * of a message (`name`, a non-empty `refusal` or `audio`, `cache_control`, …) is refused naming it
+ * (strict objects), never stripped.
  */
-const EMPTY_ECHO_FIELDS: Readonly<Record<string, (value: unknown) => boolean>> = {
-  refusal: (value) => value == null,
-  annotations: (value) => value == null || (Array.isArray(value) && value.length === 0),
-  audio: (value) => value == null,
-  function_call: (value) => value == null,
+const emptyEchoFields = {
+  refusal: z.null().optional(),
+  annotations: z.array(z.unknown()).max(0).nullish(),
+  audio: z.null().optional(),
+  function_call: z.null().optional(),
 };
 
-// loose(): the fields a message schema does not name reach toChatRequest, which refuses them.
 const messageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('system'), content: contentSchema }).loose(),
-  z.object({ role: z.literal('developer'), content: contentSchema }).loose(),
-  z.object({ role: z.literal('user'), content: contentSchema }).loose(),
+  z.object({ role: z.literal('system'), content: contentSchema }).strict(),
+  z.object({ role: z.literal('developer'), content: contentSchema }).strict(),
+  z.object({ role: z.literal('user'), content: contentSchema }).strict(),
   z
     .object({
       role: z.literal('assistant'),
       content: contentSchema.nullish(),
       tool_calls: z.array(toolCallSchema).max(128).optional(),
+      ...emptyEchoFields,
     })
-    .loose(),
+    .strict(),
   z
     .object({ role: z.literal('tool'), content: contentSchema, tool_call_id: z.string().min(1).max(200) })
-    .loose(),
+    .strict(),
 ]);
-
-const MESSAGE_FIELDS = new Set(['role', 'content', 'tool_calls', 'tool_call_id']);
-
-/** A message field the router does not model: 400 naming it (see EMPTY_ECHO_FIELDS). */
-function refuseUnmodelledMessageFields(message: Record<string, unknown>, index: number): void {
-  for (const [field, value] of Object.entries(message)) {
-    if (MESSAGE_FIELDS.has(field) || EMPTY_ECHO_FIELDS[field]?.(value)) continue;
-    const path = `messages.${index}.${field.slice(0, 64)}`;
-    throw new RouterError(400, 'unsupported_parameter', `${path} is not supported by the router`, {
-      issues: [{ path, message: 'not supported' }],
-    });
-  }
-}
 
 const toolSchema = z.object({
   type: z.literal('function'),
@@ -219,7 +207,6 @@ export function toChatRequest(
 ): Omit<ChatRequest, 'model'> {
   const toolNames = new Map<string, string>();
   const messages = body.messages.map((message, index): ChatMessage => {
-    refuseUnmodelledMessageFields(message, index);
     switch (message.role) {
       case 'system':
       case 'developer':
