@@ -10,11 +10,9 @@ import type {
   MessagesPassThroughRequest,
   PassThroughEvent,
 } from '../../providers/types.js';
-import { roundMs } from '../../request-clock.js';
 import { type ApiRoutes, createRoute } from '../api-routes.js';
-import { errorDialectFor } from '../error-dialects.js';
+import { respondWithEventStream } from '../compatible-event-stream.js';
 import { preserialised, requestIdHeaders } from '../error-response.js';
-import { SSE_HEADERS, startEventStream } from '../event-stream.js';
 import { jsonBody } from '../json-body.js';
 import type { RouterEnv, RouterServices } from '../router-env.js';
 import { type MessagesRequest, messagesRequestSchema, toChatRequest } from './messages-request.js';
@@ -238,36 +236,6 @@ function passThroughRequest(
   };
 }
 
-async function respondWithStream(
-  c: Context<RouterEnv>,
-  target: CompletionTarget,
-  frames: AsyncGenerator<string, void, undefined>,
-) {
-  let stream: ReadableStream<Uint8Array>;
-  try {
-    stream = await startEventStream(frames);
-  } catch (error) {
-    throw toRouterError(error, target.adapter.baseUrl);
-  }
-  c.header('x-router-overhead-ms', String(roundMs(c.get('clock').overheadMs())));
-  return c.body(stream, 200, SSE_HEADERS);
-}
-
-/** A failure once the first frame is out: logged, then written as Anthropic's `event: error`. */
-function streamFailure(
-  c: Context<RouterEnv>,
-  services: RouterServices,
-  target: CompletionTarget,
-  error: unknown,
-) {
-  const routerError = toRouterError(error, target.adapter.baseUrl);
-  services.logger[routerError.status === 499 ? 'debug' : 'warn'](
-    { reqId: c.get('requestId'), provider: target.adapter.name, type: routerError.type },
-    'stream failed',
-  );
-  return errorDialectFor(c.req.path).streamEvent(routerError);
-}
-
 function streamMessage(
   c: Context<RouterEnv>,
   services: RouterServices,
@@ -278,28 +246,23 @@ function streamMessage(
   const writer = new MessageStreamWriter(id, chat.model);
   async function* frames(): AsyncGenerator<string, void, undefined> {
     let started = false;
-    try {
-      for await (const event of streamCompletion(c, services, target, chat)) {
-        // message_start goes out with the first upstream event, so an upstream that fails before
-        // answering still gets a proper HTTP status.
-        let frame = started ? '' : writer.start();
-        started = true;
-        if (event.type === 'text') {
-          if (event.text) frame += writer.text(event.text);
-        } else if (event.type === 'tool_call') {
-          frame += writer.toolCall(event.call);
-        } else {
-          yield frame + writer.finish(event.result);
-          return;
-        }
-        if (frame) yield frame;
+    for await (const event of streamCompletion(c, services, target, chat)) {
+      // message_start goes out with the first upstream event, so an upstream that fails before
+      // answering still gets a proper HTTP status.
+      let frame = started ? '' : writer.start();
+      started = true;
+      if (event.type === 'text') {
+        if (event.text) frame += writer.text(event.text);
+      } else if (event.type === 'tool_call') {
+        frame += writer.toolCall(event.call);
+      } else {
+        yield frame + writer.finish(event.result);
+        return;
       }
-    } catch (error) {
-      if (!started) throw error;
-      yield streamFailure(c, services, target, error);
+      if (frame) yield frame;
     }
   }
-  return respondWithStream(c, target, frames());
+  return respondWithEventStream(c, services, target, frames());
 }
 
 function streamPassThrough(
@@ -315,17 +278,12 @@ function streamPassThrough(
   c.set('model', target.model);
   c.set('streaming', true);
   async function* frames(): AsyncGenerator<string, void, undefined> {
-    let started = false;
     const usage = new StreamUsage();
     try {
       for await (const event of clock.timeStream(native.stream(request))) {
-        started = true;
         usage.read(event);
         yield `${event.event ? `event: ${event.event}\n` : ''}data: ${event.data}\n\n`;
       }
-    } catch (error) {
-      if (!started) throw toRouterError(error, adapter.baseUrl);
-      yield streamFailure(c, services, target, error);
     } finally {
       services.metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
       services.metrics.overhead.observe({ route: c.req.routePath }, clock.overheadMs() / 1000);
@@ -335,7 +293,7 @@ function streamPassThrough(
       );
     }
   }
-  return respondWithStream(c, target, frames());
+  return respondWithEventStream(c, services, target, frames());
 }
 
 /** The usage of a passed-through stream (message_start, then cumulative message_delta counts). */

@@ -3,20 +3,11 @@ import type { Context } from 'hono';
 import { matchesGlob } from '../../admission/principal.js';
 import { type CompletionTarget, resolveCompletionTarget } from '../../completion/completion-target.js';
 import { runCompletion, streamCompletion } from '../../completion/run-completion.js';
-import { RouterError, toRouterError } from '../../errors.js';
+import { RouterError } from '../../errors.js';
 import type { ChatRequest } from '../../providers/types.js';
-import { roundMs } from '../../request-clock.js';
 import { type ApiRoutes, createRoute } from '../api-routes.js';
 import { compatibleApiHeaders } from '../compatible-api-headers.js';
-import { errorDialectFor } from '../error-dialects.js';
-import {
-  BAD_REQUEST,
-  errorAnswer,
-  requestIdHeaders,
-  sharedAnswer,
-  UPSTREAM_ERRORS,
-} from '../error-response.js';
-import { SSE_HEADERS, startEventStream } from '../event-stream.js';
+import { respondWithEventStream } from '../compatible-event-stream.js';
 import { jsonBody } from '../json-body.js';
 import { named } from '../openapi-components.js';
 import type { RouterEnv, RouterServices } from '../router-env.js';
@@ -161,44 +152,24 @@ async function streamChatCompletion(
   id: string,
   created: number,
 ) {
-  const { logger } = services;
   const writer = new ChunkWriter(id, created, chat.model, body.stream_options?.include_usage === true);
-  let started = false;
 
   async function* frames(): AsyncGenerator<string, void, undefined> {
-    try {
-      let first = true;
-      for await (const event of streamCompletion(c, services, target, chat)) {
-        let frame = first ? writer.role() : '';
-        first = false;
-        if (event.type === 'text') {
-          if (event.text) frame += writer.text(event.text);
-        } else if (event.type === 'tool_call') {
-          frame += writer.toolCall(event.call);
-        } else {
-          yield frame + writer.finish(event.result);
-          return;
-        }
-        if (frame) yield frame;
+    let first = true;
+    for await (const event of streamCompletion(c, services, target, chat)) {
+      let frame = first ? writer.role() : '';
+      first = false;
+      if (event.type === 'text') {
+        if (event.text) frame += writer.text(event.text);
+      } else if (event.type === 'tool_call') {
+        frame += writer.toolCall(event.call);
+      } else {
+        yield frame + writer.finish(event.result);
+        return;
       }
-    } catch (error) {
-      const routerError = toRouterError(error, target.adapter.baseUrl);
-      if (!started) throw routerError;
-      logger[routerError.status === 499 ? 'debug' : 'warn'](
-        { reqId: c.get('requestId'), provider: target.adapter.name, type: routerError.type },
-        'stream failed',
-      );
-      yield errorDialectFor(c.req.path).streamEvent(routerError);
+      if (frame) yield frame;
     }
   }
 
-  let stream: ReadableStream<Uint8Array>;
-  try {
-    stream = await startEventStream(frames());
-  } catch (error) {
-    throw toRouterError(error, target.adapter.baseUrl);
-  }
-  started = true;
-  c.header('x-router-overhead-ms', String(roundMs(c.get('clock').overheadMs())));
-  return c.body(stream, 200, SSE_HEADERS);
+  return respondWithEventStream(c, services, target, frames());
 }

@@ -2,9 +2,8 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { type CompletionTarget, resolveCompletionTarget } from '../../../completion/completion-target.js';
 import { runCompletion, streamCompletion } from '../../../completion/run-completion.js';
-import { RouterError, toRouterError } from '../../../errors.js';
+import { RouterError } from '../../../errors.js';
 import type { ChatMessage, ChatRequest, ChatResult } from '../../../providers/types.js';
-import { roundMs } from '../../../request-clock.js';
 import { MemoryResponseStore } from '../../../stores/responses/memory.js';
 import {
   MAX_STORED_CONVERSATION_CHARS,
@@ -12,8 +11,8 @@ import {
   type ResponseStore,
 } from '../../../stores/responses/response-store.js';
 import { type ApiRoutes, createRoute } from '../../api-routes.js';
+import { respondWithEventStream } from '../../compatible-event-stream.js';
 import { requestIdHeaders } from '../../error-response.js';
-import { SSE_HEADERS, startEventStream } from '../../event-stream.js';
 import { jsonBody } from '../../json-body.js';
 import { named } from '../../openapi-components.js';
 import type { RouterEnv, RouterServices } from '../../router-env.js';
@@ -293,48 +292,30 @@ async function streamResponse(
   frame: ResponseFrame,
   keep: (result: ChatResult, response: ResponseObject) => Promise<void>,
 ) {
-  const { logger } = services;
   const writer = new ResponseEventWriter(frame);
-  let started = false;
 
   async function* frames(): AsyncGenerator<string, void, undefined> {
-    try {
-      // The first event waits for the provider's first one, so a failure before it is a plain
-      // HTTP error (a 429 stays a 429 for the SDK) rather than a 200 carrying an error event.
-      let first = true;
-      for await (const event of streamCompletion(c, services, target, chat)) {
-        let out = first ? writer.start() : '';
-        first = false;
-        if (event.type === 'text') out += writer.text(event.text);
-        else if (event.type === 'tool_call') out += writer.toolCall(event.call);
-        else {
-          const { frames: last, response } = writer.finish(event.result);
-          // Stored before the final event, so a continuation sent on seeing it finds it.
-          await keep(event.result, response);
-          yield out + last;
-          return;
-        }
-        if (out) yield out;
+    // The first event waits for the provider's first one, so a failure before it is a plain
+    // HTTP error (a 429 stays a 429 for the SDK) rather than a 200 carrying an error event.
+    let first = true;
+    for await (const event of streamCompletion(c, services, target, chat)) {
+      let out = first ? writer.start() : '';
+      first = false;
+      if (event.type === 'text') out += writer.text(event.text);
+      else if (event.type === 'tool_call') out += writer.toolCall(event.call);
+      else {
+        const { frames: last, response } = writer.finish(event.result);
+        // Stored before the final event, so a continuation sent on seeing it finds it.
+        await keep(event.result, response);
+        yield out + last;
+        return;
       }
-    } catch (error) {
-      const routerError = toRouterError(error, target.adapter.baseUrl);
-      if (!started) throw routerError;
-      logger[routerError.status === 499 ? 'debug' : 'warn'](
-        { reqId: c.get('requestId'), provider: target.adapter.name, type: routerError.type },
-        'stream failed',
-      );
-      const { code, message, param } = openAiError(routerError);
-      yield writer.fail({ code: code ?? 'server_error', message, param });
+      if (out) yield out;
     }
   }
 
-  let stream: ReadableStream<Uint8Array>;
-  try {
-    stream = await startEventStream(frames());
-  } catch (error) {
-    throw toRouterError(error, target.adapter.baseUrl);
-  }
-  started = true;
-  c.header('x-router-overhead-ms', String(roundMs(c.get('clock').overheadMs())));
-  return c.body(stream, 200, SSE_HEADERS);
+  return respondWithEventStream(c, services, target, frames(), (routerError) => {
+    const { code, message, param } = openAiError(routerError);
+    return writer.fail({ code: code ?? 'server_error', message, param });
+  });
 }
