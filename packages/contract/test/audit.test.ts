@@ -56,6 +56,23 @@ describe('SecretRedactor', () => {
       ab: 'ab',
     });
   });
+
+  it('returns a value that holds no secret as it is, and copies one that does', () => {
+    const clean = { content: [{ type: 'text', text: 'nothing here' }], structuredContent: { n: 1 } };
+    expect(redactor.value(clean)).toBe(clean);
+    const dirty = { ...clean, structuredContent: { deep: { deeper: [`x${secret}y`] } } };
+    const out = redactor.value(dirty);
+    expect(out).not.toBe(dirty);
+    expect(JSON.stringify(out)).not.toContain(secret);
+    expect(dirty.structuredContent.deep.deeper[0]).toContain(secret); // the input is not modified
+  });
+
+  it('still finds a secret that JSON escapes, and values that are not JSON', () => {
+    const quoted = 'pa"ss\\word-42';
+    const r = new SecretRedactor([quoted]);
+    expect(r.value({ a: [`before ${quoted} after`] })).toEqual({ a: ['before [redacted] after'] });
+    expect(redactor.value({ big: 10n, text: secret })).toEqual({ big: 10n, text: '[redacted]' });
+  });
 });
 
 describe('AuditLog and verifyAuditText', () => {

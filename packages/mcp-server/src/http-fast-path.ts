@@ -27,7 +27,11 @@ import {
  * later goes to the SDK path until it is named here.
  */
 const MODERN_REVISIONS: ReadonlySet<string> = new Set(['2026-07-28']);
-const LEGACY_REVISIONS: ReadonlySet<string> = new Set(SUPPORTED_PROTOCOL_VERSIONS);
+/** The pre-2026 revisions the SDK supports (the SDK compares revisions as strings, as dates). */
+const FIRST_MODERN_REVISION = '2026-07-28';
+const LEGACY_REVISIONS: ReadonlySet<string> = new Set(
+  SUPPORTED_PROTOCOL_VERSIONS.filter((revision) => revision < FIRST_MODERN_REVISION),
+);
 
 /** One header's value as sent, or undefined when absent; a repeated header counts as unusual. */
 function header(req: IncomingMessage, name: string): string | undefined | null {
@@ -42,11 +46,12 @@ function header(req: IncomingMessage, name: string): string | undefined | null {
  * The era itself is decided by the SDK's exported classifier, so both paths classify alike; the
  * checks around it are the SDK's own pre-dispatch gates, kept strict (exact header values only).
  */
-function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCall): Era | undefined {
+export function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCall): Era | undefined {
   const protocolVersion = header(req, 'mcp-protocol-version');
   const mcpMethod = header(req, 'mcp-method');
   const mcpName = header(req, 'mcp-name');
   if (protocolVersion === null || mcpMethod === null || mcpName === null) return undefined;
+  if (isPlainLegacyRequest(call, protocolVersion)) return legacyGates(req, protocolVersion);
   const route = classifyInboundRequest({
     httpMethod: 'POST',
     ...(protocolVersion !== undefined ? { protocolVersionHeader: protocolVersion } : {}),
@@ -66,15 +71,31 @@ function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCall): Er
     if (!isPlainObject(meta[CLIENT_CAPABILITIES_META_KEY]) || LOG_LEVEL_META_KEY in meta) return undefined;
     return 'modern';
   }
-  if (route.kind === 'legacy' && route.reason === 'no-claim') {
-    // The stateless 2025 transport's gates: Accept, a supported MCP-Protocol-Version, no session.
-    const accept = header(req, 'accept');
-    if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
-    if (protocolVersion !== undefined && !LEGACY_REVISIONS.has(protocolVersion)) return undefined;
-    if (req.headers['mcp-session-id'] !== undefined) return undefined;
-    return 'legacy';
-  }
+  if (route.kind === 'legacy' && route.reason === 'no-claim') return legacyGates(req, protocolVersion);
   return undefined;
+}
+
+/**
+ * What the SDK's classifier answers without running it: a plain tools/call (which
+ * {@link plainToolCall} has already checked is a JSON-RPC request and nothing else) whose `_meta`
+ * makes no protocol-version claim, under no MCP-Protocol-Version header or a pre-2026 one, is
+ * `legacy`/`no-claim` (classifyRequestBody in @modelcontextprotocol/server). Deciding it here skips
+ * the classifier's guards, which run the whole body through zod as a result and as an error
+ * response first and build the failures' issues on every call. A differential test holds this to
+ * the classifier's answer.
+ */
+function isPlainLegacyRequest(call: PlainToolCall, protocolVersion: string | undefined): boolean {
+  if (call.meta !== undefined && PROTOCOL_VERSION_META_KEY in call.meta) return false;
+  return protocolVersion === undefined || LEGACY_REVISIONS.has(protocolVersion);
+}
+
+/** The stateless 2025 transport's gates: Accept, a supported MCP-Protocol-Version, no session. */
+function legacyGates(req: IncomingMessage, protocolVersion: string | undefined): Era | undefined {
+  const accept = header(req, 'accept');
+  if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) return undefined;
+  if (protocolVersion !== undefined && !LEGACY_REVISIONS.has(protocolVersion)) return undefined;
+  if (req.headers['mcp-session-id'] !== undefined) return undefined;
+  return 'legacy';
 }
 
 /** The 2025 stateless transport answers a request on an SSE stream holding one `message` event. */

@@ -50,6 +50,27 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(JSON.stringify(body));
 }
 
+/**
+ * The request target's path as `new URL(target, base).pathname` gives it, without building a URL
+ * for the usual origin-form target (`/mcp`, `/mcp?x`): only an absolute-form target or one with
+ * dot segments (also percent-encoded), backslashes, a leading `//` or characters outside printable
+ * ASCII, which the URL parser rewrites, goes through the parser.
+ */
+export function pathOf(target: string | undefined): string {
+  if (target === undefined || target === '') return '/';
+  if (
+    target.charCodeAt(0) !== 47 /* / */ ||
+    target.charCodeAt(1) === 47 ||
+    target.includes('/.') ||
+    target.includes('%') ||
+    target.includes('\\') ||
+    /[^\x21-\x7e]/.test(target)
+  )
+    return new URL(target, 'http://localhost').pathname;
+  const end = target.search(/[?#]/);
+  return end === -1 ? target : target.slice(0, end);
+}
+
 const send = (res: ServerResponse, refusal: Refusal) =>
   sendJson(res, refusal.status, refusal.body, refusal.headers);
 
@@ -100,7 +121,7 @@ export async function startMcpHttpServer(options: HttpServerOptions): Promise<Mc
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const path = pathOf(req.url);
       const twoHosts = duplicateHostRefusal(req);
       if (twoHosts) return send(res, twoHosts);
       if (!checkHost(req, res)) return;

@@ -11,6 +11,8 @@ const MIN_SECRET_LENGTH = 4;
  */
 export class SecretRedactor {
   private readonly secrets: readonly string[];
+  /** Whether every secret is written verbatim inside a JSON string (nothing in it needs escaping). */
+  private readonly verbatimInJson: boolean;
 
   constructor(secrets: Iterable<string | undefined | null>) {
     const unique = new Set<string>();
@@ -19,6 +21,7 @@ export class SecretRedactor {
     }
     // Longest first, so a secret that contains another is replaced whole.
     this.secrets = [...unique].sort((a, b) => b.length - a.length);
+    this.verbatimInJson = this.secrets.every((secret) => JSON.stringify(secret) === `"${secret}"`);
   }
 
   get size(): number {
@@ -39,10 +42,28 @@ export class SecretRedactor {
     return redacted.length > max ? `${redacted.slice(0, max)}…` : redacted;
   }
 
-  /** A deep copy of a JSON-like value with secrets redacted in every string, keys included. */
+  /**
+   * A JSON-like value with secrets redacted in every string, keys included: a deep copy where a
+   * secret occurs, the value itself where none does. Whether one occurs is read off the value's
+   * JSON text (one native pass) instead of walking it: a string holding a secret holds it verbatim
+   * in its JSON form when the secret needs no escaping, so a miss there is a miss everywhere.
+   */
   value<T>(value: T): T {
     if (this.secrets.length === 0) return value;
+    if (this.verbatimInJson && !this.occursIn(value)) return value;
     return this.walk(value) as T;
+  }
+
+  private occursIn(value: unknown): boolean {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      return true; // not JSON (a cycle, a BigInt): walk it
+    }
+    if (json === undefined) return false;
+    for (const secret of this.secrets) if (json.includes(secret)) return true;
+    return false;
   }
 
   private walk(value: unknown): unknown {

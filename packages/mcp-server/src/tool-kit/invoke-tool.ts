@@ -336,7 +336,9 @@ async function runToolCall(
   const started = Date.now();
   const clientTransactionId = clientTransactionIdOf(def, args);
   const bound = boundArguments(args);
-  const digest = argumentsDigest(bound);
+  // Only the audit record and the ledger read the digest: a plain read with neither skips the hash.
+  let digestOfArgs: string | undefined;
+  const digest = () => (digestOfArgs ??= argumentsDigest(bound));
   // What the tool itself sees: its own inputs, never the token or the transaction id (which would
   // otherwise end up in a body sent to the OCS).
   const { transaction_id: _txid, ...toolArgs } = bound;
@@ -355,7 +357,7 @@ async function runToolCall(
         principal: acting.principal,
         user_id: acting.userId,
         tool: `ocs/${def.name}`,
-        args_digest: digest,
+        args_digest: digest(),
         args: bound,
         ...(def.callsOcs ? { transaction_id: transactionId } : {}),
         outcome,
@@ -381,7 +383,7 @@ async function runToolCall(
   if (ledger && clientTransactionId) {
     const previous = await ledger.lookup(principal.subject, clientTransactionId);
     if (previous) {
-      const replayed = replayFromLedger(def, previous, digest, clientTransactionId);
+      const replayed = replayFromLedger(def, previous, digest(), clientTransactionId);
       return finish(replayed.result, replayed.outcome, replayed.detail);
     }
   }
@@ -407,12 +409,12 @@ async function runToolCall(
   if (
     ledger &&
     clientTransactionId &&
-    !(await ledger.claim(principal.subject, clientTransactionId, def.name, digest))
+    !(await ledger.claim(principal.subject, clientTransactionId, def.name, digest()))
   ) {
     // Another call took the id between our lookup and now.
     const previous = await ledger.lookup(principal.subject, clientTransactionId);
     const replayed = previous
-      ? replayFromLedger(def, previous, digest, clientTransactionId)
+      ? replayFromLedger(def, previous, digest(), clientTransactionId)
       : {
           result: errorResult(`transaction_id ${clientTransactionId} is busy; repeat the call.`),
           outcome: 'failed' as const,
@@ -426,7 +428,7 @@ async function runToolCall(
     if (ledger && clientTransactionId)
       await ledger.settle(principal.subject, clientTransactionId, {
         tool: def.name,
-        digest,
+        digest: digest(),
         state: 'done',
         result: runtime.redactor.value(result),
       });
@@ -439,7 +441,7 @@ async function runToolCall(
       else
         await ledger.settle(principal.subject, clientTransactionId, {
           tool: def.name,
-          digest,
+          digest: digest(),
           state: kind === 'outcome_unknown' ? 'unknown' : 'done',
           result: runtime.redactor.value(result),
         });
