@@ -115,7 +115,7 @@ function library(url) {
   // ocs-mcp's own Node adapter converts like the SDK's; its request handler is the HTTP server's front door.
   if (url.includes('/mcp-server/dist/node-adapter.js')) return 'adapter';
   if (url.includes('/mcp-server/dist/http.js')) return 'net';
-  if (url.includes('/packages/mcp-server/') || url.includes('/bench/')) return 'ours';
+  if (/\/packages\/(mcp-server|contract|telemetry)\//.test(url) || url.includes('/bench/')) return 'ours';
   if (/node:(_http_|net|internal\/(streams|stream_base_commons|http|net|js_stream))/.test(url)) return 'net';
   if (/node:internal\/(deps\/undici|webstreams|abort_controller|encoding|event_target|url)/.test(url))
     return 'web';

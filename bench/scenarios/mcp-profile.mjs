@@ -1,22 +1,23 @@
-// Where an MCP tool call's CPU goes: ocs-mcp --http (and optionally a baseline build) and the SDK floor, each
-// run under `node --cpu-prof` on get_subscriber at concurrency 1 and 10, one server process per run. The
+// Where an MCP tool call's CPU goes: ocs-mcp --http (and optionally a baseline build), the Node floor and the SDK
+// floor, each run under `node --cpu-prof` on get_subscriber at concurrency 1 and 10, one server process per run,
+// driven by raw JSON-RPC POSTs (the load generator's own MCP client would compete for the same cores). The
 // profile's busy samples are charged to stages (bench/profile.mjs stageBreakdown) and scaled to the CPU time
 // per call measured from /proc over the same loop.
 
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { Agent } from 'undici';
 import { concurrentThroughput } from '../load.mjs';
 import { cpuTimeMs, freePort, spawnService, waitForHealthy } from '../processes.mjs';
 import { STAGES, stageBreakdown } from '../profile.mjs';
 import { round } from '../stats.mjs';
 import { seed, startEmulatorProcess } from './emulator.mjs';
-import { mcpHttpEnv } from './mcp.mjs';
+import { mcpHttpEnv, wireHttpClient } from './mcp.mjs';
 
 /**
  * @typedef {object} McpProfileRow
- * @property {string} server 'ocs-mcp' | 'ocs-mcp-baseline' | 'sdk-floor'
+ * @property {string} server 'ocs-mcp' | 'ocs-mcp-baseline' | 'node-floor' | 'sdk-floor'
  * @property {number} concurrency
  * @property {number} calls_per_s
  * @property {number} cpu_ms_per_call CPU time of the server process per call (from /proc)
@@ -44,6 +45,7 @@ export async function benchMcpProfile(options) {
       ...(options.baselineBin
         ? [/** @type {[string, string]} */ (['ocs-mcp-baseline', options.baselineBin])]
         : []),
+      ['node-floor', path.join(root, 'bench/node-floor.mjs')],
       ['sdk-floor', path.join(root, 'bench/sdk-floor.mjs')],
     ];
     for (const [server, bin] of servers) {
@@ -59,20 +61,16 @@ export async function benchMcpProfile(options) {
             env: mcpHttpEnv(emulator.url, port),
           },
         );
-        const client = new Client({ name: 'ocs-bench', version: '1.0.0' });
+        const dispatcher = new Agent({ connections: 16 });
         try {
           await waitForHealthy(`http://127.0.0.1:${port}/healthz`, { service });
-          await client.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+          const callTool = wireHttpClient(new URL(`http://127.0.0.1:${port}/mcp`), '2025-11-25', dispatcher);
           let i = 0;
-          const call = async () => {
-            const result = await client.callTool({ name: 'get_subscriber', arguments: args(i++) });
-            if (result.isError) throw new Error('get_subscriber returned isError');
-          };
+          const call = () => callTool('get_subscriber', args(i++));
           for (let w = 0; w < options.warmup; w += 1) await call();
           const cpuBefore = cpuTimeMs(service.pid);
           const loop = await concurrentThroughput(call, { concurrency, durationS: options.durationS });
           const cpuPerCall = (cpuTimeMs(service.pid) - cpuBefore) / Math.max(1, loop.completed);
-          await client.close();
           await service.stop();
           await waitForProfile(dir);
           const { shares } = stageBreakdown(dir);
@@ -97,7 +95,7 @@ export async function benchMcpProfile(options) {
             error: message,
           });
         } finally {
-          await client.close().catch(() => undefined);
+          await dispatcher.close().catch(() => undefined);
           await service.stop();
           rmSync(dir, { recursive: true, force: true });
         }

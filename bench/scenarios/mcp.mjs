@@ -1,7 +1,9 @@
 // MCP overhead: the same OCS operations as direct REST calls to the emulator, as MCP tool calls over
 // Streamable HTTP (ocs-mcp --http) with a 2025-11-25 and a 2026-07-28 client and over stdio (ocs-mcp), one
-// long-lived client per transport; beside them the SDK's floor (bench/sdk-floor.mjs: a bare SDK server with a
-// constant tool) and optionally a baseline build of ocs-mcp, all in one run, at each concurrency level.
+// long-lived SDK client per transport, and the same calls as raw JSON-RPC POSTs (`*-wire`); beside them the SDK's
+// floor (bench/sdk-floor.mjs: a bare SDK server with a constant tool), the Node floor (bench/node-floor.mjs: the
+// same OCS calls behind node:http with no MCP at all) and optionally a baseline build of ocs-mcp, all in one run,
+// at each concurrency level.
 
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
@@ -142,6 +144,7 @@ export async function benchMcp(options) {
     };
     const mcpHttp = await startHttp('mcp-server', path.join(root, 'packages/mcp-server/dist/bin.js'));
     const floor = await startHttp('sdk-floor', path.join(root, 'bench/sdk-floor.mjs'));
+    const nodeFloor = await startHttp('node-floor', path.join(root, 'bench/node-floor.mjs'));
     const baseline = options.baselineBin
       ? await startHttp('mcp-server-baseline', options.baselineBin)
       : undefined;
@@ -162,6 +165,14 @@ export async function benchMcp(options) {
     await stdioClient.connect(stdioTransport);
     cleanups.push(() => stdioClient.close());
     const stdioPid = stdioTransport.pid ?? -1;
+
+    // The same tools/call as raw JSON-RPC POSTs on the load generator's undici pool, exactly as the
+    // direct REST calls are made: what the server adds, without the SDK client's own cost (which runs in
+    // this process, on the same cores, and is what an SDK user pays on their side).
+    const httpWire = wireHttpClient(mcpHttp.url, '2025-11-25', dispatcher);
+    const httpModernWire = wireHttpClient(mcpHttp.url, '2026-07-28', dispatcher);
+    const nodeFloorWire = wireHttpClient(nodeFloor.url, '2025-11-25', dispatcher);
+    const baselineWire = baseline ? wireHttpClient(baseline.url, '2025-11-25', dispatcher) : undefined;
 
     const tools = await httpClient.listTools();
     const toolNames = new Set(tools.tools.map((t) => t.name));
@@ -200,9 +211,12 @@ export async function benchMcp(options) {
         ['direct-rest', op.rest, -1],
         ['mcp-http', (i) => callTool(httpClient, op.name, op.args(i)), mcpHttp.service.pid],
         ['mcp-http-2026', (i) => callTool(httpModernClient, op.name, op.args(i)), mcpHttp.service.pid],
+        ['mcp-http-wire', (i) => httpWire(op.name, op.args(i)), mcpHttp.service.pid],
+        ['mcp-http-2026-wire', (i) => httpModernWire(op.name, op.args(i)), mcpHttp.service.pid],
         ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i)), stdioPid],
         ['sdk-floor', (i) => callTool(floorClient, op.name, op.args(i)), floor.service.pid],
         ['sdk-floor-2026', (i) => callTool(floorModernClient, op.name, op.args(i)), floor.service.pid],
+        ['node-floor', (i) => nodeFloorWire(op.name, op.args(i)), nodeFloor.service.pid],
       ];
       if (baseline && baselineClient)
         variants.push([
@@ -210,10 +224,16 @@ export async function benchMcp(options) {
           (i) => callTool(baselineClient, op.name, op.args(i)),
           baseline.service.pid,
         ]);
+      if (baseline && baselineWire)
+        variants.push([
+          'mcp-http-baseline-wire',
+          (i) => baselineWire(op.name, op.args(i)),
+          baseline.service.pid,
+        ]);
       /** @type {Map<McpRow['path'], string>} */
       const failed = new Map();
       for (const [pathName, run] of variants) {
-        if (pathName.startsWith('mcp-') && !toolNames.has(op.name)) {
+        if ((pathName.startsWith('mcp-') || pathName === 'node-floor') && !toolNames.has(op.name)) {
           failed.set(pathName, `tool ${op.name} not listed by tools/list`);
           continue;
         }
@@ -262,8 +282,11 @@ export async function benchMcp(options) {
           const loaded = /** @type {Record<string, string | undefined>} */ ({
             'mcp-http': 'mcp-server',
             'mcp-http-2026': 'mcp-server',
+            'mcp-http-wire': 'mcp-server',
+            'mcp-http-2026-wire': 'mcp-server',
             'mcp-stdio': 'mcp-server-stdio',
             'mcp-http-baseline': 'mcp-server-baseline',
+            'mcp-http-baseline-wire': 'mcp-server-baseline',
           })[pathName];
           const measured = () =>
             concurrentThroughput(nextCall, { concurrency, durationS: options.durationS });
@@ -327,6 +350,51 @@ export async function benchMcp(options) {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     await emulator.stop();
   }
+}
+
+/** The 2026-07-28 per-request envelope a raw client puts in `_meta` (SEP-2243 / the 2026 spec). */
+const MODERN_ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'ocs-bench', version: '1.0.0' },
+};
+
+/**
+ * A raw Streamable HTTP client for tools/call: one POST per call on `dispatcher`, as a 2025-11-25 client
+ * sends it statelessly (answered with one SSE `message` event) or as a 2026-07-28 client does (standard
+ * headers, the envelope in `_meta`, a JSON answer). It throws on anything but a successful tool result, so a
+ * wrong answer fails the warm-up instead of being measured.
+ * @param {URL} url
+ * @param {'2025-11-25' | '2026-07-28'} era
+ * @param {import('undici').Dispatcher} dispatcher
+ * @returns {(name: string, args: Record<string, unknown>) => Promise<unknown>}
+ */
+export function wireHttpClient(url, era, dispatcher) {
+  let id = 0;
+  const modern = era === '2026-07-28';
+  return async (name, args) => {
+    id += 1;
+    const params = modern ? { name, arguments: args, _meta: MODERN_ENVELOPE } : { name, arguments: args };
+    const response = await request(url, {
+      method: 'POST',
+      dispatcher,
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+        'mcp-protocol-version': era,
+        ...(modern ? { 'mcp-method': 'tools/call', 'mcp-name': name } : {}),
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }),
+    });
+    const text = await response.body.text();
+    if (response.statusCode !== 200)
+      throw new Error(`tools/call ${name} -> ${response.statusCode}: ${text.slice(0, 200)}`);
+    const data = modern ? text : text.slice(text.indexOf('data: ') + 6);
+    const message = JSON.parse(data);
+    if (message.error || !message.result || message.result.isError)
+      throw new Error(`${name} failed: ${JSON.stringify(message.error ?? message.result).slice(0, 200)}`);
+    return message.result;
+  };
 }
 
 /**

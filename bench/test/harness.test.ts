@@ -162,6 +162,22 @@ function syntheticResults() {
     { path: 'direct-rest', operation, calls_per_s: 2000, p50_ms: 0.5, p99_ms: 2 },
     { path: 'mcp-http', operation, calls_per_s: 900, p50_ms: 1.5, p99_ms: 4 },
     { path: 'mcp-stdio', operation, calls_per_s: 1200, p50_ms: 1, p99_ms: 3 },
+    {
+      path: 'mcp-http-wire',
+      operation,
+      calls_per_s: 1100,
+      p50_ms: 0.9,
+      p99_ms: 3,
+      server_cpu_ms_per_call: 0.4,
+    },
+    {
+      path: 'node-floor',
+      operation,
+      calls_per_s: 1500,
+      p50_ms: 0.7,
+      p99_ms: 2,
+      server_cpu_ms_per_call: 0.25,
+    },
   ]);
   return {
     machine: {
@@ -368,6 +384,22 @@ describe('svg and markdown rendering', () => {
       'router-streaming.svg',
       'router-throughput.svg',
     ]);
+  });
+
+  it('judges the MCP targets on the raw client, with the SDK client and the Node floor beside them', () => {
+    const page = mods.markdown.renderMarkdown(syntheticResults());
+    const row = (target: string) => page.split('\n').find((l) => l.startsWith(`| ${target} |`));
+    // mcp-http-wire adds 0.9 - 0.5 = 0.40 ms (met); the SDK client 1.5 - 0.5 = 1.00 ms (not met).
+    expect(row('MCP HTTP adds < 1 ms p50 per OCS round trip, get_subscriber, c=1 (2025-11-25)')).toContain(
+      '| 0.40 ms | yes |',
+    );
+    expect(
+      row('(MCP HTTP adds < 1 ms p50 per OCS round trip, get_subscriber, c=1: 2025-11-25 SDK client)'),
+    ).toContain('| 1.00 ms | **no** |');
+    expect(row('(the Node floor, same OCS call, get_subscriber, c=1)')).toContain('| 0.20 ms | yes |');
+    expect(page).toContain(
+      '| 1 | get_subscriber | **node-floor** | 0.70 | 2.00 | +0.20 | +0.00 | 1500 | 0.75× | 0.250 |',
+    );
   });
 
   it('renders the tracing cost: added latency and CPU ratios per path, the spans exported, a summary line', () => {

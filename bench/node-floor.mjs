@@ -1,0 +1,67 @@
+// The Node floor: the least a Node MCP server over HTTP can do per tools/call. node:http reads the JSON-RPC body,
+// one undici pool makes the same OCS calls the tool makes (lookup_subscriber: lookup + GET; get_subscriber: GET;
+// create_balance: POST), and the answer goes back as the 2025-11-25 stateless transport writes it (one SSE
+// `message` event holding the result with text and structuredContent). No MCP SDK, no schema, no check of any
+// kind: whatever a real server spends above this figure, in the same run, is the price of being an MCP server
+// that validates, authorises, audits and measures. Not a server to use: it trusts every byte it is sent.
+// Usage: MCP_HTTP_PORT=N OCS_API_URL=URL node bench/node-floor.mjs (GET /healthz answers 200).
+
+import { createServer } from 'node:http';
+import { Pool } from 'undici';
+
+const ocs = new URL(process.env.OCS_API_URL ?? 'http://127.0.0.1:8080/ocs/prov/v1');
+const pool = new Pool(ocs.origin, { connections: 16 });
+const base = ocs.pathname.replace(/\/+$/, '');
+
+/**
+ * @param {'GET' | 'POST'} method
+ * @param {string} path below the OCS base path
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+async function rest(method, path, body) {
+  const answer = await pool.request({
+    method,
+    path: `${base}${path}`,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return answer.body.json();
+}
+
+/** @type {Record<string, (args: any) => Promise<unknown>>} */
+const TOOLS = {
+  get_subscriber: (args) => rest('GET', `/subscribers/${encodeURIComponent(args.subscriberId)}`),
+  lookup_subscriber: async (args) => {
+    const found = await rest('GET', `/subscribers/lookup?msisdn=${encodeURIComponent(args.msisdn)}`);
+    return rest('GET', `/subscribers/${encodeURIComponent(found.subscriberId)}`);
+  },
+  create_balance: ({ subscriptionId, ...balance }) =>
+    rest('POST', `/subscriptions/${encodeURIComponent(subscriptionId)}/balances`, balance),
+};
+
+const http = createServer((req, res) => {
+  if (req.url === '/healthz') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+    return;
+  }
+  /** @type {Buffer[]} */
+  const chunks = [];
+  req.on('data', (chunk) => chunks.push(chunk));
+  req.on('end', async () => {
+    const message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    const run = TOOLS[message.params?.name];
+    const structured = run ? await run(message.params.arguments ?? {}) : { error: 'unknown tool' };
+    const result = {
+      content: [{ type: 'text', text: JSON.stringify(structured) }],
+      structuredContent: structured,
+    };
+    const json = JSON.stringify({ result, jsonrpc: '2.0', id: message.id });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.end(`event: message\ndata: ${json}\n\n`);
+  });
+});
+http.listen(Number(process.env.MCP_HTTP_PORT ?? 0), '127.0.0.1');
+const stop = () => process.exit(0);
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);
