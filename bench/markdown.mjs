@@ -30,7 +30,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} McpRow
- * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'mcp-http-wire' | 'mcp-http-2026-wire' | 'mcp-http-baseline-wire' | 'mcp-stdio-wire' | 'node-floor' | 'sdk-floor' | 'sdk-floor-2026'} path
+ * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'mcp-http-wire' | 'mcp-http-2026-wire' | 'mcp-http-baseline-wire' | 'mcp-http-trusted-wire' | 'mcp-stdio-wire' | 'node-floor' | 'sdk-floor' | 'sdk-floor-2026'} path
  *   mcp-http is a 2025-11-25 SDK client, mcp-http-2026 a 2026-07-28 one; `*-wire` the same calls from a raw
  *   JSON-RPC client; node-floor is node:http + undici making the same OCS calls with no MCP; sdk-floor is a
  *   bare SDK server with a constant tool
@@ -136,6 +136,7 @@ const MCP_PATHS = /** @type {const} */ ([
   'mcp-http-baseline-wire',
   'mcp-http-wire',
   'mcp-http-2026-wire',
+  'mcp-http-trusted-wire',
   'mcp-stdio-wire',
   'mcp-http-baseline',
   'mcp-http',
@@ -300,8 +301,30 @@ export function headline(results) {
       mcpGet('direct-rest')?.calls_per_s,
     ),
     node_floor_cpu_ms_per_call: mcpGet('node-floor')?.server_cpu_ms_per_call ?? Number.NaN,
+    ...trustHeadline(results.mcp, mcpLevel),
     ...tracingHeadline(results.tracing?.rows ?? []),
   };
+}
+
+/**
+ * What the trust features (scoped bearer token, audit file, transaction ledger) add to a call: the trusted
+ * server's raw-client figures against the plain one's, per operation, at `level`.
+ * @param {McpRow[]} rows
+ * @param {number} level
+ */
+function trustHeadline(rows, level) {
+  /** @type {Record<string, number>} */
+  const out = {};
+  for (const operation of ['get_subscriber', 'create_balance']) {
+    const plain = findMcp(rows, 'mcp-http-wire', operation, level);
+    const trusted = findMcp(rows, 'mcp-http-trusted-wire', operation, level);
+    out[`trust_added_p50_ms_${operation}`] = added(trusted?.p50_ms, plain?.p50_ms);
+    out[`trust_cpu_added_ms_${operation}`] = added(
+      trusted?.server_cpu_ms_per_call,
+      plain?.server_cpu_ms_per_call,
+    );
+  }
+  return out;
 }
 
 /**
@@ -471,6 +494,11 @@ export function renderMarkdown(results, options = {}) {
   out.push(
     `- From the official SDK client (whose own cost runs in the load generator, on the same cores) the same call adds ${fmt(h.mcp_http_added_p50_ms_get_subscriber)} ms (2026-07-28: ${fmt(h.mcp_http_2026_added_p50_ms_get_subscriber)} ms) at ${times(h.mcp_http_calls_vs_direct_get_subscriber)} the direct calls/s; over stdio ${fmt(h.mcp_stdio_added_p50_ms_get_subscriber)} ms${Number.isFinite(h.mcp_stdio_wire_added_p50_ms_get_subscriber) ? ` (raw client: ${fmt(h.mcp_stdio_wire_added_p50_ms_get_subscriber)} ms)` : ''}.`,
   );
+  if (Number.isFinite(h.trust_added_p50_ms_create_balance)) {
+    out.push(
+      `- The trust features (scoped bearer token, audit file, and for writes the transaction ledger on SQLite) add ${signed(h.trust_added_p50_ms_get_subscriber)} ms at p50 and ${signed(h.trust_cpu_added_ms_get_subscriber, 3)} ms of CPU to a get_subscriber call, ${signed(h.trust_added_p50_ms_create_balance)} ms and ${signed(h.trust_cpu_added_ms_create_balance, 3)} ms to a create_balance (\`mcp-http-trusted-wire\` against \`mcp-http-wire\`, ${h.mcp_concurrency} concurrent calls).`,
+    );
+  }
   if (Number.isFinite(h.tracing_router_openai_added_p50_ms)) {
     out.push(
       `- Tracing on at 100 % sampling (OTLP/HTTP export) adds ${signed(h.tracing_router_openai_added_p50_ms)} ms at p50 to \`/v1/chat/completions\` (${times(h.tracing_router_openai_p50_ratio)}, CPU per request ${times(h.tracing_router_openai_cpu_ratio)}; concurrency ${h.tracing_router_openai_concurrency}), ${signed(h.tracing_router_ask_added_p50_ms)} ms to \`/ask\` and ${signed(h.tracing_mcp_get_subscriber_added_p50_ms)} ms to an MCP get_subscriber call (concurrency ${h.tracing_mcp_get_subscriber_concurrency}); see [Tracing cost](#tracing-cost).`,
@@ -825,7 +853,7 @@ function mcpSection(results, chartDir) {
   if (results.mcp.length === 0) return [];
   const out = ['## MCP overhead', ''];
   out.push(
-    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call, at each concurrency level in one run. At concurrency 1 the latency comes from a loop that interleaves the paths call by call; above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
+    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call, at each concurrency level in one run. At concurrency 1 the latency comes from a loop that interleaves the paths call by call; above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. `mcp-http-trusted-wire` is a second ocs-mcp with the trust features on, to price them: a scoped bearer token from `MCP_AUTH_TOKENS_FILE` (authentication and the scope gate), `MCP_AUDIT_FILE` (one hash-chained line written synchronously per call) and, since each of its `create_balance` calls carries a fresh `transaction_id`, the transaction ledger on the SQLite `MCP_STATE_FILE` (a claim and a settle per write). **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
   );
   out.push('');
   const operations = [...new Set(results.mcp.map((r) => r.operation))];

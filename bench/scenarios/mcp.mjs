@@ -6,6 +6,8 @@
 // at each concurrency level.
 
 import { setMaxListeners } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
@@ -118,12 +120,13 @@ export async function benchMcp(options) {
     /**
      * @param {string} name
      * @param {string} bin
+     * @param {Record<string, string>} [env] added to the server's environment
      */
-    const startHttp = async (name, bin) => {
+    const startHttp = async (name, bin, env = {}) => {
       const port = await freePort();
       const service = spawnService(name, process.execPath, [bin, '--http'], {
         cwd: root,
-        env: mcpHttpEnv(emulator.url, port),
+        env: { ...mcpHttpEnv(emulator.url, port), ...env },
       });
       cleanups.push(() => service.stop());
       await waitForHealthy(`http://127.0.0.1:${port}/healthz`, { service });
@@ -143,6 +146,26 @@ export async function benchMcp(options) {
       return client;
     };
     const mcpHttp = await startHttp('mcp-server', path.join(root, 'packages/mcp-server/dist/bin.js'));
+    // The same server with the trust features on, to price them: a scoped bearer token (authentication and
+    // the scope gate), the tamper-evident audit file (a hash-chained, synchronously written line per call)
+    // and, for writes given a transaction_id, the transaction ledger on its SQLite state file.
+    const trustDir = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-trust-'));
+    cleanups.push(async () => rmSync(trustDir, { recursive: true, force: true }));
+    writeFileSync(
+      path.join(trustDir, 'tokens.json'),
+      JSON.stringify([
+        { token: TRUSTED_TOKEN, subject: 'bench-operator', scopes: ['ocs:read', 'ocs:write'] },
+      ]),
+    );
+    const trusted = await startHttp(
+      'mcp-server-trusted',
+      path.join(root, 'packages/mcp-server/dist/bin.js'),
+      {
+        MCP_AUTH_TOKENS_FILE: path.join(trustDir, 'tokens.json'),
+        MCP_AUDIT_FILE: path.join(trustDir, 'audit.jsonl'),
+        MCP_STATE_FILE: path.join(trustDir, 'state.sqlite'),
+      },
+    );
     const floor = await startHttp('sdk-floor', path.join(root, 'bench/sdk-floor.mjs'));
     const nodeFloor = await startHttp('node-floor', path.join(root, 'bench/node-floor.mjs'));
     const baseline = options.baselineBin
@@ -173,6 +196,11 @@ export async function benchMcp(options) {
     const httpModernWire = wireHttpClient(mcpHttp.url, '2026-07-28', dispatcher);
     const nodeFloorWire = wireHttpClient(nodeFloor.url, '2025-11-25', dispatcher);
     const baselineWire = baseline ? wireHttpClient(baseline.url, '2025-11-25', dispatcher) : undefined;
+    const trustedWire = wireHttpClient(trusted.url, '2025-11-25', dispatcher, { token: TRUSTED_TOKEN });
+    let transactions = 0;
+    // A write carries a fresh transaction_id, so the ledger claims and settles one entry per call.
+    const withTransaction = (/** @type {string} */ name, /** @type {Record<string, unknown>} */ args) =>
+      name === 'create_balance' ? { ...args, transaction_id: `bench-${++transactions}` } : args;
 
     const tools = await httpClient.listTools();
     const toolNames = new Set(tools.tools.map((t) => t.name));
@@ -213,6 +241,11 @@ export async function benchMcp(options) {
         ['mcp-http-2026', (i) => callTool(httpModernClient, op.name, op.args(i)), mcpHttp.service.pid],
         ['mcp-http-wire', (i) => httpWire(op.name, op.args(i)), mcpHttp.service.pid],
         ['mcp-http-2026-wire', (i) => httpModernWire(op.name, op.args(i)), mcpHttp.service.pid],
+        [
+          'mcp-http-trusted-wire',
+          (i) => trustedWire(op.name, withTransaction(op.name, op.args(i))),
+          trusted.service.pid,
+        ],
         ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i)), stdioPid],
         ['sdk-floor', (i) => callTool(floorClient, op.name, op.args(i)), floor.service.pid],
         ['sdk-floor-2026', (i) => callTool(floorModernClient, op.name, op.args(i)), floor.service.pid],
@@ -284,6 +317,7 @@ export async function benchMcp(options) {
             'mcp-http-2026': 'mcp-server',
             'mcp-http-wire': 'mcp-server',
             'mcp-http-2026-wire': 'mcp-server',
+            'mcp-http-trusted-wire': 'mcp-server-trusted',
             'mcp-stdio': 'mcp-server-stdio',
             'mcp-http-baseline': 'mcp-server-baseline',
             'mcp-http-baseline-wire': 'mcp-server-baseline',
@@ -352,6 +386,9 @@ export async function benchMcp(options) {
   }
 }
 
+/** The bearer token of the trusted MCP server under test (its tokens file lives in a temporary directory). */
+const TRUSTED_TOKEN = 'bench-operator-token-0123456789abcdef';
+
 /** The 2026-07-28 per-request envelope a raw client puts in `_meta` (SEP-2243 / the 2026 spec). */
 const MODERN_ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': '2026-07-28',
@@ -367,9 +404,10 @@ const MODERN_ENVELOPE = {
  * @param {URL} url
  * @param {'2025-11-25' | '2026-07-28'} era
  * @param {import('undici').Dispatcher} dispatcher
+ * @param {{token?: string}} [options] a bearer token to send
  * @returns {(name: string, args: Record<string, unknown>) => Promise<unknown>}
  */
-export function wireHttpClient(url, era, dispatcher) {
+export function wireHttpClient(url, era, dispatcher, options = {}) {
   let id = 0;
   const modern = era === '2026-07-28';
   return async (name, args) => {
@@ -383,6 +421,7 @@ export function wireHttpClient(url, era, dispatcher) {
         accept: 'application/json, text/event-stream',
         'mcp-protocol-version': era,
         ...(modern ? { 'mcp-method': 'tools/call', 'mcp-name': name } : {}),
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       },
       body: JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params }),
     });
