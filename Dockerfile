@@ -39,6 +39,10 @@ COPY --from=build --chown=1000:1000 /runtime-data/data /data
 ENV PATH=/usr/local/bin NODE_ENV=production \
     ROUTER_HOST=0.0.0.0 MCP_HTTP_HOST=0.0.0.0 OCS_EMULATOR_HOST=0.0.0.0 \
     OCS_EMULATOR_DB=/data/ocs-emulator.sqlite ROUTER_DB=/data/router.sqlite
+# glibc's malloc thresholds fixed (at their defaults), so that freed memory goes back to the system instead
+# of staying in the arenas of V8's compiler threads: only a starting process's environment reaches the
+# allocator. The bench launches the services with the same variables (bench/service-launch.mjs).
+ENV MALLOC_MMAP_THRESHOLD_=131072 MALLOC_TRIM_THRESHOLD_=131072
 WORKDIR /app
 USER node
 VOLUME ["/data"]

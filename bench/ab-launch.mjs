@@ -1,12 +1,13 @@
-// Two launches of the router side by side on one fake upstream, load rounds alternated between them, so a
-// launch flag or allocator setting is judged on memory and throughput in the same run:
+// Two or more launches of the router side by side on one fake upstream, load rounds alternated between
+// them, so a launch flag or allocator setting is judged on memory and throughput in the same run:
 //
-//   node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B'
+//   node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B' ['C' ...]
 //
-// Each of A and B is a space-separated list of node flags (--max-semi-space-size=8) and environment
-// settings (MALLOC_ARENA_MAX=2); '' is the launch as it is. Prints, per launch, endpoint and level, the
-// requests/s and router CPU ms per request of every round and the peak RSS. Builds nothing: run
-// `npm run build` first.
+// Each launch is a space-separated list of node flags (--max-semi-space-size=8) and environment settings
+// (MALLOC_ARENA_MAX=2); '' is the launch as the container image makes it (bench/service-launch.mjs), and
+// the word --bare drops the image's environment (a bare `node dist/bin.js`). Prints, per launch, endpoint
+// and level, the requests/s and router CPU ms per request of every round and the peak RSS. Builds nothing:
+// run `npm run build` first.
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,9 +31,9 @@ const option = (/** @type {string} */ name, /** @type {string} */ fallback) =>
     argv.slice(0, split < 0 ? argv.length : split).find((a) => a.startsWith(`--${name}=`)) ?? `=${fallback}`
   ).split('=')[1] ?? fallback;
 const launches = split < 0 ? [] : argv.slice(split + 1);
-if (launches.length !== 2) {
+if (launches.length < 2) {
   process.stderr.write(
-    "usage: node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B'\n",
+    "usage: node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B' ['C' ...]\n",
   );
   process.exit(2);
 }
@@ -53,7 +54,7 @@ try {
         .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
         .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
     );
-    const flags = words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w));
+    const flags = words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w) && w !== '--bare');
     const port = await freePort();
     const service = spawnService(
       `router ${launch}`,
@@ -73,6 +74,7 @@ try {
           LOG_LEVEL: 'warn',
           ...env,
         },
+        imageEnv: !words.includes('--bare'),
       },
     );
     await waitForHealthy(`http://127.0.0.1:${port}/health`, { service });

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import { serviceEnv } from './service-launch.mjs';
 import { nowMs } from './stats.mjs';
 
 /** @typedef {import('node:child_process').ChildProcess} ChildProcess */
@@ -34,17 +35,22 @@ export function freePort() {
 }
 
 /**
- * Spawns `node <args>` (or any command) with a clean, explicit environment.
+ * Spawns `node <args>` (or any command) with a clean, explicit environment. One of our services' bins gets
+ * the environment the container image gives it (bench/service-launch.mjs) unless `imageEnv` is false.
  * @param {string} name label used in errors
  * @param {string} command
  * @param {string[]} args
- * @param {{env?: Record<string, string>, cwd?: string, stdio?: 'pipe' | 'ignore'}} [options]
+ * @param {{env?: Record<string, string>, cwd?: string, stdio?: 'pipe' | 'ignore', imageEnv?: boolean}} [options]
  * @returns {Service}
  */
 export function spawnService(name, command, args, options = {}) {
   const child = spawn(command, args, {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      ...serviceEnv(args, options.env ?? {}, options.imageEnv),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   /** @type {string[]} */

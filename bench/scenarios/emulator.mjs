@@ -17,15 +17,18 @@ import { round } from '../stats.mjs';
 
 /**
  * @param {string} root repository root
+ * @param {{nodeArgs?: string[], env?: Record<string, string>, name?: string, imageEnv?: boolean}} [launch]
+ *   extra node flags and environment for the child, and whether it gets the image's environment (default
+ *   yes); bench/ab-launch-emulator.mjs compares launches this way
  * @returns {Promise<EmulatorProcess>}
  */
-export async function startEmulatorProcess(root) {
+export async function startEmulatorProcess(root, launch = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-'));
   const port = await freePort();
   const service = spawnService(
-    'emulator',
+    launch.name ?? 'emulator',
     process.execPath,
-    [path.join(root, 'packages/emulator/dist/bin.js')],
+    [...(launch.nodeArgs ?? []), path.join(root, 'packages/emulator/dist/bin.js')],
     {
       cwd: root,
       env: {
@@ -33,7 +36,9 @@ export async function startEmulatorProcess(root) {
         OCS_EMULATOR_PORT: String(port),
         OCS_EMULATOR_DB: path.join(dir, 'ocs.sqlite'),
         LOG_LEVEL: 'warn',
+        ...launch.env,
       },
+      imageEnv: launch.imageEnv,
     },
   );
   const url = `http://127.0.0.1:${port}/ocs/prov/v1`;

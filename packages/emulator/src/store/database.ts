@@ -86,6 +86,11 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // SQLite's own default page cache (2 MB). better-sqlite3 builds SQLite with 16 MB
+  // (SQLITE_DEFAULT_CACHE_SIZE=-16000), which the emulator's native heap filled as writes grew the
+  // database: peak RSS under the bench's writes 98-100 -> 85-88 MB, requests/s within the rounds' spread
+  // (bench/ab-launch-emulator.mjs, docs/benchmarks.md).
+  db.pragma('cache_size = -2000');
   migrate(db);
   return db;
 }
