@@ -10,6 +10,7 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from '@modelcontextprotocol/server';
 import { hasScope, principalOf } from './auth/principal.js';
+import { Cancellation } from './cancellation.js';
 import type { Runtime } from './runtime.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
@@ -159,7 +160,8 @@ export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
       // A 2026 client that can elicit may get an input_required round: the SDK drives that.
       if (canElicit && def.confirm) return false;
 
-      const abort = new AbortController();
+      // Not an AbortController: its signal would be promoted to V8's old space on every call (cancellation.ts).
+      const abort = new Cancellation();
       let answered = false;
       res.once('close', () => {
         if (!answered) abort.abort();
@@ -167,7 +169,7 @@ export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
       const request: ToolCallRequest = {
         id: call.id,
         meta: call.meta,
-        signal: abort.signal,
+        signal: abort,
         headers: req.headers,
         canElicit,
       };

@@ -7,6 +7,7 @@ import {
 } from '@ocsai/contract';
 import type { Logger } from 'pino';
 import { type LoadedStaticTokens, loadStaticTokens } from './auth/static-tokens.js';
+import type { CancelSignal } from './cancellation.js';
 import type { McpConfig } from './config.js';
 import { serverInstructions } from './instructions.js';
 import { createLogger } from './logger.js';
@@ -45,7 +46,7 @@ export interface Runtime {
   /** Server instructions for this config (read-only mode changes them). */
   instructions: string;
   /** What one tool call may use: the OCS calls bound to its transaction id and cancellation, the offers. */
-  toolContext(transactionId: string, signal: AbortSignal | undefined): ToolContext;
+  toolContext(transactionId: string, signal: CancelSignal | undefined): ToolContext;
 }
 
 function offerBook(catalogue: LoadedCatalogue): OfferBook {

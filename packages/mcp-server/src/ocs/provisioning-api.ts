@@ -8,6 +8,7 @@ import type {
   SubscriptionCreate,
 } from '@ocsai/contract';
 import { z } from 'zod';
+import type { CancelSignal } from '../cancellation.js';
 import { type OcsCallContext, OcsFailure } from './ocs-failure.js';
 import type { OcsHttp, OcsRequest } from './ocs-http.js';
 
@@ -35,7 +36,7 @@ export type HistoryRecord = z.infer<typeof HistoryRecord>;
 /** Per-call inputs every endpoint takes: the transaction id and the MCP request's cancellation. */
 export interface CallOptions {
   transactionId: string;
-  signal?: AbortSignal | undefined;
+  signal?: CancelSignal | undefined;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   withSpan,
 } from '@ocsai/telemetry';
 import { hasScope, type Principal, SCOPES } from '../auth/principal.js';
+import type { CancelSignal } from '../cancellation.js';
 import type { ConfirmationOutcome, ToolCallOutcome } from '../observability/server-metrics.js';
 import { OcsFailure } from '../ocs/ocs-failure.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
@@ -48,7 +49,7 @@ export interface ToolCallRequest {
   /** `params._meta` as a handler sees it (the 2026-07-28 envelope keys lifted out). */
   meta: Record<string, unknown> | undefined;
   /** Aborted when the client cancels or goes away: passed to every OCS call. */
-  signal: AbortSignal | undefined;
+  signal: CancelSignal | undefined;
   /** The HTTP request's headers (W3C trace context), when it came over HTTP. */
   headers: TraceCarrier | undefined;
   /** Whether an elicitation can reach the human on this request (see {@link clientCanElicit}). */
