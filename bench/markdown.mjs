@@ -313,18 +313,21 @@ export function headline(results) {
  * @param {number} level
  */
 function trustHeadline(rows, level) {
-  /** @type {Record<string, number>} */
-  const out = {};
-  for (const operation of ['get_subscriber', 'create_balance']) {
-    const plain = findMcp(rows, 'mcp-http-wire', operation, level);
-    const trusted = findMcp(rows, 'mcp-http-trusted-wire', operation, level);
-    out[`trust_added_p50_ms_${operation}`] = added(trusted?.p50_ms, plain?.p50_ms);
-    out[`trust_cpu_added_ms_${operation}`] = added(
-      trusted?.server_cpu_ms_per_call,
-      plain?.server_cpu_ms_per_call,
+  const at = (/** @type {string} */ path, /** @type {string} */ operation) =>
+    findMcp(rows, path, operation, level);
+  const p50 = (/** @type {string} */ operation) =>
+    added(at('mcp-http-trusted-wire', operation)?.p50_ms, at('mcp-http-wire', operation)?.p50_ms);
+  const cpu = (/** @type {string} */ operation) =>
+    added(
+      at('mcp-http-trusted-wire', operation)?.server_cpu_ms_per_call,
+      at('mcp-http-wire', operation)?.server_cpu_ms_per_call,
     );
-  }
-  return out;
+  return {
+    trust_added_p50_ms_get_subscriber: p50('get_subscriber'),
+    trust_cpu_added_ms_get_subscriber: cpu('get_subscriber'),
+    trust_added_p50_ms_create_balance: p50('create_balance'),
+    trust_cpu_added_ms_create_balance: cpu('create_balance'),
+  };
 }
 
 /**

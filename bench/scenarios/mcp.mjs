@@ -22,6 +22,7 @@ import {
   spawnService,
   waitForHealthy,
 } from '../processes.mjs';
+import { serviceEnv } from '../service-launch.mjs';
 import { nowMs, round, summarize } from '../stats.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
@@ -177,11 +178,17 @@ export async function benchMcp(options) {
     const floorModernClient = await connectHttp(floor.url, '2026-07-28');
     const baselineClient = baseline ? await connectHttp(baseline.url, '2025-11-25') : undefined;
 
+    const stdioBin = path.join(root, 'packages/mcp-server/dist/bin.js');
     const stdioTransport = new StdioClientTransport({
       command: process.execPath,
-      args: [path.join(root, 'packages/mcp-server/dist/bin.js')],
+      args: [stdioBin],
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', OCS_API_URL: emulator.url, LOG_LEVEL: 'warn' },
+      // Launched as the image launches it (the transport spawns it, not spawnService).
+      env: serviceEnv([stdioBin], {
+        PATH: process.env.PATH ?? '',
+        OCS_API_URL: emulator.url,
+        LOG_LEVEL: 'warn',
+      }),
       stderr: 'ignore',
     });
     const stdioClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
