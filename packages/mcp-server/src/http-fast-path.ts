@@ -20,7 +20,7 @@ import {
   isPlainObject,
   type PlainToolCall,
   plainToolCall,
-  wireCallToolResult,
+  wireCallToolResponseJson,
 } from './tool-kit/tool-call-message.js';
 
 /**
@@ -176,11 +176,7 @@ export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
       const result = await callTool(def, call.arguments, request, runtime, principal);
       if (result.resultType === 'input_required')
         throw new Error(`${def.name} asked for input on a request that cannot answer it`);
-      const json = JSON.stringify({
-        result: wireCallToolResult(result as CallToolResult, era),
-        jsonrpc: '2.0',
-        id: call.id,
-      });
+      const json = wireCallToolResponseJson(result as CallToolResult, era, call.id);
       answered = true;
       if (era === 'modern') {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });

@@ -12,7 +12,7 @@ const MIN_SECRET_LENGTH = 4;
 export class SecretRedactor {
   private readonly secrets: readonly string[];
   /** Whether every secret is written verbatim inside a JSON string (nothing in it needs escaping). */
-  private readonly verbatimInJson: boolean;
+  readonly verbatimInJson: boolean;
 
   constructor(secrets: Iterable<string | undefined | null>) {
     const unique = new Set<string>();
@@ -54,6 +54,12 @@ export class SecretRedactor {
     return this.walk(value) as T;
   }
 
+  /** Whether any secret occurs in `text`. */
+  containsSecret(text: string): boolean {
+    for (const secret of this.secrets) if (text.includes(secret)) return true;
+    return false;
+  }
+
   private occursIn(value: unknown): boolean {
     let json: string | undefined;
     try {
@@ -61,9 +67,7 @@ export class SecretRedactor {
     } catch {
       return true; // not JSON (a cycle, a BigInt): walk it
     }
-    if (json === undefined) return false;
-    for (const secret of this.secrets) if (json.includes(secret)) return true;
-    return false;
+    return json !== undefined && this.containsSecret(json);
   }
 
   private walk(value: unknown): unknown {

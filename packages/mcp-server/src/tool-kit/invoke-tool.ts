@@ -8,7 +8,7 @@ import {
   type McpServer,
   type ServerContext,
 } from '@modelcontextprotocol/server';
-import { type AuditEntry, argumentsDigest } from '@ocsai/contract';
+import { type AuditEntry, argumentsDigest, type SecretRedactor } from '@ocsai/contract';
 import {
   executeToolAttributes,
   MCP,
@@ -26,8 +26,46 @@ import type { Runtime } from '../runtime.js';
 import { boundArguments, type ConfirmationRequired, ConfirmForm } from './confirmation.js';
 import type { ConfirmationPrompt, ToolDefinition } from './define-tool.js';
 
+/**
+ * Results made by {@link okResult}, with their one text: the JSON of their structured content. What
+ * reads a result twice (the redactor, the fast paths' serialisation) reuses that text instead.
+ */
+const OK_RESULT_TEXT = new WeakMap<CallToolResult, string>();
+
 export function okResult(structured: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: 'text', text: JSON.stringify(structured) }], structuredContent: structured };
+  const text = JSON.stringify(structured);
+  const result: CallToolResult = { content: [{ type: 'text', text }], structuredContent: structured };
+  OK_RESULT_TEXT.set(result, text);
+  return result;
+}
+
+/** The text of a result {@link okResult} made, which is `JSON.stringify(result.structuredContent)`. */
+export function okResultText(result: CallToolResult): string | undefined {
+  return OK_RESULT_TEXT.get(result);
+}
+
+/** Every string of an okResult besides its text and what the text holds: its own keys and the type. */
+const OK_RESULT_OWN_STRINGS = 'content type text structuredContent';
+
+/**
+ * {@link SecretRedactor.value} for a tool result, without serialising an okResult a second time: a
+ * secret in its structured content is verbatim in its text (the JSON of that content) whenever no
+ * secret needs JSON escaping, so a text free of secrets means a result free of them.
+ */
+export function redactResult<T extends CallToolResult | InputRequiredResult>(
+  redactor: SecretRedactor,
+  result: T,
+): T {
+  if (redactor.size === 0) return result;
+  const text = okResultText(result as CallToolResult);
+  if (
+    text !== undefined &&
+    redactor.verbatimInJson &&
+    !redactor.containsSecret(text) &&
+    !redactor.containsSecret(OK_RESULT_OWN_STRINGS)
+  )
+    return result;
+  return redactor.value(result);
 }
 
 export function errorResult(message: string): CallToolResult {
@@ -351,7 +389,7 @@ async function runToolCall(
     outcome: AuditEntry['outcome'],
     detail?: string,
   ): CallToolResult | InputRequiredResult => {
-    const safe = runtime.redactor.value(result);
+    const safe = redactResult(runtime.redactor, result);
     if (runtime.audit.enabled)
       runtime.audit.append({
         event: 'tool_call',
@@ -431,7 +469,7 @@ async function runToolCall(
         tool: def.name,
         digest: digest(),
         state: 'done',
-        result: runtime.redactor.value(result),
+        result: redactResult(runtime.redactor, result),
       });
     return finish(result, 'ok');
   } catch (err) {

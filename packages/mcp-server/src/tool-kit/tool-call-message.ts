@@ -1,5 +1,6 @@
 import { type CallToolResult, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
 import { SERVER_INFO } from '../server-info.js';
+import { okResultText } from './invoke-tool.js';
 
 /**
  * The JSON-RPC side of a tools/call for the paths that answer it without the SDK's dispatcher (the
@@ -66,4 +67,21 @@ export function wireCallToolResult(result: CallToolResult, era: Era): Record<str
     out._meta = { [SERVER_INFO_META_KEY]: SERVER_INFO };
   }
   return out;
+}
+
+/** The `_meta` a 2026-07-28 result carries, serialised once. */
+const MODERN_RESULT_TAIL = `,"resultType":"complete","_meta":${JSON.stringify({ [SERVER_INFO_META_KEY]: SERVER_INFO })}}`;
+
+/**
+ * The JSON-RPC response to a tools/call as text, byte for byte `JSON.stringify({ result:
+ * wireCallToolResult(result, era), jsonrpc: "2.0", id })`. A result made by okResult already holds its
+ * structured content's JSON as its text, so that JSON is spliced in instead of being produced again.
+ */
+export function wireCallToolResponseJson(result: CallToolResult, era: Era, id: string | number): string {
+  const text = okResultText(result);
+  if (text === undefined)
+    return JSON.stringify({ result: wireCallToolResult(result, era), jsonrpc: '2.0', id });
+  const content = `{"content":[{"type":"text","text":${JSON.stringify(text)}}],"structuredContent":${text}`;
+  const wire = era === 'modern' ? `${content}${MODERN_RESULT_TAIL}` : `${content}}`;
+  return `{"result":${wire},"jsonrpc":"2.0","id":${JSON.stringify(id)}}`;
 }
