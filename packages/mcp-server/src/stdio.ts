@@ -1,4 +1,4 @@
-import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
+import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import type { McpConfig } from './config.js';
 import { closeRuntime, getRuntime } from './runtime.js';
 import { createOcsMcpServer } from './server.js';
@@ -7,15 +7,15 @@ import { ToolCallFastStdioTransport } from './stdio-fast-path.js';
 /**
  * Serves MCP over stdin/stdout until stdin closes or SIGTERM/SIGINT arrives. stdout carries only
  * protocol messages: console.log is pointed at stderr in case a dependency writes to it. Plain
- * tools/call requests of a 2025-11-25 connection are answered by the fast path
- * (stdio-fast-path.ts); everything else by the SDK's connection-pinned server.
+ * tools/call requests of an opened connection (2025-11-25 or 2026-07-28) are answered by the fast
+ * path (stdio-fast-path.ts), which reads stdin; everything else by the SDK's connection-pinned server.
  */
 export async function runStdioServer(config: McpConfig): Promise<void> {
   console.log = console.error;
   console.info = console.error;
   const runtime = getRuntime(config);
   const handle = serveStdio(() => createOcsMcpServer(config), {
-    transport: new ToolCallFastStdioTransport(new StdioServerTransport(), runtime),
+    transport: new ToolCallFastStdioTransport(runtime),
     onerror: (err) => runtime.logger.warn({ err: err.message }, 'stdio MCP error'),
   });
   runtime.logger.info('MCP server ready on stdio');

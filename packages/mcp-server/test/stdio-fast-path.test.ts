@@ -1,5 +1,5 @@
-import { InMemoryTransport, type JSONRPCMessage } from '@modelcontextprotocol/server';
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { PassThrough } from 'node:stream';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRuntime } from '../src/runtime.js';
 import { createOcsMcpServer } from '../src/server.js';
@@ -8,51 +8,83 @@ import { freshMsisdn } from './helpers.js';
 import { useEmulator } from './support/fixtures.js';
 
 /**
- * The stdio fast path (src/stdio-fast-path.ts) against the SDK alone: the same JSON-RPC lines go to
- * a connection with the fast path and to one without, and the lines that come back must be the same
- * text (random per-call values masked, as in http-fast-path.test.ts).
+ * The stdio fast path (src/stdio-fast-path.ts) against the SDK alone: the same bytes go to the stdin
+ * of a connection with the fast path and to the stdin of one served by the SDK's own
+ * StdioServerTransport, and the lines written to stdout must be the same text (random per-call
+ * values masked, as in http-fast-path.test.ts), in both protocol eras.
  */
 
 const fx = useEmulator();
 
+type Era = '2025-11-25' | '2026-07-28';
+
 interface Connection {
+  /** Writes raw bytes to the server's stdin. */
+  write(bytes: string): void;
+  /** Sends one message; resolves with the JSON text of the answer with its id (or '' for a notification). */
   send(message: Record<string, unknown>): Promise<string>;
+  /** Every line the server wrote, in order. */
+  lines: string[];
   fast: ToolCallFastStdioTransport | undefined;
   close(): Promise<void>;
 }
 
-/** A raw JSON-RPC peer on a served connection: each send resolves with the answer's JSON text. */
-async function connect(withFastPath: boolean): Promise<Connection> {
-  const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  const fast = withFastPath ? new ToolCallFastStdioTransport(serverSide, getRuntime(fx.config)) : undefined;
-  const handle = serveStdio(() => createOcsMcpServer(fx.config), { transport: fast ?? serverSide });
+const ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientInfo': { name: 'diff', version: '1' },
+  'io.modelcontextprotocol/clientCapabilities': {},
+};
+
+/** A raw JSON-RPC peer on stdin/stdout streams of a served connection. */
+async function connect(withFastPath: boolean, era: Era = '2025-11-25'): Promise<Connection> {
+  const stdin = new PassThrough();
+  const stdout = new PassThrough();
+  const fast = withFastPath
+    ? new ToolCallFastStdioTransport(getRuntime(fx.config), { stdin, stdout })
+    : undefined;
+  const handle = serveStdio(() => createOcsMcpServer(fx.config), {
+    transport: fast ?? new StdioServerTransport(stdin, stdout),
+  });
   const waiting = new Map<unknown, (text: string) => void>();
-  clientSide.onmessage = (message: JSONRPCMessage) => {
-    const id = (message as { id?: unknown }).id;
-    waiting.get(id)?.(JSON.stringify(message));
-    waiting.delete(id);
-  };
-  await clientSide.start();
+  const lines: string[] = [];
+  let partial = '';
+  stdout.on('data', (chunk: Buffer) => {
+    const parts = (partial + String(chunk)).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      const id = (JSON.parse(line) as { id?: unknown }).id;
+      waiting.get(id)?.(line);
+      waiting.delete(id);
+    }
+  });
   const conn: Connection = {
     fast,
+    lines,
+    write: (bytes) => stdin.write(bytes),
     send: (message) =>
       new Promise<string>((resolve) => {
         if ('id' in message) waiting.set(message.id, resolve);
-        void clientSide.send(message as JSONRPCMessage);
+        stdin.write(`${JSON.stringify(message)}\n`);
         if (!('id' in message)) resolve('');
       }),
     close: async () => {
-      await clientSide.close();
+      stdin.end();
       await handle.close();
     },
   };
-  await conn.send({
-    jsonrpc: '2.0',
-    id: 0,
-    method: 'initialize',
-    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'diff', version: '1' } },
-  });
-  await conn.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  if (era === '2025-11-25') {
+    await conn.send({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'diff', version: '1' } },
+    });
+    await conn.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  } else {
+    // The first enveloped request pins the 2026-07-28 era (no handshake in that revision).
+    await conn.send({ jsonrpc: '2.0', id: 0, method: 'tools/list', params: { _meta: ENVELOPE } });
+  }
   return conn;
 }
 
@@ -62,14 +94,10 @@ const CONFIRMATION = /(confirmation_token\\?":\\?")[A-Za-z0-9_.-]+/g;
 const masked = (text: string) =>
   text.replace(UUID, '<uuid>').replace(ISO_TIME, '<time>').replace(CONFIRMATION, '$1<token>');
 
-let fast: Connection;
-let sdk: Connection;
 let subscriberId: string;
 let id = 100;
 
 beforeAll(async () => {
-  fast = await connect(true);
-  sdk = await connect(false);
   const created = await fetch(`${fx.emulator.url}/subscribers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -77,94 +105,152 @@ beforeAll(async () => {
   });
   subscriberId = ((await created.json()) as { subscriberId: string }).subscriberId;
 });
-afterAll(async () => {
-  await fast?.close();
-  await sdk?.close();
-});
 
-/** Sends one tools/call to both connections; asserts the same answer line and returns it. */
-async function both(name: string, args: Record<string, unknown> | undefined, exact = false) {
-  id++;
-  const message = {
-    jsonrpc: '2.0',
-    id,
-    method: 'tools/call',
-    params: { name, ...(args !== undefined ? { arguments: args } : {}) },
-  };
-  const before = fast.fast?.served ?? 0;
-  const a = await fast.send(message);
-  const took = (fast.fast?.served ?? 0) === before + 1;
-  const b = await sdk.send(message);
-  if (exact) expect(a).toBe(b);
-  else expect(masked(a)).toBe(masked(b));
-  return { answer: JSON.parse(a) as { result?: Record<string, unknown>; error?: unknown }, took };
+for (const era of ['2025-11-25', '2026-07-28'] as const) {
+  describe(`stdio fast path and the SDK answer alike (${era} connection)`, () => {
+    let fast: Connection;
+    let sdk: Connection;
+    const meta = era === '2026-07-28' ? { _meta: ENVELOPE } : {};
+    beforeAll(async () => {
+      fast = await connect(true, era);
+      sdk = await connect(false, era);
+    });
+    afterAll(async () => {
+      await fast?.close();
+      await sdk?.close();
+    });
+
+    /** Sends one tools/call to both connections; asserts the same answer line and returns it. */
+    async function both(
+      name: string,
+      args: Record<string, unknown> | undefined,
+      exact = false,
+      extraMeta: Record<string, unknown> = {},
+    ) {
+      id++;
+      const params: Record<string, unknown> = { name, ...(args !== undefined ? { arguments: args } : {}) };
+      const metaOf = { ...meta._meta, ...extraMeta };
+      if (Object.keys(metaOf).length > 0) params._meta = metaOf;
+      const message = { jsonrpc: '2.0', id, method: 'tools/call', params };
+      const before = fast.fast?.served ?? 0;
+      const a = await fast.send(message);
+      const took = (fast.fast?.served ?? 0) === before + 1;
+      const b = await sdk.send(message);
+      if (exact) expect(a).toBe(b);
+      else expect(masked(a)).toBe(masked(b));
+      return { answer: JSON.parse(a) as { result?: Record<string, unknown>; error?: unknown }, took };
+    }
+
+    it('a read, byte for byte', async () => {
+      const { answer, took } = await both(
+        'get_subscriber',
+        { subscriberId, transaction_id: 'stdio-read' },
+        true,
+      );
+      expect(took).toBe(true);
+      expect(answer.result?.structuredContent).toMatchObject({ subscriber: { subscriberId } });
+      if (era === '2026-07-28') expect(answer.result?.resultType).toBe('complete');
+    });
+
+    it('an OCS error, a validation error and defaults', async () => {
+      const missing = await both(
+        'get_subscriber',
+        { subscriberId: 'nope', transaction_id: 'stdio-404' },
+        true,
+      );
+      expect(missing.took).toBe(true);
+      expect(missing.answer.result?.isError).toBe(true);
+      for (const args of [{ subscriberId: '../x' }, { subscriberId, extra: true }, undefined]) {
+        const bad = await both('get_subscriber', args, true);
+        expect(bad.took).toBe(true);
+        expect(JSON.stringify(bad.answer)).toMatch(/Input validation error/);
+      }
+      expect((await both('list_offers', {}, true)).took).toBe(true);
+    });
+
+    it('a confirmation-required irreversible call; nothing deleted', async () => {
+      const { answer, took } = await both('delete_subscriber', { subscriberId });
+      expect(took).toBe(true);
+      expect(answer.result?.structuredContent).toMatchObject({ confirmation_required: true });
+      expect((await fetch(`${fx.emulator.url}/subscribers/${subscriberId}`)).status).toBe(200);
+    });
+
+    it('an unknown tool is the SDK’s, with the same JSON-RPC error', async () => {
+      const { answer, took } = await both('no_such_tool', {}, true);
+      expect(took).toBe(false);
+      expect(answer.error).toMatchObject({ code: -32602 });
+    });
+
+    it('tools/list and an envelope of the other era stay with the SDK', async () => {
+      id++;
+      const list = { jsonrpc: '2.0', id, method: 'tools/list', params: { ...meta } };
+      expect(await fast.send(list)).toBe(await sdk.send(list));
+      const before = fast.fast?.served;
+      const other =
+        era === '2025-11-25'
+          ? { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' }
+          : { 'io.modelcontextprotocol/logLevel': 'debug' };
+      const odd = await both('list_offers', {}, false, other);
+      expect(odd.took).toBe(false);
+      expect(fast.fast?.served).toBe(before);
+    });
+
+    it('lines split across writes, CRLF, and lines that are not JSON-RPC are read as the SDK reads them', async () => {
+      const call = (n: number) =>
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: `split-${era}-${n}`,
+          method: 'tools/call',
+          params: {
+            name: 'get_subscriber',
+            arguments: { subscriberId, transaction_id: `split-${n}` },
+            ...meta,
+          },
+        });
+      for (const conn of [fast, sdk]) {
+        const before = conn.lines.length;
+        const bytes = `not json\n{"jsonrpc":"2.0","id":{},"method":"x"}\n${call(1)}\r\n${call(2)}\n`;
+        const cut = Math.floor(bytes.length / 2);
+        conn.write(bytes.slice(0, 7));
+        conn.write(bytes.slice(7, cut));
+        conn.write(bytes.slice(cut));
+        await expect.poll(() => conn.lines.length - before).toBe(2);
+      }
+      const tail = (conn: Connection) => conn.lines.slice(-2).sort();
+      expect(tail(fast)).toEqual(tail(sdk));
+      expect(tail(fast).map((line) => (JSON.parse(line) as { id: string }).id)).toEqual([
+        `split-${era}-1`,
+        `split-${era}-2`,
+      ]);
+    });
+  });
 }
 
-describe('stdio fast path and the SDK answer alike (2025-11-25 connection)', () => {
-  it('a read, byte for byte', async () => {
-    const { answer, took } = await both(
-      'get_subscriber',
-      { subscriberId, transaction_id: 'stdio-read' },
-      true,
-    );
-    expect(took).toBe(true);
-    expect(answer.result?.structuredContent).toMatchObject({ subscriber: { subscriberId } });
-  });
-
-  it('an OCS error, a validation error and defaults', async () => {
-    const missing = await both('get_subscriber', { subscriberId: 'nope', transaction_id: 'stdio-404' }, true);
-    expect(missing.took).toBe(true);
-    expect(missing.answer.result?.isError).toBe(true);
-    for (const args of [{ subscriberId: '../x' }, { subscriberId, extra: true }, undefined]) {
-      const bad = await both('get_subscriber', args, true);
-      expect(bad.took).toBe(true);
-      expect(JSON.stringify(bad.answer)).toMatch(/Input validation error/);
-    }
-    expect((await both('list_offers', {}, true)).took).toBe(true);
-  });
-
-  it('a confirmation-required irreversible call; nothing deleted', async () => {
-    const { answer, took } = await both('delete_subscriber', { subscriberId });
-    expect(took).toBe(true);
-    expect(answer.result?.structuredContent).toMatchObject({ confirmation_required: true });
-    expect((await fetch(`${fx.emulator.url}/subscribers/${subscriberId}`)).status).toBe(200);
-  });
-
-  it('an unknown tool is the SDK’s, with the same JSON-RPC error', async () => {
-    const { answer, took } = await both('no_such_tool', {}, true);
-    expect(took).toBe(false);
-    expect(answer.error).toMatchObject({ code: -32602 });
-  });
-
-  it('tools/list and a tools/call with a 2026 envelope stay with the SDK', async () => {
-    id++;
-    const list = { jsonrpc: '2.0', id, method: 'tools/list' };
-    expect(await fast.send(list)).toBe(await sdk.send(list));
-    const before = fast.fast?.served;
-    id++;
-    const enveloped = {
-      jsonrpc: '2.0',
-      id,
-      method: 'tools/call',
-      params: {
-        name: 'list_offers',
-        _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' },
-      },
-    };
-    expect(masked(await fast.send(enveloped))).toBe(masked(await sdk.send(enveloped)));
-    expect(fast.fast?.served).toBe(before);
-  });
-});
-
 describe('stdio fast path: what it needs from the connection', () => {
-  it('takes nothing before initialize, nor on a client that declared elicitation for an irreversible tool', async () => {
-    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-    const wrapped = new ToolCallFastStdioTransport(serverSide, getRuntime(fx.config));
+  /** A served connection with the fast path, and every message it wrote. */
+  function open() {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const wrapped = new ToolCallFastStdioTransport(getRuntime(fx.config), { stdin, stdout });
     const handle = serveStdio(() => createOcsMcpServer(fx.config), { transport: wrapped });
-    const got: JSONRPCMessage[] = [];
-    clientSide.onmessage = (m: JSONRPCMessage) => got.push(m);
-    await clientSide.start();
-    await clientSide.send({
+    const got: Record<string, unknown>[] = [];
+    let partial = '';
+    stdout.on('data', (chunk: Buffer) => {
+      const parts = (partial + String(chunk)).split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) got.push(JSON.parse(line) as Record<string, unknown>);
+    });
+    const send = (message: Record<string, unknown>) => stdin.write(`${JSON.stringify(message)}\n`);
+    const close = async () => {
+      stdin.end();
+      await handle.close();
+    };
+    return { wrapped, got, send, close };
+  }
+
+  it('takes nothing before initialize, nor on a client that declared elicitation for an irreversible tool', async () => {
+    const { wrapped, got, send, close } = open();
+    send({
       jsonrpc: '2.0',
       id: 1,
       method: 'initialize',
@@ -173,39 +259,102 @@ describe('stdio fast path: what it needs from the connection', () => {
         capabilities: { elicitation: { form: {} } },
         clientInfo: { name: 'e', version: '1' },
       },
-    } as JSONRPCMessage);
+    });
     await expect.poll(() => got.length).toBe(1);
     // Not yet initialized: the SDK answers.
-    await clientSide.send({
-      jsonrpc: '2.0',
-      id: 2,
-      method: 'tools/call',
-      params: { name: 'list_offers', arguments: {} },
-    } as JSONRPCMessage);
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'list_offers', arguments: {} } });
     await expect.poll(() => got.length).toBe(2);
     expect(wrapped.served).toBe(0);
-    await clientSide.send({ jsonrpc: '2.0', method: 'notifications/initialized' } as JSONRPCMessage);
-    await clientSide.send({
-      jsonrpc: '2.0',
-      id: 3,
-      method: 'tools/call',
-      params: { name: 'list_offers', arguments: {} },
-    } as JSONRPCMessage);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_offers', arguments: {} } });
     await expect.poll(() => got.length).toBe(3);
     expect(wrapped.served).toBe(1);
     // The client can elicit: an irreversible tool's call goes to the SDK (which sends elicitation/create).
-    await clientSide.send({
+    send({
       jsonrpc: '2.0',
       id: 4,
       method: 'tools/call',
       params: { name: 'delete_subscriber', arguments: { subscriberId } },
-    } as JSONRPCMessage);
-    await expect
-      .poll(() => got.some((m) => (m as { method?: string }).method === 'elicitation/create'))
-      .toBe(true);
+    });
+    await expect.poll(() => got.some((m) => m.method === 'elicitation/create')).toBe(true);
     expect(wrapped.served).toBe(1);
-    await clientSide.close();
-    await handle.close();
+    await close();
     expect((await fetch(`${fx.emulator.url}/subscribers/${subscriberId}`)).status).toBe(200);
+  });
+
+  it('2026-07-28: nothing before the SDK has pinned the era, nor after a refused opening, nor an irreversible call of an eliciting client', async () => {
+    const { wrapped, got, send, close } = open();
+    // An unsupported revision is refused by the SDK and opens nothing.
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: {
+        name: 'list_offers',
+        arguments: {},
+        _meta: { ...ENVELOPE, 'io.modelcontextprotocol/protocolVersion': '2099-01-01' },
+      },
+    });
+    await expect.poll(() => got.length).toBe(1);
+    expect(got[0]?.error).toBeDefined();
+    // The first good enveloped call is the SDK's: its answer pins the era.
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'list_offers', arguments: {}, _meta: ENVELOPE },
+    });
+    await expect.poll(() => got.length).toBe(2);
+    expect(wrapped.served).toBe(0);
+    send({
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'tools/call',
+      params: { name: 'list_offers', arguments: {}, _meta: ENVELOPE },
+    });
+    await expect.poll(() => got.length).toBe(3);
+    expect(wrapped.served).toBe(1);
+    expect(got[2]).toMatchObject({ id: 3, result: { resultType: 'complete' } });
+    // A client that can elicit gets the SDK's input_required round for an irreversible tool.
+    const eliciting = {
+      ...ENVELOPE,
+      'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: {} } },
+    };
+    send({
+      jsonrpc: '2.0',
+      id: 4,
+      method: 'tools/call',
+      params: { name: 'delete_subscriber', arguments: { subscriberId }, _meta: eliciting },
+    });
+    await expect.poll(() => got.length).toBe(4);
+    expect(got[3]).toMatchObject({ id: 4, result: { resultType: 'input_required' } });
+    expect(wrapped.served).toBe(1);
+    await close();
+    expect((await fetch(`${fx.emulator.url}/subscribers/${subscriberId}`)).status).toBe(200);
+  });
+
+  it('a cancelled call gets no answer; the connection goes on', async () => {
+    const { wrapped, got, send, close } = open();
+    send({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'c', version: '1' } },
+    });
+    await expect.poll(() => got.length).toBe(1);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 'get_subscriber', arguments: { subscriberId } },
+    });
+    send({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 2, reason: 'user' } });
+    send({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'list_offers', arguments: {} } });
+    await expect.poll(() => got.some((m) => m.id === 3)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(wrapped.served).toBe(2);
+    expect(got.some((m) => m.id === 2)).toBe(false);
+    await close();
   });
 });

@@ -3,6 +3,7 @@ import { startTracing } from '@ocsai/telemetry';
 import { createAdmission, createCredentials, LOCAL_PRINCIPAL } from './admission/admission.js';
 import { assertAuthForHost } from './admission/api-keys.js';
 import { MemoryRateLimiter } from './admission/memory-rate-limiter.js';
+import { loadKeysFileParser } from './admission/principal.js';
 import { RedisRateLimiter } from './admission/redis-rate-limiter.js';
 import { AuditTrail, SecretRedactor, secretsFromEnv } from './audit/audit-trail.js';
 import { auditFileForProcess, WORKER_SLOT_VARIABLE, workerCount } from './cluster-env.js';
@@ -100,6 +101,7 @@ export async function startRouter(
   const config = loadRouterConfig(env);
   const providersConfig = loadProvidersConfig(env);
   const host = options.host ?? config.ROUTER_HOST;
+  await loadKeysFileParser(config.ROUTER_KEYS_FILE);
   const credentials = createCredentials(
     config,
     enabledProviders(env, providersConfig, [

@@ -1,6 +1,6 @@
 import type { AuthInfo } from '@modelcontextprotocol/server';
 import { getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/server';
-import { createRemoteJWKSet, type JWTPayload, errors as joseErrors, jwtVerify } from 'jose';
+import type { createRemoteJWKSet, JWTPayload } from 'jose';
 import type { Logger } from 'pino';
 import type { McpConfig } from '../config.js';
 import type { Refusal } from '../http-guards.js';
@@ -8,6 +8,17 @@ import { ALL_OCS_SCOPES, SCOPES } from './principal.js';
 import { matchStaticToken, type StaticToken } from './static-tokens.js';
 
 export type AuthOutcome = { ok: true; authInfo: AuthInfo | undefined } | { ok: false; refusal: Refusal };
+
+/**
+ * jose is loaded by the first bearer token that is not a static one (OAuth configured), not at
+ * start-up: a server on static tokens or on loopback without auth never verifies a JWT, and jose's
+ * ~46 modules would cost start-up time and memory for nothing there.
+ */
+let jose: Promise<typeof import('jose')> | undefined;
+const loadJose = (): Promise<typeof import('jose')> => {
+  jose ??= import('jose');
+  return jose;
+};
 
 /** Far enough ahead that the SDK's expiry check never refuses a static token. */
 const STATIC_TOKEN_EXPIRY_S = 4_102_444_800; // 2100-01-01
@@ -91,6 +102,7 @@ export class Authenticator {
       };
     if (!this.oauth) return this.refuse('unknown bearer token');
     let payload: JWTPayload;
+    const { jwtVerify, errors: joseErrors } = await loadJose();
     try {
       const as = await this.authorizationServer();
       ({ payload } = await jwtVerify(token, as.jwks, {
@@ -166,6 +178,7 @@ export class Authenticator {
       if (typeof metadata.jwks_uri !== 'string' || typeof metadata.issuer !== 'string') continue;
       if (issuer !== undefined && metadata.issuer.replace(/\/+$/, '') !== issuer)
         throw new Error(`authorization server metadata names issuer ${metadata.issuer}, not ${issuer}`);
+      const { createRemoteJWKSet } = await loadJose();
       return { issuer: metadata.issuer, jwks: createRemoteJWKSet(new URL(metadata.jwks_uri)) };
     }
     throw new Error('no authorization server metadata with a jwks_uri found');

@@ -15,6 +15,7 @@ export {
   assertMayActFor,
   assertMayUse,
   loadKeysFile,
+  loadKeysFileParser,
   mayActFor,
   type Principal,
   principalView,

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RouterError } from '../errors.js';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/types.js';
@@ -118,7 +117,24 @@ export interface PrincipalDefaults {
   providers: ProviderName[];
 }
 
-/** Reads and validates ROUTER_KEYS_FILE (JSON, or YAML by extension); errors name the file and field. */
+const YAML_FILE = /\.ya?ml$/i;
+
+/** yaml's parse, once {@link loadKeysFileParser} has loaded it. */
+let parseYaml: ((text: string) => unknown) | undefined;
+
+/**
+ * Loads the YAML parser when ROUTER_KEYS_FILE is a .yaml/.yml file; startRouter awaits it before
+ * {@link loadKeysFile}. yaml is ~70 modules that a router on a JSON keys file, environment keys or
+ * OIDC alone would load at start-up for nothing.
+ */
+export async function loadKeysFileParser(file: string | undefined): Promise<void> {
+  if (file !== undefined && YAML_FILE.test(file)) parseYaml ??= (await import('yaml')).parse;
+}
+
+/**
+ * Reads and validates ROUTER_KEYS_FILE (JSON, or YAML by extension, after {@link loadKeysFileParser});
+ * errors name the file and field.
+ */
 export function loadKeysFile(
   file: string,
   defaults: PrincipalDefaults,
@@ -131,12 +147,15 @@ export function loadKeysFile(
       `ROUTER_KEYS_FILE ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
     );
   }
+  const yaml = YAML_FILE.test(file);
+  if (yaml && !parseYaml)
+    throw new Error(`ROUTER_KEYS_FILE ${file} is YAML: await loadKeysFileParser(file) before loading it`);
   let raw: unknown;
   try {
-    raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
+    raw = yaml && parseYaml ? parseYaml(text) : JSON.parse(text);
   } catch (error) {
     throw new Error(
-      `ROUTER_KEYS_FILE ${file} is not valid ${/\.ya?ml$/i.test(file) ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
+      `ROUTER_KEYS_FILE ${file} is not valid ${yaml ? 'YAML' : 'JSON'}: ${(error as Error).message}`,
     );
   }
   const parsed = keysFileSchema.safeParse(raw);

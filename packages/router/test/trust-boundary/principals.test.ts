@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hashApiKey, loadKeysFile } from '../../src/admission/index.js';
+import { hashApiKey, loadKeysFile, loadKeysFileParser } from '../../src/admission/index.js';
 import { loadRouterConfig } from '../../src/config.js';
 import { startRouter } from '../../src/index.js';
 import { writeKeysFile } from '../support/principals.js';
@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'router-principals-'));
 const DEFAULTS = { providers: ['openai' as const, 'anthropic' as const] };
 
 describe('ROUTER_KEYS_FILE', () => {
-  it('reads YAML, keeps only hashes, and defaults users to the principal namespace and providers to the enabled ones', () => {
+  it('reads YAML, keeps only hashes, and defaults users to the principal namespace and providers to the enabled ones', async () => {
     const file = join(dir, 'keys.yaml');
     writeFileSync(
       file,
@@ -25,6 +25,7 @@ describe('ROUTER_KEYS_FILE', () => {
         '    rate_limits: { rpm: 30 }',
       ].join('\n'),
     );
+    await loadKeysFileParser(file);
     const [entry] = loadKeysFile(file, DEFAULTS);
     expect(entry?.hashes).toEqual([hashApiKey('k-care')]);
     expect(entry?.principal).toEqual({
