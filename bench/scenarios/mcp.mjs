@@ -24,6 +24,7 @@ import {
 } from '../processes.mjs';
 import { serviceEnv } from '../service-launch.mjs';
 import { nowMs, round, summarize } from '../stats.mjs';
+import { startStdioWire } from '../stdio-wire.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
 /** @typedef {import('../markdown.mjs').McpRow} McpRow */
@@ -191,6 +192,25 @@ export async function benchMcp(options) {
       }),
       stderr: 'ignore',
     });
+    // The same stdio server as raw JSON lines, one process per era (bench/stdio-wire.mjs).
+    /** @param {'2025-11-25' | '2026-07-28'} era */
+    const startStdioWireServer = async (era) => {
+      const wire = await startStdioWire({
+        command: process.execPath,
+        args: [stdioBin],
+        cwd: root,
+        env: serviceEnv([stdioBin], {
+          PATH: process.env.PATH ?? '',
+          OCS_API_URL: emulator.url,
+          LOG_LEVEL: 'warn',
+        }),
+        era,
+      });
+      cleanups.push(() => wire.close());
+      return wire;
+    };
+    const stdioWire = await startStdioWireServer('2025-11-25');
+    const stdioModernWire = await startStdioWireServer('2026-07-28');
     const stdioClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
     await stdioClient.connect(stdioTransport);
     cleanups.push(() => stdioClient.close());
@@ -235,6 +255,7 @@ export async function benchMcp(options) {
     const phases = rssByPhase({
       'mcp-server': mcpHttp.service.pid,
       'mcp-server-stdio': stdioPid,
+      'mcp-server-stdio-wire': stdioWire.pid,
       ...(baseline ? { 'mcp-server-baseline': baseline.service.pid } : {}),
     });
     phases.idle();
@@ -254,6 +275,8 @@ export async function benchMcp(options) {
           trusted.service.pid,
         ],
         ['mcp-stdio', (i) => callTool(stdioClient, op.name, op.args(i)), stdioPid],
+        ['mcp-stdio-wire', (i) => stdioWire.call(op.name, op.args(i)), stdioWire.pid],
+        ['mcp-stdio-2026-wire', (i) => stdioModernWire.call(op.name, op.args(i)), stdioModernWire.pid],
         ['sdk-floor', (i) => callTool(floorClient, op.name, op.args(i)), floor.service.pid],
         ['sdk-floor-2026', (i) => callTool(floorModernClient, op.name, op.args(i)), floor.service.pid],
         ['node-floor', (i) => nodeFloorWire(op.name, op.args(i)), nodeFloor.service.pid],
@@ -326,6 +349,7 @@ export async function benchMcp(options) {
             'mcp-http-2026-wire': 'mcp-server',
             'mcp-http-trusted-wire': 'mcp-server-trusted',
             'mcp-stdio': 'mcp-server-stdio',
+            'mcp-stdio-wire': 'mcp-server-stdio-wire',
             'mcp-http-baseline': 'mcp-server-baseline',
             'mcp-http-baseline-wire': 'mcp-server-baseline',
           })[pathName];

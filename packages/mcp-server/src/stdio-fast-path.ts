@@ -14,6 +14,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { LOCAL_PRINCIPAL } from './auth/principal.js';
+import { Cancellation } from './cancellation.js';
 import type { Runtime } from './runtime.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
@@ -83,7 +84,7 @@ export class ToolCallFastStdioTransport implements Transport {
   private opening: Opening = { phase: 'none' };
   private readonly tools: Map<string, ToolDefinition>;
   /** Calls in flight here, so that `notifications/cancelled` aborts them as the SDK would. */
-  private readonly inflight = new Map<string | number, AbortController>();
+  private readonly inflight = new Map<string | number, Cancellation>();
   /**
    * The SDK's transport writes what the SDK sends (its send keeps the SDK's back-pressure and
    * stdout error handling); it reads nothing: its stdin is a stream nobody writes to.
@@ -243,12 +244,14 @@ export class ToolCallFastStdioTransport implements Transport {
   }
 
   private serve(def: ToolDefinition, call: PlainToolCall, era: Era, canElicit: boolean): void {
-    const abort = new AbortController();
+    // A plain Cancellation, not an AbortController: every Node 20 AbortSignal is promoted out of the
+    // young generation (src/cancellation.ts).
+    const abort = new Cancellation();
     this.inflight.set(call.id, abort);
     const request: ToolCallRequest = {
       id: call.id,
       meta: call.meta,
-      signal: abort.signal,
+      signal: abort,
       headers: undefined,
       canElicit,
     };
@@ -267,7 +270,7 @@ export class ToolCallFastStdioTransport implements Transport {
       .then((answer) => {
         this.inflight.delete(call.id);
         // A cancelled request gets no answer (the SDK's Protocol drops it too).
-        if (abort.signal.aborted || this.closed) return;
+        if (abort.aborted || this.closed) return;
         this.stdout.write(`${JSON.stringify(answer)}\n`);
       });
   }
