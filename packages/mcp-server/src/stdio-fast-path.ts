@@ -24,7 +24,7 @@ import {
   isPlainObject,
   type PlainToolCall,
   plainToolCall,
-  wireCallToolResult,
+  wireCallToolResponseJson,
 } from './tool-kit/tool-call-message.js';
 
 /** The one 2025-era revision whose results this path writes (older ones go through the SDK). */
@@ -260,18 +260,22 @@ export class ToolCallFastStdioTransport implements Transport {
       .then((result) => {
         if (result.resultType === 'input_required')
           throw new Error(`${def.name} asked for input on a request that cannot answer it`);
-        return { result: wireCallToolResult(result as CallToolResult, era), jsonrpc: '2.0', id: call.id };
+        return wireCallToolResponseJson(result as CallToolResult, era, call.id);
       })
       .catch((error: unknown) => {
         this.onerror?.(error instanceof Error ? error : new Error(String(error)));
         // What serveStdio answers when serving a request throws: the client is not left waiting.
-        return { jsonrpc: '2.0', id: call.id, error: { code: -32603, message: 'Internal server error' } };
+        return JSON.stringify({
+          jsonrpc: '2.0',
+          id: call.id,
+          error: { code: -32603, message: 'Internal server error' },
+        });
       })
       .then((answer) => {
         this.inflight.delete(call.id);
         // A cancelled request gets no answer (the SDK's Protocol drops it too).
         if (abort.aborted || this.closed) return;
-        this.stdout.write(`${JSON.stringify(answer)}\n`);
+        this.stdout.write(`${answer}\n`);
       });
   }
 }
