@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildMcpBaseline } from './baseline.mjs';
 import { seed, startEmulatorProcess } from './scenarios/emulator.mjs';
+import { median } from './stats.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -104,8 +105,6 @@ if (process.argv[2] === '--child') {
         figures.get(name)?.push(Number(out.trim()));
       }
     }
-    const median = (/** @type {number[]} */ xs) =>
-      [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
     const first = median(figures.get(builds[0]?.[0] ?? '') ?? []);
     for (const [name, xs] of figures) {
       const us = median(xs);

@@ -180,16 +180,17 @@ export async function benchMcp(options) {
     const baselineClient = baseline ? await connectHttp(baseline.url, '2025-11-25') : undefined;
 
     const stdioBin = path.join(root, 'packages/mcp-server/dist/bin.js');
+    // Launched as the image launches it (the stdio clients spawn it, not spawnService).
+    const stdioEnv = serviceEnv([stdioBin], {
+      PATH: process.env.PATH ?? '',
+      OCS_API_URL: emulator.url,
+      LOG_LEVEL: 'warn',
+    });
     const stdioTransport = new StdioClientTransport({
       command: process.execPath,
       args: [stdioBin],
       cwd: root,
-      // Launched as the image launches it (the transport spawns it, not spawnService).
-      env: serviceEnv([stdioBin], {
-        PATH: process.env.PATH ?? '',
-        OCS_API_URL: emulator.url,
-        LOG_LEVEL: 'warn',
-      }),
+      env: stdioEnv,
       stderr: 'ignore',
     });
     // The same stdio server as raw JSON lines, one process per era (bench/stdio-wire.mjs).
@@ -199,11 +200,7 @@ export async function benchMcp(options) {
         command: process.execPath,
         args: [stdioBin],
         cwd: root,
-        env: serviceEnv([stdioBin], {
-          PATH: process.env.PATH ?? '',
-          OCS_API_URL: emulator.url,
-          LOG_LEVEL: 'warn',
-        }),
+        env: stdioEnv,
         era,
       });
       cleanups.push(() => wire.close());
