@@ -12,29 +12,20 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchArguments, launchOf } from './launch-words.mjs';
 import { runHttpLoad } from './load.mjs';
 import { cpuTimeMs, rssMb, sampleRss } from './processes.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './scenarios/emulator.mjs';
 import { median } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const split = argv.indexOf('--');
-const option = (/** @type {string} */ name, /** @type {string} */ fallback) =>
-  (
-    argv.slice(0, split < 0 ? argv.length : split).find((a) => a.startsWith(`--${name}=`)) ?? `=${fallback}`
-  ).split('=')[1] ?? fallback;
-const launches = split < 0 ? [] : argv.slice(split + 1);
-if (launches.length < 2) {
-  process.stderr.write(
-    "usage: node bench/ab-launch-emulator.mjs [--rounds=3] [--duration=3] [--connections=10] -- 'A' 'B' ['C' ...]\n",
-  );
-  process.exit(2);
-}
+const { option, launches } = launchArguments(
+  process.argv.slice(2),
+  "node bench/ab-launch-emulator.mjs [--rounds=3] [--duration=3] [--connections=10] -- 'A' 'B' ['C' ...]",
+);
 const rounds = Number(option('rounds', '3'));
 const durationS = Number(option('duration', '3'));
 const connections = Number(option('connections', '10'));
-const isEnv = (/** @type {string} */ word) => /^[A-Z_][A-Z0-9_]*=/.test(word);
 
 /**
  * @typedef {object} Launch
@@ -49,15 +40,12 @@ const isEnv = (/** @type {string} */ word) => /^[A-Z_][A-Z0-9_]*=/.test(word);
 const emulators = [];
 try {
   for (const launch of launches) {
-    const words = launch.split(' ').filter(Boolean);
-    const env = Object.fromEntries(
-      words.filter(isEnv).map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
-    );
+    const { nodeArgs, env, imageEnv } = launchOf(launch);
     const process_ = await startEmulatorProcess(ROOT, {
       name: `emulator ${launch}`,
-      nodeArgs: words.filter((w) => !isEnv(w) && w !== '--bare'),
+      nodeArgs,
       env,
-      imageEnv: !words.includes('--bare'),
+      imageEnv,
     });
     emulators.push({
       launch: launch || '(as it is)',

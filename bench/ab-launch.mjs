@@ -11,6 +11,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchArguments, launchOf } from './launch-words.mjs';
 import { runHttpLoad } from './load.mjs';
 import {
   cpuTimeMs,
@@ -24,19 +25,10 @@ import {
 import { median } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const argv = process.argv.slice(2);
-const split = argv.indexOf('--');
-const option = (/** @type {string} */ name, /** @type {string} */ fallback) =>
-  (
-    argv.slice(0, split < 0 ? argv.length : split).find((a) => a.startsWith(`--${name}=`)) ?? `=${fallback}`
-  ).split('=')[1] ?? fallback;
-const launches = split < 0 ? [] : argv.slice(split + 1);
-if (launches.length < 2) {
-  process.stderr.write(
-    "usage: node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B' ['C' ...]\n",
-  );
-  process.exit(2);
-}
+const { option, launches } = launchArguments(
+  process.argv.slice(2),
+  "node bench/ab-launch.mjs [--rounds=3] [--duration=3] [--levels=50,200] -- 'A' 'B' ['C' ...]",
+);
 const rounds = Number(option('rounds', '3'));
 const durationS = Number(option('duration', '3'));
 const levels = option('levels', '50,200').split(',').map(Number);
@@ -48,13 +40,7 @@ const { url: upstreamUrl } = /** @type {{url: string}} */ (await firstJsonLine(u
 const routers = [];
 try {
   for (const launch of launches) {
-    const words = launch.split(' ').filter(Boolean);
-    const env = Object.fromEntries(
-      words
-        .filter((w) => /^[A-Z_][A-Z0-9_]*=/.test(w))
-        .map((w) => [w.slice(0, w.indexOf('=')), w.slice(w.indexOf('=') + 1)]),
-    );
-    const flags = words.filter((w) => !/^[A-Z_][A-Z0-9_]*=/.test(w) && w !== '--bare');
+    const { nodeArgs: flags, env, imageEnv } = launchOf(launch);
     const port = await freePort();
     const service = spawnService(
       `router ${launch}`,
@@ -74,7 +60,7 @@ try {
           LOG_LEVEL: 'warn',
           ...env,
         },
-        imageEnv: !words.includes('--bare'),
+        imageEnv,
       },
     );
     await waitForHealthy(`http://127.0.0.1:${port}/health`, { service });
