@@ -2,7 +2,7 @@
 // Pure functions of the results object, so the test can render a synthetic result without running anything.
 
 import { STAGE_LABELS, STAGES as STAGE_ORDER } from './profile.mjs';
-import { added, ratio } from './stats.mjs';
+import { added, ratio, SEQUENTIAL_BLOCK } from './stats.mjs';
 import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
@@ -25,7 +25,7 @@ import { groupedBarChart, lineChart } from './svg.mjs';
  * @property {number} [requests]
  * @property {number} [streams]
  * @property {number} [non2xx]
- * @property {boolean} [sequential] one request at a time (concurrency 1), paths interleaved request by request
+ * @property {boolean} [sequential] one request at a time (concurrency 1), paths in turn in blocks of requests in a row
  */
 
 /**
@@ -739,7 +739,7 @@ function routerSection(results, chartDir) {
     const portkey = findRouter(results.router, 'portkey', false, c);
     out.push(
       c === 1
-        ? '### Concurrency 1 (one request at a time; the paths take turns request by request; req/s = 1 / mean latency)'
+        ? `### Concurrency 1 (one request at a time; the paths take turns in blocks of ${SEQUENTIAL_BLOCK} requests in a row; req/s = 1 / mean latency)`
         : `### Concurrency ${c}`,
     );
     out.push('');
@@ -857,7 +857,8 @@ function mcpSection(results, chartDir) {
   if (results.mcp.length === 0) return [];
   const out = ['## MCP overhead', ''];
   out.push(
-    'The same OCS operation as direct REST calls to the emulator and as an MCP tool call, at each concurrency level in one run. At concurrency 1 the latency comes from a loop that interleaves the paths call by call; above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. `mcp-http-trusted-wire` is a second ocs-mcp with the trust features on, to price them: a scoped bearer token from `MCP_AUTH_TOKENS_FILE` (authentication and the scope gate), `MCP_AUDIT_FILE` (one hash-chained line written synchronously per call) and, since each of its `create_balance` calls carries a fresh `transaction_id`, the transaction ledger on the SQLite `MCP_STATE_FILE` (a claim and a settle per write). **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
+    `The same OCS operation as direct REST calls to the emulator and as an MCP tool call, at each concurrency level in one run. At concurrency 1 the latency comes from a loop in which the paths take turns in blocks of ${SEQUENTIAL_BLOCK} calls in a row` +
+      ' (so each server is as warm as for one client calling it back to back, and drift lands on every path alike); above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. `mcp-http-trusted-wire` is a second ocs-mcp with the trust features on, to price them: a scoped bearer token from `MCP_AUTH_TOKENS_FILE` (authentication and the scope gate), `MCP_AUDIT_FILE` (one hash-chained line written synchronously per call) and, since each of its `create_balance` calls carries a fresh `transaction_id`, the transaction ledger on the SQLite `MCP_STATE_FILE` (a claim and a settle per write). **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
   );
   out.push('');
   const operations = [...new Set(results.mcp.map((r) => r.operation))];

@@ -101,3 +101,6 @@ export function added(value, baseline) {
 export function nowMs() {
   return Number(process.hrtime.bigint()) / 1e6;
 }
+
+/** Calls in a row per path in the one-at-a-time loops (load.mjs `interleavedBlocks`): long enough to keep a server warm, short enough for drift. */
+export const SEQUENTIAL_BLOCK = 25;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Agent, request } from 'undici';
-import { concurrentThroughput } from '../load.mjs';
+import { concurrentThroughput, interleavedBlocks } from '../load.mjs';
 import {
   cpuTimeMs,
   freePort,
@@ -23,7 +23,7 @@ import {
   waitForHealthy,
 } from '../processes.mjs';
 import { serviceEnv } from '../service-launch.mjs';
-import { nowMs, round, summarize } from '../stats.mjs';
+import { round, summarize } from '../stats.mjs';
 import { startStdioWire } from '../stdio-wire.mjs';
 import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 
@@ -32,7 +32,7 @@ import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
 /**
  * @typedef {object} McpScenarioOptions
  * @property {string} root
- * @property {number} iterations sequential calls per path and operation (latency percentiles), interleaved
+ * @property {number} iterations sequential calls per path and operation (latency percentiles), the paths taking turns in blocks
  * @property {number} warmup unmeasured sequential calls first
  * @property {number[]} concurrency worker counts of the calls/s loops (1 = one call at a time)
  * @property {number} durationS seconds of each calls/s loop
@@ -305,23 +305,21 @@ export async function benchMcp(options) {
         }
       }
       const live = variants.filter(([pathName]) => !failed.has(pathName));
-      // Sequential latency, interleaved call by call: the paths alternate, so background noise and drift
-      // land on each of them alike.
+      // Sequential latency: one call at a time, the paths taking turns in blocks of calls in a row, so each
+      // server is warm as it is for one client (see interleavedBlocks) and drift still lands on every path alike.
       /** @type {Map<McpRow['path'], number[]>} */
-      const samples = new Map(live.map(([pathName]) => [pathName, []]));
+      let samples = new Map();
       await phases.measure(`${op.name} one call at a time, paths in turn`, async () => {
-        for (let i = 0; i < options.iterations; i += 1) {
-          for (const [pathName, run] of live) {
-            const t0 = nowMs();
-            try {
-              await run(i);
-              samples.get(pathName)?.push(nowMs() - t0);
-            } catch (error) {
+        samples = await interleavedBlocks(
+          live.map(([pathName, run]) => [pathName, run]),
+          {
+            iterations: options.iterations,
+            onError: (pathName, error) => {
               if (!failed.has(pathName))
                 failed.set(pathName, error instanceof Error ? error.message : String(error));
-            }
-          }
-        }
+            },
+          },
+        );
       });
       for (const [pathName] of variants) {
         const problem = failed.get(pathName);
@@ -361,7 +359,7 @@ export async function benchMcp(options) {
               `${pathName} ${op.name} c=${concurrency}: ${throughput.failures} failed calls in the calls/s loop`,
             );
           }
-          // One call at a time, the interleaved loop is the fairer latency; under load, the loop's own.
+          // One call at a time, the block-interleaved loop is the fairer latency; under load, the loop's own.
           const latency = concurrency === 1 ? summarize(samples.get(pathName) ?? []) : throughput.latency;
           log(
             `  mcp c=${String(concurrency).padEnd(3)} ${pathName.padEnd(17)} ${op.name.padEnd(17)} p50 ${latency.p50_ms} ms p99 ${latency.p99_ms} ms ${throughput.calls_per_s} calls/s`,

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
-import { runHttpLoad, runStreamLoad } from '../load.mjs';
+import { interleavedBlocks, runHttpLoad, runStreamLoad } from '../load.mjs';
 import {
   cpuTimeMs,
   firstJsonLine,
@@ -17,7 +17,7 @@ import {
   treeCpuTimeMs,
   waitForHealthy,
 } from '../processes.mjs';
-import { nowMs, round, summarize } from '../stats.mjs';
+import { round, summarize } from '../stats.mjs';
 
 /** @typedef {import('../markdown.mjs').RouterRow} RouterRow */
 
@@ -28,7 +28,7 @@ import { nowMs, round, summarize } from '../stats.mjs';
  * @property {number} durationS measured seconds per path and level (split over `rounds`)
  * @property {number} rounds turns each path takes at each level
  * @property {number} warmupS
- * @property {number} sequentialRequests requests per path in the interleaved one-at-a-time run (0 = skip)
+ * @property {number} sequentialRequests requests per path in the one-at-a-time run, paths in turn in blocks (0 = skip)
  * @property {number} streamConcurrency
  * @property {number} streamDurationS
  * @property {number} upstreamDelayMs
@@ -421,8 +421,8 @@ async function checkPath(url, headers, body, stream) {
 }
 
 /**
- * One request at a time, the paths taking turns request by request: the cleanest view of what a gateway
- * adds (no queueing), comparable with published sequential overhead figures.
+ * One request at a time, the paths taking turns in blocks of requests in a row (interleavedBlocks): the cleanest
+ * view of what a gateway adds (no queueing), comparable with published sequential overhead figures.
  * @param {Record<string, {url: string, headers: Record<string, string>, body: string}>} paths
  * @param {Record<string, string>} broken
  * @param {number} count requests per path
@@ -431,25 +431,27 @@ async function checkPath(url, headers, body, stream) {
 async function sequentialOverhead(paths, broken, count) {
   const dispatcher = new Agent({ connections: 1, keepAliveTimeout: 30_000 });
   const live = Object.entries(paths).filter(([name]) => !broken[`${name}:json`]);
-  /** @type {Map<string, number[]>} */
-  const samples = new Map(live.map(([name]) => [name, []]));
   let failures = 0;
+  /** @type {Array<[string, () => Promise<void>]>} */
+  const calls = live.map(([name, p]) => [
+    name,
+    async () => {
+      const response = await request(p.url, { method: 'POST', headers: p.headers, body: p.body, dispatcher });
+      await response.body.text();
+      if (response.statusCode >= 300) throw new Error(`HTTP ${response.statusCode}`);
+    },
+  ]);
+  /** @type {Map<string, number[]>} */
+  let samples = new Map();
   try {
-    for (let i = -Math.min(50, count); i < count; i += 1) {
-      for (const [name, p] of live) {
-        const t0 = nowMs();
-        const response = await request(p.url, {
-          method: 'POST',
-          headers: p.headers,
-          body: p.body,
-          dispatcher,
-        });
-        await response.body.text();
-        const elapsed = nowMs() - t0;
-        if (response.statusCode >= 300) failures += 1;
-        else if (i >= 0) samples.get(name)?.push(elapsed);
-      }
-    }
+    // Unmeasured: each path's first calls (JIT, the connection), then the measured blocks.
+    await interleavedBlocks(calls, { iterations: Math.min(50, count), block: 50 });
+    samples = await interleavedBlocks(calls, {
+      iterations: count,
+      onError: () => {
+        failures += 1;
+      },
+    });
   } finally {
     await dispatcher.close();
   }

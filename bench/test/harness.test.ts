@@ -77,6 +77,10 @@ interface Load {
   runHttpLoad(input: Record<string, unknown>): Promise<HttpLoadResult>;
   runStreamLoad(input: Record<string, unknown>): Promise<StreamLoadResult>;
   sequentialLatency(call: () => Promise<unknown>, options: { iterations: number }): Promise<Summary>;
+  interleavedBlocks(
+    paths: Array<[string, (i: number) => Promise<unknown>]>,
+    options: { iterations: number; block?: number; onError?: (path: string, error: unknown) => void },
+  ): Promise<Map<string, number[]>>;
 }
 interface Run {
   parseArgs(argv: string[]): {
@@ -577,6 +581,44 @@ describe('load generators against the fake upstream', () => {
       },
     );
     expect(sequential.count).toBe(5);
+  });
+
+  it('takes one call at a time, the paths in turn in blocks, the order reversed every other round', async () => {
+    const order: string[] = [];
+    const errors: Array<[string, string]> = [];
+    const path = (name: string) => async (i: number) => {
+      order.push(`${name}${i}`);
+      if (name === 'b' && i === 3) throw new Error('refused');
+    };
+    let inFlight = 0;
+    let most = 0;
+    const counted = (inner: (i: number) => Promise<void>) => async (i: number) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      try {
+        await new Promise((resolve) => setImmediate(resolve));
+        await inner(i);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const samples = await mods.loadgen.interleavedBlocks(
+      [
+        ['a', counted(path('a'))],
+        ['b', counted(path('b'))],
+        ['c', counted(path('c'))],
+      ],
+      { iterations: 5, block: 2, onError: (name, error) => errors.push([name, (error as Error).message]) },
+    );
+    expect(order.join(' ')).toBe('a0 a1 b0 b1 c0 c1 c2 c3 b2 b3 a2 a3 a4 b4 c4');
+    expect(most).toBe(1);
+    expect(errors).toEqual([['b', 'refused']]);
+    expect([...samples].map(([name, s]) => [name, s.length])).toEqual([
+      ['a', 5],
+      ['b', 4],
+      ['c', 5],
+    ]);
+    for (const s of samples.values()) for (const ms of s) expect(ms).toBeGreaterThanOrEqual(0);
   });
 });
 
