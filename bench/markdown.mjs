@@ -30,9 +30,10 @@ import { groupedBarChart, lineChart } from './svg.mjs';
 
 /**
  * @typedef {object} McpRow
- * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'mcp-http-wire' | 'mcp-http-2026-wire' | 'mcp-http-baseline-wire' | 'mcp-http-trusted-wire' | 'mcp-stdio-wire' | 'mcp-stdio-2026-wire' | 'node-floor' | 'sdk-floor' | 'sdk-floor-2026'} path
+ * @property {'direct-rest' | 'mcp-http' | 'mcp-http-2026' | 'mcp-http-baseline' | 'mcp-stdio' | 'mcp-http-wire' | 'mcp-http-2026-wire' | 'mcp-http-baseline-wire' | 'mcp-http-trusted-wire' | 'mcp-stdio-wire' | 'mcp-stdio-2026-wire' | 'node-floor' | 'stdio-floor' | 'sdk-floor' | 'sdk-floor-2026'} path
  *   mcp-http is a 2025-11-25 SDK client, mcp-http-2026 a 2026-07-28 one; `*-wire` the same calls from a raw
- *   JSON-RPC client; node-floor is node:http + undici making the same OCS calls with no MCP; sdk-floor is a
+ *   JSON-RPC client; node-floor is node:http + undici making the same OCS calls with no MCP (stdio-floor the same
+ *   over stdio); sdk-floor is a
  *   bare SDK server with a constant tool
  * @property {string} operation
  * @property {number} calls_per_s
@@ -139,6 +140,7 @@ const MCP_PATHS = /** @type {const} */ ([
   'mcp-http-trusted-wire',
   'mcp-stdio-wire',
   'mcp-stdio-2026-wire',
+  'stdio-floor',
   'mcp-http-baseline',
   'mcp-http',
   'mcp-http-2026',
@@ -666,6 +668,12 @@ export function targetChecks(results) {
       'ms',
       (v) => v < 0.3,
     );
+    check(
+      `(the Node floor over stdio, same OCS call, get_subscriber, c=${concurrency})`,
+      stdio('stdio-floor'),
+      'ms',
+      (v) => v < 0.3,
+    );
   }
   const get10 = (/** @type {string} */ path) => findMcp(results.mcp, path, 'get_subscriber', 10);
   const vsDirect = (/** @type {string} */ path) =>
@@ -858,7 +866,7 @@ function mcpSection(results, chartDir) {
   const out = ['## MCP overhead', ''];
   out.push(
     `The same OCS operation as direct REST calls to the emulator and as an MCP tool call, at each concurrency level in one run. At concurrency 1 the latency comes from a loop in which the paths take turns in blocks of ${SEQUENTIAL_BLOCK} calls in a row` +
-      ' (so each server is as warm as for one client calling it back to back, and drift lands on every path alike); above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. `mcp-http-trusted-wire` is a second ocs-mcp with the trust features on, to price them: a scoped bearer token from `MCP_AUTH_TOKENS_FILE` (authentication and the scope gate), `MCP_AUDIT_FILE` (one hash-chained line written synchronously per call) and, since each of its `create_balance` calls carries a fresh `transaction_id`, the transaction ledger on the SQLite `MCP_STATE_FILE` (a claim and a settle per write). **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine. **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
+      ' (so each server is as warm as for one client calling it back to back, and drift lands on every path alike); above it, from each path\'s own closed loop. The `*-wire` paths send the tools/call as raw JSON-RPC POSTs (stdio: JSON lines) from the same undici pool as the direct REST calls: they measure what the server adds. `mcp-http`, `mcp-http-2026` and `mcp-stdio` are the official SDK client (one long-lived client per transport): they add what that client costs, which runs in the load generator\'s process on the same two cores. `mcp-http` is a 2025-11-25 client (served statelessly), `mcp-http-2026` a 2026-07-28 client. `mcp-http-trusted-wire` is a second ocs-mcp with the trust features on, to price them: a scoped bearer token from `MCP_AUTH_TOKENS_FILE` (authentication and the scope gate), `MCP_AUDIT_FILE` (one hash-chained line written synchronously per call) and, since each of its `create_balance` calls carries a fresh `transaction_id`, the transaction ledger on the SQLite `MCP_STATE_FILE` (a claim and a settle per write). **node-floor** (`bench/node-floor.mjs`) is node:http reading the JSON-RPC body and one undici pool making the same OCS calls, answering as the 2025 transport does, with no MCP SDK, schema or check at all: the least any Node server can add on this machine; **stdio-floor** is the same script with `--stdio`, answering the same calls as JSON lines on stdin and stdout (the least a stdio server can add). **sdk-floor** is a bare SDK v2 server wired as the SDK documents (`createMcpHandler` + `toNodeHandler`) whose tool returns a constant: it makes no OCS call, so its whole latency is what the SDK alone adds, and its "added" column shows that latency. `mcp-http-baseline` (when present) is the MCP server built from an older revision (`--mcp-baseline`). `lookup_subscriber` makes two OCS calls on every path: the OCS lookup answers only `{"subscriberId"}` (BEHAVIOUR.md §4.4), so the record needs the second GET.',
   );
   out.push('');
   const operations = [...new Set(results.mcp.map((r) => r.operation))];

@@ -4,7 +4,10 @@
 // `message` event holding the result with text and structuredContent). No MCP SDK, no schema, no check of any
 // kind: whatever a real server spends above this figure, in the same run, is the price of being an MCP server
 // that validates, authorises, audits and measures. Not a server to use: it trusts every byte it is sent.
-// Usage: MCP_HTTP_PORT=N OCS_API_URL=URL node bench/node-floor.mjs (GET /healthz answers 200).
+// With --stdio it is the same over stdio instead: newline-delimited JSON-RPC on stdin and stdout, the
+// initialize handshake answered, every other message but a tools/call ignored (the stdio transport's floor).
+// Usage: MCP_HTTP_PORT=N OCS_API_URL=URL node bench/node-floor.mjs (GET /healthz answers 200)
+//        OCS_API_URL=URL node bench/node-floor.mjs --stdio
 
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
@@ -40,28 +43,65 @@ const TOOLS = {
     rest('POST', `/subscriptions/${encodeURIComponent(subscriptionId)}/balances`, balance),
 };
 
-const http = createServer((req, res) => {
-  if (req.url === '/healthz') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    return;
-  }
-  /** @type {Buffer[]} */
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', async () => {
-    const message = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-    const run = TOOLS[message.params?.name];
-    const structured = run ? await run(message.params.arguments ?? {}) : { error: 'unknown tool' };
-    const result = {
-      content: [{ type: 'text', text: JSON.stringify(structured) }],
-      structuredContent: structured,
-    };
-    const json = JSON.stringify({ result, jsonrpc: '2.0', id: message.id });
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    res.end(`event: message\ndata: ${json}\n\n`);
+/**
+ * The answer to one tools/call, as the JSON text of its JSON-RPC response.
+ * @param {{id: unknown, params?: {name?: string, arguments?: Record<string, unknown>}}} message
+ */
+async function answer(message) {
+  const run = TOOLS[message.params?.name ?? ''];
+  const structured = run ? await run(message.params?.arguments ?? {}) : { error: 'unknown tool' };
+  const result = {
+    content: [{ type: 'text', text: JSON.stringify(structured) }],
+    structuredContent: structured,
+  };
+  return JSON.stringify({ result, jsonrpc: '2.0', id: message.id });
+}
+
+/** Newline-delimited JSON-RPC on stdin and stdout, as the stdio transport frames it. */
+function serveStdio() {
+  let partial = '';
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('data', (/** @type {string} */ chunk) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      const message = JSON.parse(line);
+      if (message.method === 'initialize') {
+        const result = {
+          protocolVersion: message.params?.protocolVersion,
+          capabilities: { tools: {} },
+          serverInfo: { name: 'node-floor', version: '1.0.0' },
+        };
+        process.stdout.write(`${JSON.stringify({ result, jsonrpc: '2.0', id: message.id })}\n`);
+      } else if (message.method === 'tools/call') {
+        void answer(message).then((json) => process.stdout.write(`${json}\n`));
+      }
+    }
   });
-});
-http.listen(Number(process.env.MCP_HTTP_PORT ?? 0), '127.0.0.1');
+  process.stdin.once('end', () => process.exit(0));
+}
+
+function serveHttp() {
+  const http = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return;
+    }
+    /** @type {Buffer[]} */
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const json = await answer(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.end(`event: message\ndata: ${json}\n\n`);
+    });
+  });
+  http.listen(Number(process.env.MCP_HTTP_PORT ?? 0), '127.0.0.1');
+}
+
+if (process.argv.includes('--stdio')) serveStdio();
+else serveHttp();
 const stop = () => process.exit(0);
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -208,6 +208,14 @@ export async function benchMcp(options) {
     };
     const stdioWire = await startStdioWireServer('2025-11-25');
     const stdioModernWire = await startStdioWireServer('2026-07-28');
+    // The Node floor over stdio: the same JSON lines answered by node-floor.mjs --stdio (no MCP at all).
+    const stdioFloor = await startStdioWire({
+      command: process.execPath,
+      args: [path.join(root, 'bench/node-floor.mjs'), '--stdio'],
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '', OCS_API_URL: emulator.url },
+    });
+    cleanups.push(() => stdioFloor.close());
     const stdioClient = new Client({ name: 'ocs-bench', version: '1.0.0' });
     await stdioClient.connect(stdioTransport);
     cleanups.push(() => stdioClient.close());
@@ -277,6 +285,7 @@ export async function benchMcp(options) {
         ['sdk-floor', (i) => callTool(floorClient, op.name, op.args(i)), floor.service.pid],
         ['sdk-floor-2026', (i) => callTool(floorModernClient, op.name, op.args(i)), floor.service.pid],
         ['node-floor', (i) => nodeFloorWire(op.name, op.args(i)), nodeFloor.service.pid],
+        ['stdio-floor', (i) => stdioFloor.call(op.name, op.args(i)), stdioFloor.pid],
       ];
       if (baseline && baselineClient)
         variants.push([
@@ -293,7 +302,7 @@ export async function benchMcp(options) {
       /** @type {Map<McpRow['path'], string>} */
       const failed = new Map();
       for (const [pathName, run] of variants) {
-        if ((pathName.startsWith('mcp-') || pathName === 'node-floor') && !toolNames.has(op.name)) {
+        if ((pathName.startsWith('mcp-') || pathName.endsWith('-floor')) && !toolNames.has(op.name)) {
           failed.set(pathName, `tool ${op.name} not listed by tools/list`);
           continue;
         }
