@@ -89,3 +89,39 @@ describe.each(['2025-11-25', '2026-07-28'] as const)('stdio-wire, %s', (era) => 
     }
   }, 60_000);
 });
+
+describe('the Node floor over stdio (node-floor.mjs --stdio)', () => {
+  it('answers the handshake and the same OCS record the server returns, calls in flight matched by id', async () => {
+    const floorScript = fileURLToPath(new URL('../node-floor.mjs', import.meta.url));
+    const floor = await wireModule.startStdioWire({
+      command: process.execPath,
+      args: [floorScript, '--stdio'],
+      env,
+      cwd: ROOT,
+    });
+    const server = await wireModule.startStdioWire({
+      command: process.execPath,
+      args: [BIN],
+      env,
+      cwd: ROOT,
+    });
+    try {
+      const [fromFloor, fromServer] = await Promise.all([
+        floor.call('get_subscriber', { subscriberId }),
+        server.call('get_subscriber', { subscriberId }),
+      ]);
+      // The server answers {subscriber, transaction_id}; the floor passes the OCS's record on as it is.
+      const { subscriber: record } = fromServer.structuredContent as { subscriber: Record<string, unknown> };
+      expect(record.subscriberId).toBe(subscriberId);
+      expect(fromFloor.structuredContent).toEqual(record);
+      const [text] = fromFloor.content as Array<{ type: string; text: string }>;
+      expect(text?.type).toBe('text');
+      expect(JSON.parse(text?.text ?? '')).toEqual(record);
+      const many = await Promise.all([1, 2, 3].map(() => floor.call('get_subscriber', { subscriberId })));
+      for (const answer of many) expect(answer.structuredContent).toEqual(record);
+    } finally {
+      await floor.close();
+      await server.close();
+    }
+  }, 60_000);
+});
