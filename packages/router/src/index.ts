@@ -147,10 +147,14 @@ export async function startRouter(
       : {}),
   });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
-  const metrics = new RouterMetrics({
+  // prom-client is loaded once the server listens (below); what is measured before then waits for it.
+  const metrics: RouterMetrics = new RouterMetrics({
     defaultMetrics: true,
-    // A cluster worker answers /metrics with the aggregate over every worker.
-    ...(cluster.isWorker ? { aggregate: (await import('./cluster.js')).clusterMetricsSource } : {}),
+    // A cluster worker answers /metrics with the aggregate over every worker, and the primary's
+    // collections with its own metrics.
+    ...(cluster.isWorker
+      ? { aggregate: (await import('./cluster.js')).clusterMetricsSource(() => metrics.snapshot()) }
+      : {}),
   });
   // Retries, fallbacks and breakers sit between the registry and the plain adapters.
   const resilience = new ResilientProviders({
@@ -248,6 +252,16 @@ export async function startRouter(
     },
     'router listening',
   );
+  // Off the start-up path: prom-client and the @opentelemetry/api it requires add nothing to
+  // start-to-healthy, and a request answered before they are loaded is counted once they are.
+  metrics
+    .load()
+    .catch((error: unknown) =>
+      logger.error(
+        { err: { message: error instanceof Error ? error.message : String(error) } },
+        'prom-client failed to load: /metrics will fail',
+      ),
+    );
   return {
     url: server.url,
     port: server.port,
