@@ -25,26 +25,19 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
  * The primary of ROUTER_WORKERS > 1: forks the workers (each runs the whole router and shares the
  * listening port), replaces a worker that dies while serving, answers their /metrics questions with
  * prom-client's aggregate (AggregatorRegistry.aggregate) of what each worker that listens reports,
- * and on SIGTERM/SIGINT passes the signal on and exits
- * once every worker has drained (each finishes its in-flight requests, as a single process does).
+ * and on SIGTERM/SIGINT passes the signal on and exits once every worker has drained (each finishes its in-flight requests, as a single process does).
  * A worker that exits before it ever listened (bad port, bad store) stops the whole cluster: the
  * same fault would only repeat.
  *
  * The collection is ours rather than prom-client's (AggregatorRegistry#clusterMetrics): a worker
- * loads prom-client only once it listens, and prom-client's own collection listener would not exist
- * before that, so a question reaching a worker in that window would go unanswered until the
- * timeout. Ours is installed before the worker listens and answers once its metrics are loaded. The
- * primary loads prom-client once every worker has listened, off their start-up.
+ * loads prom-client only after it has answered (metrics.ts), and prom-client's own collection
+ * listener would not exist before that, so a question reaching a worker in that window would go
+ * unanswered until the timeout. Ours is installed before the worker listens and answers once its
+ * metrics are loaded. The primary loads prom-client for the first collection.
  */
 export function runRouterPrimary(options: { workers: number; logger: Logger }): Promise<number> {
   const { logger } = options;
-  let promClient: Promise<typeof import('prom-client')> | undefined;
-  const loadPromClient = () => {
-    promClient ??= import('prom-client');
-    return promClient;
-  };
   const listening = new WeakSet<Worker>();
-  let listened = 0;
   let stopping = false;
   let exitCode = 0;
   let resolveDone: (code: number) => void = () => undefined;
@@ -76,7 +69,8 @@ export function runRouterPrimary(options: { workers: number; logger: Logger }): 
         if (!collections.delete(id)) return;
         clearTimeout(timer);
         if (error) return reject(error);
-        loadPromClient().then(
+        // Loaded by the first collection, off the workers' start-up; Node keeps it for the next.
+        import('prom-client').then(
           ({ AggregatorRegistry }) => resolve(AggregatorRegistry.aggregate(snapshots).metrics()),
           reject,
         );
@@ -95,18 +89,7 @@ export function runRouterPrimary(options: { workers: number; logger: Logger }): 
     const worker = cluster.fork({ [WORKER_SLOT_VARIABLE]: String(slot) });
     slots.set(worker, slot);
     alive.add(worker);
-    worker.on('listening', () => {
-      if (listening.has(worker)) return;
-      listening.add(worker);
-      listened += 1;
-      if (listened === options.workers)
-        loadPromClient().catch((error: unknown) =>
-          logger.error(
-            { err: { message: messageOf(error) } },
-            'prom-client failed to load: /metrics will fail',
-          ),
-        );
-    });
+    worker.on('listening', () => listening.add(worker));
     worker.on('message', (message: { type?: string; id?: number } & Partial<CollectAnswer>) => {
       if (typeof message?.id !== 'number') return;
       const id = message.id;

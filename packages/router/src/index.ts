@@ -147,7 +147,7 @@ export async function startRouter(
       : {}),
   });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
-  // prom-client is loaded once the server listens (below); what is measured before then waits for it.
+  // prom-client is loaded by the first measurement or /metrics, after the first answer (metrics.ts).
   const metrics: RouterMetrics = new RouterMetrics({
     defaultMetrics: true,
     // A cluster worker answers /metrics with the aggregate over every worker, and the primary's
@@ -252,16 +252,6 @@ export async function startRouter(
     },
     'router listening',
   );
-  // Off the start-up path: prom-client and the @opentelemetry/api it requires add nothing to
-  // start-to-healthy, and a request answered before they are loaded is counted once they are.
-  metrics
-    .load()
-    .catch((error: unknown) =>
-      logger.error(
-        { err: { message: error instanceof Error ? error.message : String(error) } },
-        'prom-client failed to load: /metrics will fail',
-      ),
-    );
   return {
     url: server.url,
     port: server.port,

@@ -23,10 +23,12 @@ export type MetricsSnapshot = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 /**
  * Prometheus metrics of one router instance (own registry, so several routers can share a process).
  *
- * prom-client, and the @opentelemetry/api it requires, are loaded by {@link load}: startRouter calls
- * it once the server listens, so they add nothing to start-to-healthy. A measurement taken before
- * the load completes waits for it (and starts it if nobody has), so nothing is lost; /metrics
- * awaits it too.
+ * prom-client, and the @opentelemetry/api it requires, are loaded by {@link load}, which the first
+ * measurement starts (the end of the first request the router answers) or the first /metrics: they
+ * add nothing to start-to-healthy, not even by running in the event loop while the first answer is
+ * due (loading them right after listening did: paired runs, bench/ab-router-builds.mjs). A
+ * measurement taken before the load completes waits for it, so nothing is lost; /metrics awaits it
+ * too.
  */
 export class RouterMetrics {
   #loaded: LoadedRouterMetrics | undefined;
@@ -127,8 +129,8 @@ export class RouterMetrics {
   }
 
   // Measurements queued on the load run in the order they were taken, and before any /metrics
-  // asked after them (both wait on the same promise). A failed load is reported by whoever started
-  // it (startRouter logs it; /metrics answers 500): a measurement has no one to tell.
+  // asked after them (both wait on the same promise). A failed load (a broken install) is reported
+  // by /metrics, which answers 500 with it logged: a measurement has no one to tell.
   #measure(record: (loaded: LoadedRouterMetrics) => void): void {
     if (this.#loaded) record(this.#loaded);
     else this.load().then(record, () => undefined);

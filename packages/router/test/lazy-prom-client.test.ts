@@ -56,7 +56,7 @@ async function startRouter(): Promise<SpawnedService> {
 
 const healthCount = /^router_http_requests_total\{route="\/health",method="GET",status="200"\} (\d+)$/m;
 
-describe('prom-client loads after the router listens', () => {
+describe('prom-client loads after the router has answered', () => {
   it('the router listens without prom-client or @opentelemetry/api; /metrics then counts what it served', async () => {
     const router = await startRouter();
     const before = await atListening(router);

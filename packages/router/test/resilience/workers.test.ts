@@ -195,8 +195,9 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
       /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
     );
     spawned.push(service);
-    // At once, while the first worker that listens is still loading prom-client (if the other has
-    // not listened yet, the kernel gives them all to this one).
+    // At once: the first request a worker answers is measured before its prom-client is loaded (that
+    // measurement starts the load), and the next ones while it loads (if the other worker has not
+    // listened yet, the first gets them all).
     const early = 6;
     for (let i = 0; i < early; i += 1) expect((await getFresh(`${service.url}/health`)).status).toBe(200);
     await expect.poll(() => pidsThatLogged(service, 'router listening').size, { timeout: 15_000 }).toBe(2);
