@@ -4,13 +4,16 @@ import { type Metric, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { dashboardQueries, namesIn } from './dashboard.js';
 
+// The router's metrics are registered once prom-client is loaded (off its start-up path).
+const routerRegistry = (await new RouterMetrics().load()).registry;
+
 /** Every series name the definitions expose (a histogram as _bucket, _sum, _count), with its labels. */
 function definedSeries(): Map<string, Set<string>> {
   const registry = new Registry();
   new GenAiClientMetrics(registry);
   new McpServerMetrics(registry);
   const series = new Map<string, Set<string>>();
-  for (const reg of [registry, new RouterMetrics().registry]) {
+  for (const reg of [registry, routerRegistry]) {
     for (const metric of reg.getMetricsAsArray() as (Metric & { name: string; labelNames: string[] })[]) {
       const labels = new Set(metric.labelNames);
       const type = (metric as unknown as { type: string }).type;

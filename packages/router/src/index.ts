@@ -147,10 +147,14 @@ export async function startRouter(
       : {}),
   });
   const isConfigured = (name: ProviderName) => isProviderConfigured(name, providersConfig);
-  const metrics = new RouterMetrics({
+  // prom-client is loaded by the first measurement or /metrics, after the first answer (metrics.ts).
+  const metrics: RouterMetrics = new RouterMetrics({
     defaultMetrics: true,
-    // A cluster worker answers /metrics with the aggregate over every worker.
-    ...(cluster.isWorker ? { aggregate: (await import('./cluster.js')).clusterMetricsSource } : {}),
+    // A cluster worker answers /metrics with the aggregate over every worker, and the primary's
+    // collections with its own metrics.
+    ...(cluster.isWorker
+      ? { aggregate: (await import('./cluster.js')).clusterMetricsSource(() => metrics.snapshot()) }
+      : {}),
   });
   // Retries, fallbacks and breakers sit between the registry and the plain adapters.
   const resilience = new ResilientProviders({

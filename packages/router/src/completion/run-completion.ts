@@ -35,7 +35,7 @@ export async function runCompletion(
   } catch (error) {
     throw toRouterError(error, target.adapter.baseUrl);
   } finally {
-    services.metrics.upstreamLatency.observe({ provider: target.adapter.name }, clock.upstreamMs / 1000);
+    services.metrics.upstream(target.adapter.name, clock.upstreamMs / 1000);
   }
 }
 
@@ -78,8 +78,8 @@ export async function* streamCompletion(
   } catch (error) {
     throw toRouterError(error, adapter.baseUrl);
   } finally {
-    services.metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
-    services.metrics.overhead.observe({ route: c.req.routePath }, clock.overheadMs() / 1000);
+    services.metrics.upstream(adapter.name, clock.upstreamMs / 1000);
+    services.metrics.overhead(c.req.routePath, clock.overheadMs() / 1000);
   }
 }
 

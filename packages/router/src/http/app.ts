@@ -69,10 +69,8 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     c.res.headers.set('x-request-id', requestId);
     if (!c.res.headers.has('x-router-overhead-ms'))
       c.res.headers.set('x-router-overhead-ms', String(roundMs(overheadMs)));
-    const labels = { route, method: c.req.method, status: String(status) };
-    metrics.requests.inc(labels);
-    metrics.requestDuration.observe(labels, clock.elapsedMs() / 1000);
-    if (!c.get('streaming')) metrics.overhead.observe({ route }, overheadMs / 1000);
+    metrics.request(route, c.req.method, String(status), clock.elapsedMs() / 1000);
+    if (!c.get('streaming')) metrics.overhead(route, overheadMs / 1000);
     if (logger.isLevelEnabled('info')) {
       logger.info(
         {

@@ -126,7 +126,7 @@ export function registerAskRoutes(app: ApiRoutes<RouterEnv>, services: RouterSer
     } catch (error) {
       throw toRouterError(error, prepared.adapter.baseUrl);
     } finally {
-      metrics.upstreamLatency.observe({ provider: prepared.adapter.name }, clock.upstreamMs / 1000);
+      metrics.upstream(prepared.adapter.name, clock.upstreamMs / 1000);
     }
   });
 }
@@ -155,8 +155,8 @@ async function streamAnswer(c: Context<RouterEnv>, services: RouterServices, pre
       );
       yield sseFrame('error', routerError.toBody());
     } finally {
-      metrics.upstreamLatency.observe({ provider }, clock.upstreamMs / 1000);
-      metrics.overhead.observe({ route: '/ask' }, clock.overheadMs() / 1000);
+      metrics.upstream(provider, clock.upstreamMs / 1000);
+      metrics.overhead('/ask', clock.overheadMs() / 1000);
       if (started) logger.debug({ reqId: c.get('requestId'), provider, failed }, 'stream closed');
     }
   }

@@ -66,7 +66,7 @@ export function registerConfirmationRoutes(app: ApiRoutes<RouterEnv>, services: 
     } catch (error) {
       throw toRouterError(error, prepared.adapter.baseUrl);
     } finally {
-      metrics.upstreamLatency.observe({ provider: prepared.adapter.name }, clock.upstreamMs / 1000);
+      metrics.upstream(prepared.adapter.name, clock.upstreamMs / 1000);
     }
   });
 }

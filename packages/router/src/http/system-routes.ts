@@ -157,7 +157,8 @@ export function registerSystemRoutes(app: ApiRoutes<RouterEnv>, services: Router
     preserialised(c.body(schema, 200, { 'content-type': 'application/schema+json' })),
   );
 
-  app.openapi(metricsRoute, async (c) =>
-    preserialised(c.body(await metrics.text(), 200, { 'content-type': metrics.registry.contentType })),
-  );
+  app.openapi(metricsRoute, async (c) => {
+    const { contentType, body } = await metrics.exposition();
+    return preserialised(c.body(body, 200, { 'content-type': contentType }));
+  });
 }

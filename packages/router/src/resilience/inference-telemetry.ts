@@ -43,11 +43,11 @@ function errorType(error: unknown): string {
  * the two histograms are touched: no span, no attribute object.
  */
 export class InferenceTelemetry {
-  readonly #metrics: GenAiClientMetrics | undefined;
+  readonly #metrics: Pick<GenAiClientMetrics, 'record'> | undefined;
   readonly #capture: ContentCapture | undefined;
 
   constructor(options: {
-    metrics?: GenAiClientMetrics;
+    metrics?: Pick<GenAiClientMetrics, 'record'>;
     redactor?: Redactor;
     env?: Record<string, string | undefined>;
   }) {

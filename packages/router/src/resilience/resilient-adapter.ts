@@ -43,7 +43,7 @@ export interface ResilientProvidersOptions {
   logger?: Logger;
   random?: () => number;
   /** gen_ai_client_* histograms, one observation per attempt. */
-  genAi?: GenAiClientMetrics;
+  genAi?: Pick<GenAiClientMetrics, 'record'>;
   /** Redacts message content captured on spans (OTEL_GENAI_CAPTURE_CONTENT=true, read from env). */
   redactor?: Redactor;
   env?: Record<string, string | undefined>;

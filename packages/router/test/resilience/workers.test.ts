@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRedis, startRedis } from '../../../../test/support/redis.js';
 import { auditFileForProcess } from '../../src/cluster-env.js';
@@ -174,6 +175,51 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
     expect(answer.body.content).toBe('drained');
     expect(await service.exited).toBe(0);
     for (const pid of workerPids) expect(pidAlive(pid)).toBe(false);
+  }, 60_000);
+
+  it('counts in the aggregated /metrics the requests workers serve right after they listen, before prom-client is loaded', async () => {
+    const probe = pathToFileURL(join(REPO, 'test/support/module-probe.mjs')).href;
+    const service = await spawnService(
+      bin,
+      [],
+      {
+        ...providerEnvFor('openai', fake),
+        NODE_OPTIONS: `--import=${probe}`,
+        LLM_PROVIDER: 'openai',
+        ROUTER_WORKERS: '2',
+        ROUTER_STORE: 'sqlite',
+        ROUTER_DB: join(dir, 'early.sqlite'),
+        ROUTER_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+      /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+    );
+    spawned.push(service);
+    // At once: the first request a worker answers is measured before its prom-client is loaded (that
+    // measurement starts the load), and the next ones while it loads (if the other worker has not
+    // listened yet, the first gets them all).
+    const early = 6;
+    for (let i = 0; i < early; i += 1) expect((await getFresh(`${service.url}/health`)).status).toBe(200);
+    await expect.poll(() => pidsThatLogged(service, 'router listening').size, { timeout: 15_000 }).toBe(2);
+    // No worker had loaded prom-client (or the @opentelemetry/api it requires) when it listened, nor
+    // had the primary when it opened the shared port (node:cluster listens there for the workers).
+    const atListening = [...service.output().matchAll(/modules-at-listening=(\[.*\])/g)].map(
+      (m) => JSON.parse(m[1] ?? '[]') as string[],
+    );
+    expect(atListening).toHaveLength(3);
+    for (const packages of atListening) {
+      expect(packages).toContain('hono');
+      expect(packages).not.toContain('prom-client');
+      expect(packages).not.toContain('@opentelemetry/api');
+    }
+    const healthCount = /^router_http_requests_total\{route="\/health",method="GET",status="200"\} (\d+)$/m;
+    for (let i = 0; i < 4; i += 1) {
+      const metrics = await getFresh(`${service.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(Number(healthCount.exec(metrics.body)?.[1])).toBe(early);
+    }
+    service.child.kill('SIGTERM');
+    expect(await service.exited).toBe(0);
   }, 60_000);
 
   it('shares contexts and rate limits across 2 workers through Redis', async () => {

@@ -175,10 +175,7 @@ export function registerAnthropicRoutes(app: ApiRoutes<RouterEnv>, services: Rou
         } catch (error) {
           throw toRouterError(error, target.adapter.baseUrl);
         } finally {
-          services.metrics.upstreamLatency.observe(
-            { provider: target.adapter.name },
-            clock.upstreamMs / 1000,
-          );
+          services.metrics.upstream(target.adapter.name, clock.upstreamMs / 1000);
         }
       }
       const chat: ChatRequest = {
@@ -285,8 +282,8 @@ function streamPassThrough(
         yield `${event.event ? `event: ${event.event}\n` : ''}data: ${event.data}\n\n`;
       }
     } finally {
-      services.metrics.upstreamLatency.observe({ provider: adapter.name }, clock.upstreamMs / 1000);
-      services.metrics.overhead.observe({ route: c.req.routePath }, clock.overheadMs() / 1000);
+      services.metrics.upstream(adapter.name, clock.upstreamMs / 1000);
+      services.metrics.overhead(c.req.routePath, clock.overheadMs() / 1000);
       services.logger.debug(
         { reqId: c.get('requestId'), provider: adapter.name, usage: usage.totals },
         'usage',
