@@ -1,28 +1,58 @@
+import { RouterError } from '../../errors.js';
 import {
   EXPIRED_GRACE_MS,
+  MAX_MEMORY_PENDING_CONFIRMATIONS,
   type PendingConfirmation,
   type PendingConfirmationStore,
   type TakeResult,
 } from './pending-confirmation-store.js';
 
-/** Process-local: pending confirmations die with the process (fine for tests and one instance). */
+interface Entry {
+  /** After it (expiry plus the grace) the entry is forgotten. */
+  forgetAt: number;
+  /** JSON, so a caller holding the object cannot change the stored state. */
+  raw: string;
+}
+
+/**
+ * Process-local: pending confirmations die with the process (fine for tests and one instance).
+ * At most `maxEntries`: when full, a new confirmation is refused rather than an older one dropped,
+ * since each is a question a human was asked and may still answer.
+ */
 export class MemoryPendingConfirmationStore implements PendingConfirmationStore {
   readonly kind = 'memory';
-  readonly #entries = new Map<string, string>();
+  // Insertion order is creation order, so the entries to forget are at the front: the purge stops
+  // at the first one still kept and never reads the rest (an entry whose tool gave it a shorter
+  // expiry than the one before it waits for that one, at most the confirmation TTL).
+  readonly #entries = new Map<string, Entry>();
+  readonly #maxEntries: number;
+
+  constructor(options: { maxEntries?: number } = {}) {
+    this.#maxEntries = options.maxEntries ?? MAX_MEMORY_PENDING_CONFIRMATIONS;
+  }
 
   async put(entry: PendingConfirmation): Promise<void> {
     this.#purge(entry.createdAt);
-    // Stored as JSON so a caller holding the object cannot change the stored state.
-    this.#entries.set(entry.id, JSON.stringify(entry));
+    if (!this.#entries.has(entry.id) && this.#entries.size >= this.#maxEntries)
+      throw new RouterError(
+        503,
+        'confirmation_store_full',
+        `The router cannot hold another confirmation: ${this.#maxEntries} are waiting for an answer in its in-process store (ROUTER_STORE=memory), so the tool call that needs one was not run. Repeat the request once pending confirmations are answered or have expired, or run the router with ROUTER_STORE=sqlite or redis.`,
+        { retryAfterSeconds: 60 },
+      );
+    this.#entries.set(entry.id, {
+      forgetAt: entry.expiresAt + EXPIRED_GRACE_MS,
+      raw: JSON.stringify(entry),
+    });
   }
 
   async peek<State>(id: string): Promise<PendingConfirmation<State> | undefined> {
-    const raw = this.#entries.get(id);
+    const raw = this.#entries.get(id)?.raw;
     return raw === undefined ? undefined : (JSON.parse(raw) as PendingConfirmation<State>);
   }
 
   async take<State>(id: string, userId: string, now = Date.now()): Promise<TakeResult<State>> {
-    const raw = this.#entries.get(id);
+    const raw = this.#entries.get(id)?.raw;
     if (raw === undefined) return { status: 'not_found' };
     const entry = JSON.parse(raw) as PendingConfirmation<State>;
     if (entry.userId !== userId) return { status: 'not_found' };
@@ -35,9 +65,9 @@ export class MemoryPendingConfirmationStore implements PendingConfirmationStore 
   }
 
   #purge(now: number): void {
-    for (const [id, raw] of this.#entries) {
-      const { expiresAt } = JSON.parse(raw) as PendingConfirmation;
-      if (expiresAt + EXPIRED_GRACE_MS <= now) this.#entries.delete(id);
+    for (const [id, entry] of this.#entries) {
+      if (entry.forgetAt > now) return;
+      this.#entries.delete(id);
     }
   }
 }
