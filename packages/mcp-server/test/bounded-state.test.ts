@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@modelcontextprotocol/client';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpConfig } from '../src/config.js';
+import { startMcpHttpServer } from '../src/http.js';
 import { closeRuntime } from '../src/runtime.js';
 import { MemoryStateStore, StateStoreFull } from '../src/state/state-store.js';
 import { ConfirmationTokens } from '../src/tool-kit/confirmation.js';
@@ -186,6 +187,48 @@ describe('a client flooding writes with fresh transaction_ids until the in-proce
     const r = await call(client, 'create_balance', { subscriptionId, unitType: 'EVENTS', balanceAmount: 1 });
     expect(r.isError).toBe(false);
     expect(posts()).toBe(before + 1);
+  });
+});
+
+describe('the same flood over Streamable HTTP, with the official SDK client', () => {
+  it('replays a recorded id and refuses a new one once full, sending the OCS nothing for it', async () => {
+    const emulator = await startTestEmulator();
+    const proxy = await recordingProxy(emulator.url);
+    const config = testConfig(proxy.url, { MCP_STATE_MEMORY_MAX_ENTRIES: '3' });
+    const http = await startMcpHttpServer({ ...config, host: '127.0.0.1', port: 0 });
+    const client = new Client({ name: 'flooder', version: '1' });
+    try {
+      await client.connect(new StreamableHTTPClientTransport(new URL(http.url)));
+      const { subscriber } = await ok(client, 'create_subscriber', { msisdn: freshMsisdn() });
+      const created = await ok(client, 'create_subscription', {
+        subscriberId: subscriber.subscriberId,
+        offerId: '1000',
+      });
+      const args = (id: string) => ({
+        subscriptionId: created.subscription.subscriptionId,
+        unitType: 'EVENTS',
+        balanceAmount: 5,
+        transaction_id: id,
+      });
+      const first = await ok(client, 'create_balance', args('H-1'));
+      await ok(client, 'create_balance', args('H-2'));
+      await ok(client, 'create_balance', args('H-3'));
+      const posts = () =>
+        proxy.seen.filter((r) => r.method === 'POST' && r.path.endsWith('/balances')).length;
+      expect(posts()).toBe(3);
+      expect(await ok(client, 'create_balance', args('H-1'))).toEqual(first);
+      const refused = await call(client, 'create_balance', args('H-4'));
+      expect(refused.isError).toBe(true);
+      expect(refused.text).toMatch(
+        /in-process state store is full \(3 live entries, MCP_STATE_MEMORY_MAX_ENTRIES\)/,
+      );
+      expect(posts()).toBe(3);
+    } finally {
+      await client.close();
+      await http.close();
+      await proxy.stop();
+      await emulator.close();
+    }
   });
 });
 
