@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { McpConfig } from '../src/config.js';
 import { startMcpHttpServer } from '../src/http.js';
-import { closeRuntime } from '../src/runtime.js';
+import { closeRuntime, getRuntime } from '../src/runtime.js';
 import { MemoryStateStore, StateStoreFull } from '../src/state/state-store.js';
 import { ConfirmationTokens } from '../src/tool-kit/confirmation.js';
 import { LEDGER_TTL_MS, TransactionLedger } from '../src/tool-kit/transaction-ledger.js';
@@ -77,6 +78,7 @@ describe('a client flooding writes with fresh transaction_ids until the in-proce
   let unusedToken: { subscriberId: string; token: string };
   let firstFlood: Awaited<ReturnType<typeof ok>>;
   let accepted = 0;
+  const logged: { msg: string; refused?: number }[] = [];
 
   const tokenFor = async () => {
     const { subscriber } = await ok(client, 'create_subscriber', { msisdn: freshMsisdn() });
@@ -90,6 +92,11 @@ describe('a client flooding writes with fresh transaction_ids until the in-proce
     proxy = await recordingProxy(emulator.url);
     config = testConfig(proxy.url, { MCP_STATE_MEMORY_MAX_ENTRIES: String(MAX_ENTRIES) });
     expect(config.stateMemoryMaxEntries).toBe(MAX_ENTRIES);
+    // The runtime is made here, with a logger the test reads, before the client's server asks for it.
+    getRuntime(
+      config,
+      pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+    );
     client = await connectInMemory(config, { era: 'modern' });
     const { subscriber } = await ok(client, 'create_subscriber', { msisdn: freshMsisdn() });
     const created = await ok(client, 'create_subscription', {
@@ -180,6 +187,13 @@ describe('a client flooding writes with fresh transaction_ids until the in-proce
     expect(
       (await ok(client, 'get_subscriber', { subscriberId: unusedToken.subscriberId })).subscriber,
     ).toBeDefined();
+  });
+
+  it('the refusals are logged once a minute with their count, not once per call', async () => {
+    for (let i = 0; i < 5; i++) await call(client, 'create_balance', topUp(`FLOOD-LOG-${i}`));
+    const warnings = logged.filter((line) => line.msg === 'state store full: calls refused');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.refused).toBe(1);
   });
 
   it('a write without a transaction_id keeps no ledger entry and still runs', async () => {

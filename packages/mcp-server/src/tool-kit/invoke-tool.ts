@@ -361,6 +361,9 @@ async function measuredToolCall(
   }
 }
 
+let lastFullWarning = 0;
+let refusedSinceWarning = 0;
+
 /**
  * Runs one tool call: read-only and scope guards, the transaction ledger, the judgement by effect
  * and its confirmation, the OCS work, error mapping, redaction and one audit record.
@@ -410,7 +413,17 @@ async function runToolCall(
   const refuse = (message: string) => finish(errorResult(message), 'denied', message);
   const storeFull = (err: StateStoreFull, what: 'transaction' | 'confirmation') => {
     const message = `${def.name} was not run and nothing was changed: ${err.message}, so this server cannot record ${what === 'transaction' ? `transaction_id ${clientTransactionId}, and a write it cannot record is not sent to the OCS` : 'that the confirmation was used, and a confirmation it cannot record is not accepted (the token stays valid until it expires)'}. Repeat the same call later, when older entries have expired; the operator can raise MCP_STATE_MEMORY_MAX_ENTRIES, or keep the state in MCP_STATE_FILE or REDIS_URL.`;
-    runtime.logger.warn({ tool: def.name, maxEntries: err.maxEntries }, 'state store full: call refused');
+    const now = Date.now();
+    // A flood is refused call after call: one line a minute says so, with how many were refused.
+    refusedSinceWarning += 1;
+    if (now - lastFullWarning >= 60_000) {
+      runtime.logger.warn(
+        { tool: def.name, maxEntries: err.maxEntries, refused: refusedSinceWarning },
+        'state store full: calls refused',
+      );
+      lastFullWarning = now;
+      refusedSinceWarning = 0;
+    }
     return finish(errorResult(message), 'failed', message);
   };
 
