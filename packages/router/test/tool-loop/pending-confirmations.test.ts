@@ -108,6 +108,7 @@ describe('the in-process pending confirmation store under a flood', () => {
     await expect(store.put(entry('d', 'mallory', now, now + 60_000))).rejects.toMatchObject({
       status: 503,
       type: 'confirmation_store_full',
+      message: expect.stringMatching(/cannot hold another confirmation .*: 3 are waiting for an answer/),
     });
     expect(await store.peek('d')).toBeUndefined();
     for (const id of ['a', 'b', 'c']) expect(await store.peek(id)).toMatchObject({ id });
@@ -131,5 +132,26 @@ describe('the in-process pending confirmation store under a flood', () => {
     expect(await store.peek('a')).toBeUndefined();
     expect(await store.peek('b')).toBeUndefined();
     expect(await store.take('c', 'u', later)).toMatchObject({ status: 'ok' });
+  });
+
+  it('bounds the characters held too: one huge conversation is refused, small ones still fit', async () => {
+    const now = 5_000_000;
+    // Every id is one letter, so each small entry is exactly this long.
+    const size = JSON.stringify(entry('a', 'u', now, now + 60_000)).length;
+    const store = new MemoryPendingConfirmationStore({ maxEntries: 100, maxChars: size * 3 });
+    const huge = {
+      ...entry('huge', 'mallory', now, now + 60_000),
+      state: { messages: ['x'.repeat(size * 3)] },
+    };
+    await expect(store.put(huge)).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/this one needs \d+/),
+    });
+    for (const id of ['a', 'b', 'c']) await store.put(entry(id, 'u', now, now + 60_000));
+    await expect(store.put(entry('d', 'u', now, now + 60_000))).rejects.toMatchObject({ status: 503 });
+    // What a take frees is counted back.
+    expect((await store.take('a', 'u', now)).status).toBe('ok');
+    await store.put(entry('d', 'u', now, now + 60_000));
+    expect(await store.peek('d')).toMatchObject({ id: 'd' });
   });
 });

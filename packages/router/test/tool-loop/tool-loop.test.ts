@@ -453,7 +453,7 @@ describe('tool loop', () => {
     const refused = collect(harness.loop.run(start({ userId: 'mallory' })));
     await expect(refused).rejects.toMatchObject({ status: 503, type: 'confirmation_store_full' });
     await expect(refused).rejects.toThrow(
-      /cannot hold another confirmation: 3 are waiting.*ROUTER_STORE=sqlite or redis/,
+      /cannot hold another confirmation .*: 3 are waiting for an answer.*ROUTER_STORE=sqlite or redis/,
     );
     expect(deleted).not.toContain('f4');
 

@@ -1,6 +1,7 @@
 import { RouterError } from '../../errors.js';
 import {
   EXPIRED_GRACE_MS,
+  MAX_MEMORY_PENDING_CONFIRMATION_CHARS,
   MAX_MEMORY_PENDING_CONFIRMATIONS,
   type PendingConfirmation,
   type PendingConfirmationStore,
@@ -16,8 +17,9 @@ interface Entry {
 
 /**
  * Process-local: pending confirmations die with the process (fine for tests and one instance).
- * At most `maxEntries`: when full, a new confirmation is refused rather than an older one dropped,
- * since each is a question a human was asked and may still answer.
+ * At most `maxEntries`, and at most `maxChars` of stored JSON (each holds its conversation, so the
+ * count alone does not bound the memory): when full, a new confirmation is refused rather than an
+ * older one dropped, since each is a question a human was asked and may still answer.
  */
 export class MemoryPendingConfirmationStore implements PendingConfirmationStore {
   readonly kind = 'memory';
@@ -26,24 +28,33 @@ export class MemoryPendingConfirmationStore implements PendingConfirmationStore 
   // expiry than the one before it waits for that one, at most the confirmation TTL).
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
+  readonly #maxChars: number;
+  #chars = 0;
 
-  constructor(options: { maxEntries?: number } = {}) {
+  constructor(options: { maxEntries?: number; maxChars?: number } = {}) {
     this.#maxEntries = options.maxEntries ?? MAX_MEMORY_PENDING_CONFIRMATIONS;
+    this.#maxChars = options.maxChars ?? MAX_MEMORY_PENDING_CONFIRMATION_CHARS;
   }
 
   async put(entry: PendingConfirmation): Promise<void> {
     this.#purge(entry.createdAt);
-    if (!this.#entries.has(entry.id) && this.#entries.size >= this.#maxEntries)
+    const raw = JSON.stringify(entry);
+    const replaced = this.#entries.get(entry.id)?.raw.length ?? 0;
+    const full =
+      replaced === 0 && this.#entries.size >= this.#maxEntries
+        ? `${this.#maxEntries} are waiting for an answer`
+        : this.#chars - replaced + raw.length > this.#maxChars
+          ? `the ${this.#entries.size} waiting for an answer hold ${this.#chars} of its ${this.#maxChars} characters and this one needs ${raw.length}`
+          : undefined;
+    if (full)
       throw new RouterError(
         503,
         'confirmation_store_full',
-        `The router cannot hold another confirmation: ${this.#maxEntries} are waiting for an answer in its in-process store (ROUTER_STORE=memory), so the tool call that needs one was not run. Repeat the request once pending confirmations are answered or have expired, or run the router with ROUTER_STORE=sqlite or redis.`,
+        `The router cannot hold another confirmation in its in-process store (ROUTER_STORE=memory): ${full}, so the tool call that needs one was not run. Repeat the request once pending confirmations are answered or have expired, or run the router with ROUTER_STORE=sqlite or redis.`,
         { retryAfterSeconds: 60 },
       );
-    this.#entries.set(entry.id, {
-      forgetAt: entry.expiresAt + EXPIRED_GRACE_MS,
-      raw: JSON.stringify(entry),
-    });
+    this.#chars += raw.length - replaced;
+    this.#entries.set(entry.id, { forgetAt: entry.expiresAt + EXPIRED_GRACE_MS, raw });
   }
 
   async peek<State>(id: string): Promise<PendingConfirmation<State> | undefined> {
@@ -56,18 +67,24 @@ export class MemoryPendingConfirmationStore implements PendingConfirmationStore 
     if (raw === undefined) return { status: 'not_found' };
     const entry = JSON.parse(raw) as PendingConfirmation<State>;
     if (entry.userId !== userId) return { status: 'not_found' };
-    this.#entries.delete(id);
+    this.#forget(id, raw);
     return entry.expiresAt <= now ? { status: 'expired', entry } : { status: 'ok', entry };
   }
 
   async close(): Promise<void> {
     this.#entries.clear();
+    this.#chars = 0;
+  }
+
+  #forget(id: string, raw: string): void {
+    this.#entries.delete(id);
+    this.#chars -= raw.length;
   }
 
   #purge(now: number): void {
     for (const [id, entry] of this.#entries) {
       if (entry.forgetAt > now) return;
-      this.#entries.delete(id);
+      this.#forget(id, entry.raw);
     }
   }
 }
