@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, isBlank, parseEnv } from '@ocsai/contract';
 import { z } from 'zod';
+import { DEFAULT_MEMORY_MAX_ENTRIES } from './state/state-store.js';
 
 /** Tool groups that OCS_MCP_TOOLSETS can switch on; one file per group in src/tools/. */
 export const TOOLSETS = [
@@ -172,6 +173,14 @@ export const mcpEnvSchema = z.object({
     .describe(
       "SQLite file for that state when REDIS_URL is unset: used whenever MCP_CONFIRMATION_SECRET is set (tokens then outlive the process), default ./data/ocs-mcp-state.sqlite; ':memory:' keeps it in the process.",
     ),
+  MCP_STATE_MEMORY_MAX_ENTRIES: z.coerce
+    .number('must be a number of entries')
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_MEMORY_MAX_ENTRIES)
+    .describe(
+      'Most live entries (transaction ledger entries and used confirmation tokens) the in-process state keeps when neither REDIS_URL nor a state file is used. When full, a write with a new transaction_id and a confirmation token are refused (nothing is sent to the OCS) until entries expire, rather than forgetting live ones.',
+    ),
   MCP_AUDIT_FILE: z
     .string()
     .optional()
@@ -208,6 +217,7 @@ export interface McpConfig {
   confirmationSecretShared: boolean;
   redisUrl: string | undefined;
   stateFile: string | undefined;
+  stateMemoryMaxEntries: number;
   auditFile: string | undefined;
   logLevel: McpEnv['LOG_LEVEL'];
 }
@@ -245,6 +255,7 @@ export function loadMcpConfig(env: Record<string, string | undefined> = process.
     confirmationSecretShared: e.MCP_CONFIRMATION_SECRET !== undefined,
     redisUrl: e.REDIS_URL,
     stateFile: e.MCP_STATE_FILE,
+    stateMemoryMaxEntries: e.MCP_STATE_MEMORY_MAX_ENTRIES,
     auditFile: e.MCP_AUDIT_FILE,
     logLevel: e.LOG_LEVEL,
   };

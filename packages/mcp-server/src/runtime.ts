@@ -71,7 +71,8 @@ export const DEFAULT_STATE_FILE = './data/ocs-mcp-state.sqlite';
 export function stateStoreChoice(config: McpConfig): StateStoreChoice {
   if (config.redisUrl) return { kind: 'redis', url: config.redisUrl };
   const file = config.stateFile ?? (config.confirmationSecretShared ? DEFAULT_STATE_FILE : undefined);
-  if (file === undefined || file === ':memory:') return { kind: 'memory' };
+  if (file === undefined || file === ':memory:')
+    return { kind: 'memory', maxEntries: config.stateMemoryMaxEntries };
   return { kind: 'sqlite', file };
 }
 

@@ -8,7 +8,7 @@ import { useMcpHttpServer } from './support/fixtures.js';
 
 describe('confirmation tokens', () => {
   let now = 1_000_000;
-  const used = new MemoryStateStore(() => now);
+  const used = new MemoryStateStore({ now: () => now });
   const tokens = new ConfirmationTokens(TEST_SECRET, used, () => now);
   const args = { subscriberId: 'abc' };
 

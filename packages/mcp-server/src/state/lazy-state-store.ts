@@ -1,7 +1,7 @@
 import { MemoryStateStore, type StateStore } from './state-store.js';
 
 export type StateStoreChoice =
-  | { kind: 'memory' }
+  | { kind: 'memory'; maxEntries: number }
   | { kind: 'sqlite'; file: string }
   | { kind: 'redis'; url: string; commandTimeoutMs?: number };
 
@@ -22,7 +22,7 @@ export class LazyStateStore implements StateStore {
     this.opened ??= (async (): Promise<StateStore> => {
       switch (this.choice.kind) {
         case 'memory':
-          return new MemoryStateStore();
+          return new MemoryStateStore({ maxEntries: this.choice.maxEntries });
         case 'sqlite': {
           const file = this.choice.file;
           // better-sqlite3 is native, so the published package carries it as an optional peer:

@@ -23,6 +23,7 @@ import type { ConfirmationOutcome, ToolCallOutcome } from '../observability/serv
 import { OcsFailure } from '../ocs/ocs-failure.js';
 import { newTransactionId } from '../ocs/ocs-http.js';
 import type { Runtime } from '../runtime.js';
+import { StateStoreFull } from '../state/state-store.js';
 import { boundArguments, type ConfirmationRequired, ConfirmForm } from './confirmation.js';
 import type { ConfirmationPrompt, ToolDefinition } from './define-tool.js';
 
@@ -360,6 +361,9 @@ async function measuredToolCall(
   }
 }
 
+let lastFullWarning = 0;
+let refusedSinceWarning = 0;
+
 /**
  * Runs one tool call: read-only and scope guards, the transaction ledger, the judgement by effect
  * and its confirmation, the OCS work, error mapping, redaction and one audit record.
@@ -407,6 +411,21 @@ async function runToolCall(
     return safe;
   };
   const refuse = (message: string) => finish(errorResult(message), 'denied', message);
+  const storeFull = (err: StateStoreFull, what: 'transaction' | 'confirmation') => {
+    const message = `${def.name} was not run and nothing was changed: ${err.message}, so this server cannot record ${what === 'transaction' ? `transaction_id ${clientTransactionId}, and a write it cannot record is not sent to the OCS` : 'that the confirmation was used, and a confirmation it cannot record is not accepted (the token stays valid until it expires)'}. Repeat the same call later, when older entries have expired; the operator can raise MCP_STATE_MEMORY_MAX_ENTRIES, or keep the state in MCP_STATE_FILE or REDIS_URL.`;
+    const now = Date.now();
+    // A flood is refused call after call: one line a minute says so, with how many were refused.
+    refusedSinceWarning += 1;
+    if (now - lastFullWarning >= 60_000) {
+      runtime.logger.warn(
+        { tool: def.name, maxEntries: err.maxEntries, refused: refusedSinceWarning },
+        'state store full: calls refused',
+      );
+      lastFullWarning = now;
+      refusedSinceWarning = 0;
+    }
+    return finish(errorResult(message), 'failed', message);
+  };
 
   if (def.writes && runtime.config.readOnly)
     return refuse(`${def.name} is disabled: this MCP server runs in read-only mode (OCS_MCP_READ_ONLY).`);
@@ -439,17 +458,30 @@ async function runToolCall(
       return refuse(
         `insufficient_scope: this ${def.name} call is irreversible (${prompt.summary}) and needs the scope ${SCOPES.irreversible}; nothing was changed.`,
       );
-    const gate = await confirmationGate(def, prompt, args, request, runtime, principal);
+    let gate: GateOutcome;
+    try {
+      gate = await confirmationGate(def, prompt, args, request, runtime, principal);
+    } catch (err) {
+      // Fail closed: a token whose use cannot be recorded is not accepted (it could be used again).
+      if (err instanceof StateStoreFull) return storeFull(err, 'confirmation');
+      throw err;
+    }
     confirmation = gate.confirmation;
     if (!gate.proceed)
       return finish(gate.result, gate.denied ? 'denied' : confirmation.state === 'held' ? 'held' : 'failed');
   }
 
-  if (
-    ledger &&
-    clientTransactionId &&
-    !(await ledger.claim(principal.subject, clientTransactionId, def.name, digest()))
-  ) {
+  let claimed = true;
+  if (ledger && clientTransactionId) {
+    try {
+      claimed = await ledger.claim(principal.subject, clientTransactionId, def.name, digest());
+    } catch (err) {
+      // A write the ledger cannot record is not sent: its repeat could not be told from a new one.
+      if (err instanceof StateStoreFull) return storeFull(err, 'transaction');
+      throw err;
+    }
+  }
+  if (ledger && clientTransactionId && !claimed) {
     // Another call took the id between our lookup and now.
     const previous = await ledger.lookup(principal.subject, clientTransactionId);
     const replayed = previous

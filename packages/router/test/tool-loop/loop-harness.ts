@@ -27,12 +27,16 @@ export function createLoop(options: {
   settings?: Partial<ToolLoopSettings>;
   now?: () => number;
   logger?: { info(object: object, message: string): void };
+  /** The bound of the in-process pending confirmation store. */
+  pendingMaxEntries?: number;
 }) {
   const servers = new McpServerSet(
     { servers: options.servers, roles: options.roles ?? {} },
     { timeoutMs: 5_000, toolsTtlMs: 60_000 },
   );
-  const pending = new MemoryPendingConfirmationStore();
+  const pending = new MemoryPendingConfirmationStore(
+    options.pendingMaxEntries === undefined ? {} : { maxEntries: options.pendingMaxEntries },
+  );
   const loop = new ToolLoop({
     servers,
     roles: options.roles ?? {},

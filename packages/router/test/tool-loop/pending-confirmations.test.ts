@@ -99,3 +99,59 @@ describe('pending confirmation backends', () => {
     await second.close();
   });
 });
+
+describe('the in-process pending confirmation store under a flood', () => {
+  it('refuses a new confirmation when full instead of forgetting one a human may still answer', async () => {
+    const store = new MemoryPendingConfirmationStore({ maxEntries: 3 });
+    const now = 5_000_000;
+    for (const id of ['a', 'b', 'c']) await store.put(entry(id, 'mallory', now, now + 60_000));
+    await expect(store.put(entry('d', 'mallory', now, now + 60_000))).rejects.toMatchObject({
+      status: 503,
+      type: 'confirmation_store_full',
+      message: expect.stringMatching(/cannot hold another confirmation .*: 3 are waiting for an answer/),
+    });
+    expect(await store.peek('d')).toBeUndefined();
+    for (const id of ['a', 'b', 'c']) expect(await store.peek(id)).toMatchObject({ id });
+    // Taking one (the human answered) frees its place.
+    expect((await store.take('b', 'mallory', now)).status).toBe('ok');
+    await store.put(entry('d', 'mallory', now, now + 60_000));
+    expect(await store.peek('d')).toMatchObject({ id: 'd' });
+  });
+
+  it('forgets entries an hour after they expire, and then has room again', async () => {
+    const store = new MemoryPendingConfirmationStore({ maxEntries: 2 });
+    const now = 5_000_000;
+    await store.put(entry('a', 'u', now, now + 60_000));
+    await store.put(entry('b', 'u', now, now + 60_000));
+    // Expired but within the grace: still answered "expired", still holding its place.
+    await expect(store.put(entry('c', 'u', now + 120_000, now + 180_000))).rejects.toMatchObject({
+      status: 503,
+    });
+    const later = now + 60_000 + 60 * 60 * 1000;
+    await store.put(entry('c', 'u', later, later + 60_000));
+    expect(await store.peek('a')).toBeUndefined();
+    expect(await store.peek('b')).toBeUndefined();
+    expect(await store.take('c', 'u', later)).toMatchObject({ status: 'ok' });
+  });
+
+  it('bounds the characters held too: one huge conversation is refused, small ones still fit', async () => {
+    const now = 5_000_000;
+    // Every id is one letter, so each small entry is exactly this long.
+    const size = JSON.stringify(entry('a', 'u', now, now + 60_000)).length;
+    const store = new MemoryPendingConfirmationStore({ maxEntries: 100, maxChars: size * 3 });
+    const huge = {
+      ...entry('huge', 'mallory', now, now + 60_000),
+      state: { messages: ['x'.repeat(size * 3)] },
+    };
+    await expect(store.put(huge)).rejects.toMatchObject({
+      status: 503,
+      message: expect.stringMatching(/this one needs \d+/),
+    });
+    for (const id of ['a', 'b', 'c']) await store.put(entry(id, 'u', now, now + 60_000));
+    await expect(store.put(entry('d', 'u', now, now + 60_000))).rejects.toMatchObject({ status: 503 });
+    // What a take frees is counted back.
+    expect((await store.take('a', 'u', now)).status).toBe('ok');
+    await store.put(entry('d', 'u', now, now + 60_000));
+    expect(await store.peek('d')).toMatchObject({ id: 'd' });
+  });
+});

@@ -437,4 +437,33 @@ describe('tool loop', () => {
     expect((bodyAt(before) as { tools?: unknown }).tools).toBeUndefined();
     await harness.close();
   });
+  it('a user flooding held confirmations fills the in-process store: the next is refused, none is forgotten', async () => {
+    const harness = createLoop({ servers: [httpServer('items', mcp.url)], pendingMaxEntries: 3 });
+    const ids = ['f1', 'f2', 'f3', 'f4'];
+    fake.setScript(
+      ids.map((id) => ({ toolCalls: [{ id: `c-${id}`, name: 'delete_item', arguments: { id } }] })),
+    );
+    const held: string[] = [];
+    for (const id of ids.slice(0, 3)) {
+      const { outcome } = await collect(harness.loop.run(start({ userId: 'mallory' })));
+      expect(outcome.finishReason).toBe('confirmation_required');
+      expect(outcome.confirmation?.arguments).toEqual({ id });
+      held.push(outcome.confirmation?.id as string);
+    }
+    const refused = collect(harness.loop.run(start({ userId: 'mallory' })));
+    await expect(refused).rejects.toMatchObject({ status: 503, type: 'confirmation_store_full' });
+    await expect(refused).rejects.toThrow(
+      /cannot hold another confirmation .*: 3 are waiting for an answer.*ROUTER_STORE=sqlite or redis/,
+    );
+    expect(deleted).not.toContain('f4');
+
+    // Every held one is still there for its user, and answering one frees its place.
+    for (const id of held) expect(await harness.pending.peek(id)).toMatchObject({ userId: 'mallory' });
+    const taken = await harness.loop.takePending(held[0] as string, answerFor('mallory'));
+    expect(taken.status).toBe('ok');
+    fake.setScript([{ toolCalls: [{ id: 'c-f5', name: 'delete_item', arguments: { id: 'f5' } }] }]);
+    const again = await collect(harness.loop.run(start({ userId: 'mallory' })));
+    expect(again.outcome.finishReason).toBe('confirmation_required');
+    await harness.close();
+  });
 });

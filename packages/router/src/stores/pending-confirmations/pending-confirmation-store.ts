@@ -22,6 +22,11 @@ export type TakeResult<State> =
 /** How long expired entries are kept so that late answers get "expired" rather than "unknown". */
 export const EXPIRED_GRACE_MS = 60 * 60 * 1000;
 
+/** The most confirmations the in-process store holds waiting (ROUTER_STORE=memory). */
+export const MAX_MEMORY_PENDING_CONFIRMATIONS = 1_000;
+/** ...and the most characters of their JSON (each holds its conversation): about 64 MB of strings. */
+export const MAX_MEMORY_PENDING_CONFIRMATION_CHARS = 64 * 1024 * 1024;
+
 export interface PendingConfirmationStore {
   readonly kind: string;
   put(entry: PendingConfirmation): Promise<void>;
