@@ -171,7 +171,7 @@ export class OcsHttp {
         this.retries.catch(() => {});
       }
       // The first attempt runs outside the policy: a call answered at once (nearly every call) then
-      // costs no policy.execute, which was ~12 µs of CPU per call.
+      // costs no policy.execute (two more async frames and cockatiel's invoke wrapper per call).
       const outcome = await this.once(req, call, deadline, log);
       if (!(outcome instanceof OcsFailure)) return outcome;
       if (!this.markRetryable(req, outcome, log)) throw outcome;
