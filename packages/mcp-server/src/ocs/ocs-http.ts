@@ -110,6 +110,8 @@ function retryClass(failure: OcsFailure): { neverSent: boolean; transient: boole
 export class OcsHttp {
   /** undici loads on the first OCS call, not at start-up: it is ~0.2 s of the server's cold start. */
   private pool: Promise<Pool> | undefined;
+  /** The pool once loaded: every later call uses it without awaiting the load again. */
+  private poolReady: Pool | undefined;
   /** The retry policy (cockatiel), loaded with the first call for the same reason. */
   private retries: Promise<IPolicy> | undefined;
   private readonly origin: string;
@@ -131,6 +133,7 @@ export class OcsHttp {
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = undefined;
+    this.poolReady = undefined;
     if (pool) await (await pool).close();
   }
 
@@ -161,15 +164,31 @@ export class OcsHttp {
       return child;
     };
     try {
-      this.retries ??= this.retryPolicy();
-      return await (await this.retries).execute(async () => {
-        const outcome = await this.once(req, call, deadline, log);
-        if (!(outcome instanceof OcsFailure)) return outcome;
-        const { neverSent, transient } = retryClass(outcome);
-        // Decided after each answer: the failed answer itself may say that the OCS deduplicates.
-        const repeatable = !isWrite || (req.method === 'POST' && this.backendDeduplicates);
-        if (neverSent || (repeatable && transient)) RETRYABLE.set(outcome, log);
-        throw outcome;
+      // Loaded with the first call but not awaited, so it is ready by the time a call fails. A failed
+      // load is not lost: it rejects the `await this.retries` of the first call that needs a retry.
+      if (!this.retries) {
+        this.retries = this.retryPolicy();
+        this.retries.catch(() => {});
+      }
+      // The first attempt runs outside the policy: a call answered at once (nearly every call) then
+      // costs no policy.execute (two more async frames and cockatiel's invoke wrapper per call).
+      const outcome = await this.once(req, call, deadline, log);
+      if (!(outcome instanceof OcsFailure)) return outcome;
+      if (!this.markRetryable(req, outcome, log)) throw outcome;
+      // A repeatable first failure: the policy takes over as if it had made that attempt itself. Its
+      // first invocation rethrows that failure without I/O, so cockatiel decides, logs (onRetry),
+      // backs off and makes every further attempt exactly as when it ran the whole call.
+      const policy = await this.retries;
+      let replayed = false;
+      return await policy.execute(async () => {
+        if (!replayed) {
+          replayed = true;
+          throw outcome;
+        }
+        const next = await this.once(req, call, deadline, log);
+        if (!(next instanceof OcsFailure)) return next;
+        this.markRetryable(req, next, log);
+        throw next;
       }, call.asAbortSignal());
     } catch (err) {
       if (!(err instanceof OcsFailure)) throw err;
@@ -181,6 +200,31 @@ export class OcsHttp {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', cancel);
     }
+  }
+
+  /**
+   * Marks a failed attempt for the retry policy when it may be repeated: nothing reached the OCS, or
+   * it was briefly unable and repeating is safe for this method. Decided after each answer: the
+   * failed answer itself may say that the OCS deduplicates.
+   */
+  private markRetryable(req: OcsRequest, failure: OcsFailure, log: () => Logger): boolean {
+    const { neverSent, transient } = retryClass(failure);
+    const repeatable = req.method === 'GET' || (req.method === 'POST' && this.backendDeduplicates);
+    if (!neverSent && !(repeatable && transient)) return false;
+    RETRYABLE.set(failure, log);
+    return true;
+  }
+
+  /** The keep-alive pool, created on the first call (with undici itself). */
+  private async loadPool(): Promise<Pool> {
+    this.pool ??= import('undici').then(
+      ({ Pool }) => new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000, pipelining: 1 }),
+    );
+    const loading = this.pool;
+    const pool = await loading;
+    // Not kept when close() ran meanwhile: that pool is closed, and the next call makes a new one.
+    if (this.pool === loading) this.poolReady = pool;
+    return pool;
   }
 
   /**
@@ -306,10 +350,8 @@ export class OcsHttp {
         (performance.now() - started) / 1000,
       );
     try {
-      this.pool ??= import('undici').then(
-        ({ Pool }) => new Pool(this.origin, { connections: 16, keepAliveTimeout: 30_000, pipelining: 1 }),
-      );
-      const res = await (await this.pool).request({
+      const pool = this.poolReady ?? (await this.loadPool());
+      const res = await pool.request({
         method: req.method,
         path: `${this.basePath}${req.path}${qs}`,
         headers,
