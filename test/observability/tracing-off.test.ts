@@ -191,6 +191,11 @@ describe('tracing off loads nothing of OpenTelemetry', () => {
       /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
     );
     expect((await fetch(`${router.url}/v1/models`)).status).toBeLessThan(500);
+    // prom-client loads with the first measurement, in the background; /metrics waits for it, so the
+    // modules are recorded before the router is stopped.
+    const metrics = await fetch(`${router.url}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('router_http_requests_total');
     router.child.kill('SIGTERM');
     await router.exited;
     const loaded = off.loaded();
