@@ -7,10 +7,10 @@
 // Usage: npm run build && node bench/mcp-in-process.mjs [--mcp-baseline=REV] [--calls=N] [--rounds=R]
 
 import { execFileSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { buildMcpBaseline } from './baseline.mjs';
+import { inProcessFastPath } from './in-process-fast-path.mjs';
 import { seed, startEmulatorProcess } from './scenarios/emulator.mjs';
 import { median } from './stats.mjs';
 
@@ -24,40 +24,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * @returns {Promise<number>} µs of CPU per call
  */
 async function measure(dist, record, calls) {
-  const at = (/** @type {string} */ file) => pathToFileURL(path.join(dist, file)).href;
-  const { loadMcpConfig } = await import(at('config.js'));
-  const { getRuntime } = await import(at('runtime.js'));
-  const { createToolCallFastPath } = await import(at('http-fast-path.js'));
-  const config = loadMcpConfig({
-    OCS_API_URL: 'http://127.0.0.1:9/ocs/prov/v1',
-    LOG_LEVEL: 'warn',
-    MCP_STATE_FILE: ':memory:',
-  });
-  const runtime = getRuntime(config);
-  runtime.http.request = async () => ({ status: 200, body: structuredClone(record) });
-  const fastPath = createToolCallFastPath(runtime);
-  class FakeResponse extends EventEmitter {
-    body = '';
-    writeHead() {
-      return this;
-    }
-    /** @param {string} body */
-    end(body) {
-      this.body = body;
-    }
-  }
-  const headers = {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    'mcp-protocol-version': '2025-11-25',
-  };
+  const serve = await inProcessFastPath(dist, { LOG_LEVEL: 'warn' }, { status: 200, body: record });
   const text = (/** @type {number} */ id) =>
     `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"get_subscriber","arguments":{"subscriberId":${JSON.stringify(record.subscriberId)}}}}`;
   const one = async (/** @type {number} */ id) => {
-    const res = new FakeResponse();
-    const served = await fastPath.serve({ method: 'POST', headers }, res, JSON.parse(text(id)), undefined);
-    if (!served || !res.body.includes('"structuredContent"') || res.body.includes('"isError"'))
-      throw new Error(`get_subscriber was not answered on the fast path: ${res.body.slice(0, 300)}`);
+    const body = await serve(JSON.parse(text(id)));
+    if (!body.includes('"structuredContent"') || body.includes('"isError"'))
+      throw new Error(`get_subscriber was not answered on the fast path: ${body.slice(0, 300)}`);
   };
   for (let i = 0; i < Math.min(20_000, calls); i += 1) await one(i);
   const before = process.cpuUsage();

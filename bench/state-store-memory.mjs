@@ -7,9 +7,9 @@
 // Usage: npm run build && node --expose-gc bench/state-store-memory.mjs [--entries=N] [--dist=DIR]
 // (default: this checkout's build, at its default bound)
 
-import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { inProcessFastPath } from './in-process-fast-path.mjs';
 import { seed, startEmulatorProcess } from './scenarios/emulator.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,38 +53,14 @@ try {
   await emulator.stop();
 }
 
-const { loadMcpConfig } = await import(at('config.js'));
-const { getRuntime } = await import(at('runtime.js'));
-const { createToolCallFastPath } = await import(at('http-fast-path.js'));
-const config = loadMcpConfig({
-  OCS_API_URL: 'http://127.0.0.1:9/ocs/prov/v1',
-  LOG_LEVEL: 'error',
-  MCP_STATE_FILE: ':memory:',
-  MCP_STATE_MEMORY_MAX_ENTRIES: String(entries),
-});
-const runtime = getRuntime(config);
-runtime.http.request = async () => ({ status: 201, body: structuredClone(balance) });
-const fastPath = createToolCallFastPath(runtime);
-
-class FakeResponse extends EventEmitter {
-  body = '';
-  writeHead() {
-    return this;
-  }
-  /** @param {string} body */
-  end(body) {
-    this.body = body;
-  }
-}
-const headers = {
-  'content-type': 'application/json',
-  accept: 'application/json, text/event-stream',
-  'mcp-protocol-version': '2025-11-25',
-};
+const serve = await inProcessFastPath(
+  dist,
+  { LOG_LEVEL: 'error', MCP_STATE_MEMORY_MAX_ENTRIES: String(entries) },
+  { status: 201, body: balance },
+);
 const subscriptionId = String(balance.subscriptionId);
 /** @returns {Promise<string>} the response body */
 const topUp = async (/** @type {number} */ id) => {
-  const res = new FakeResponse();
   const body = {
     jsonrpc: '2.0',
     id,
@@ -101,9 +77,7 @@ const topUp = async (/** @type {number} */ id) => {
       },
     },
   };
-  if (!(await fastPath.serve({ method: 'POST', headers }, res, body, undefined)))
-    throw new Error('create_balance was not answered on the fast path');
-  return res.body;
+  return serve(body);
 };
 
 // The warm-up's entries stay in the store: with the measured ones they make exactly the bound.
