@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterMetrics } from '../src/metrics.js';
-import { buildPackages, REPO, type SpawnedService, spawnService } from './resilience/spawned-service.js';
+import {
+  buildPackages,
+  probeReport,
+  REPO,
+  type SpawnedService,
+  spawnService,
+} from './resilience/spawned-service.js';
 
 // The built bin, as production starts it: build once.
 beforeAll(() => {
@@ -15,15 +21,8 @@ afterAll(() => {
 });
 
 /** The packages named on the probe's first `label=[…]` line from `from` on, waiting for it. */
-async function probeLine(service: SpawnedService, label: string, from = 0): Promise<string[]> {
-  const pattern = new RegExp(`${label}=(\\[.*\\])`);
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const answer = pattern.exec(service.output().slice(from));
-    if (answer?.[1]) return JSON.parse(answer[1]) as string[];
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the probe did not report ${label}:\n${service.output()}`);
-}
+const probeLine = async (service: SpawnedService, label: string, from = 0): Promise<string[]> =>
+  JSON.parse(await probeReport(service, new RegExp(`${label}=(\\[.*\\])`), from)) as string[];
 
 /** What the spawned router had loaded when it started listening (the probe's report). */
 const atListening = (service: SpawnedService) => probeLine(service, 'modules-at-listening');

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackages, REPO, type SpawnedService, spawnService } from './resilience/spawned-service.js';
+import {
+  buildPackages,
+  probeReport,
+  REPO,
+  type SpawnedService,
+  spawnService,
+} from './resilience/spawned-service.js';
 
 // The built bin, as production starts it: build once.
 beforeAll(() => {
@@ -20,12 +26,7 @@ afterAll(() => {
 /** Asks the spawned router (through the preloaded probe) whether better-sqlite3 is loaded. */
 async function sqliteLoaded(service: SpawnedService): Promise<boolean> {
   service.child.kill('SIGUSR2');
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const answer = service.output().match(/better-sqlite3-loaded=(true|false)/);
-    if (answer) return answer[1] === 'true';
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the probe did not answer:\n${service.output()}`);
+  return (await probeReport(service, /better-sqlite3-loaded=(true|false)/)) === 'true';
 }
 
 /** @param store ROUTER_STORE */

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/admission/index.js';
-import { buildPackages, REPO, type SpawnedService, spawnService } from './resilience/spawned-service.js';
+import {
+  buildPackages,
+  probeReport,
+  REPO,
+  type SpawnedService,
+  spawnService,
+} from './resilience/spawned-service.js';
 import { writeKeysFile } from './support/principals.js';
 
 // The built bin, as production starts it: build once.
@@ -22,12 +28,7 @@ afterAll(() => {
 /** The npm packages the spawned router has loaded, as its preloaded probe reports them. */
 async function loadedPackages(service: SpawnedService): Promise<string[]> {
   service.child.kill('SIGUSR2');
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const answer = service.output().match(/modules-loaded=(\[.*\])/);
-    if (answer?.[1]) return JSON.parse(answer[1]) as string[];
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the probe did not answer:\n${service.output()}`);
+  return JSON.parse(await probeReport(service, /modules-loaded=(\[.*\])/)) as string[];
 }
 
 async function startRouter(keysFile: string): Promise<SpawnedService> {

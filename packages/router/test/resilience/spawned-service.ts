@@ -71,6 +71,19 @@ export async function spawnService(
   return { child, url, output: () => output, exited };
 }
 
+/**
+ * The first group of `pattern` in what `service` writes after offset `from` (of its output), polled for up
+ * to 5 s: how tests read the reports of the preloaded module probe (test/support/module-probe.mjs).
+ */
+export async function probeReport(service: SpawnedService, pattern: RegExp, from = 0): Promise<string> {
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    const answer = pattern.exec(service.output().slice(from));
+    if (answer?.[1] !== undefined) return answer[1];
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`the probe did not report ${pattern}:\n${service.output()}`);
+}
+
 /** true when a new TCP connection to the URL's port is refused. */
 export function refusesConnections(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
