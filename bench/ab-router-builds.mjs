@@ -11,13 +11,13 @@
 // started listening. --workers=N starts ROUTER_WORKERS=N on a SQLite store (healthy = first worker;
 // RSS is the primary's).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { launchArguments } from './launch-words.mjs';
 import { cpuTimeMs, freePort, rssMb, spawnService, waitForHealthy } from './processes.mjs';
+import { bareNodeMs, routerStartEnv } from './scenarios/footprint.mjs';
 import { median, nowMs, round } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -32,32 +32,16 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'ocs-bench-builds-'));
 
 /** @param {number} port @param {Record<string, string>} [extra] */
 const routerEnv = (port, extra = {}) => ({
-  ROUTER_HOST: '127.0.0.1',
-  ROUTER_PORT: String(port),
-  MCP_CONFIG: 'none',
-  LLM_PROVIDER: 'openai',
-  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-  OPENAI_API_KEY: 'bench-key',
-  OPENAI_MODEL: 'bench-model',
-  LOG_LEVEL: 'warn',
+  ...routerStartEnv(port),
   ...(workers > 1
     ? {
         ROUTER_WORKERS: String(workers),
         ROUTER_STORE: 'sqlite',
         ROUTER_DB: path.join(dir, `r-${port}.sqlite`),
       }
-    : { ROUTER_STORE: 'memory' }),
+    : {}),
   ...extra,
 });
-
-function bareNodeMs() {
-  const startedAt = nowMs();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('exit', () => resolve(nowMs() - startedAt));
-  });
-}
 
 /** @param {string} bin */
 async function launch(bin) {

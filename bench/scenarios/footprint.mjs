@@ -17,6 +17,36 @@ import { median, nowMs, round } from '../stats.mjs';
  */
 
 /**
+ * How the bench starts a router to time it: on `port`, in-process store, an OpenAI provider that is never called.
+ * @param {number} port
+ * @returns {Record<string, string>}
+ */
+export function routerStartEnv(port) {
+  return {
+    ROUTER_HOST: '127.0.0.1',
+    ROUTER_PORT: String(port),
+    ROUTER_STORE: 'memory',
+    // No MCP tools: measure the gateway path itself, and never pick up a ./mcp.json from the work tree.
+    MCP_CONFIG: 'none',
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    OPENAI_API_KEY: 'bench-key',
+    OPENAI_MODEL: 'bench-model',
+    LOG_LEVEL: 'warn',
+  };
+}
+
+/** ms from spawning a bare `node -e 0` to its exit: the floor every cold start stands on. */
+export function bareNodeMs() {
+  const startedAt = nowMs();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    child.once('error', reject);
+    child.once('exit', () => resolve(nowMs() - startedAt));
+  });
+}
+
+/**
  * @param {string} root
  * @returns {ServiceLaunch[]}
  */
@@ -27,18 +57,7 @@ export function serviceLaunches(root) {
       packageDir: 'packages/router',
       command: (port) => ({
         args: [path.join(root, 'packages/router/dist/bin.js')],
-        env: {
-          ROUTER_HOST: '127.0.0.1',
-          ROUTER_PORT: String(port),
-          ROUTER_STORE: 'memory',
-          // No MCP tools: measure the gateway path itself, and never pick up a ./mcp.json from the work tree.
-          MCP_CONFIG: 'none',
-          LLM_PROVIDER: 'openai',
-          OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
-          OPENAI_API_KEY: 'bench-key',
-          OPENAI_MODEL: 'bench-model',
-          LOG_LEVEL: 'warn',
-        },
+        env: routerStartEnv(port),
       }),
       healthUrl: (port) => `http://127.0.0.1:${port}/health`,
     },
@@ -111,15 +130,7 @@ export async function benchFootprint(options) {
     // The floor every cold start stands on, in the same run: spawn of a Node that does nothing, to its exit.
     /** @type {number[]} */
     const bare = [];
-    for (let run = 0; run < options.runs; run += 1) {
-      const startedAt = nowMs();
-      await new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-        child.once('error', reject);
-        child.once('exit', resolve);
-      });
-      bare.push(nowMs() - startedAt);
-    }
+    for (let run = 0; run < options.runs; run += 1) bare.push(await bareNodeMs());
     out[BARE_NODE] = {
       cold_start_ms: round(median(bare), 1),
       cold_start_runs_ms: bare.map((v) => round(v, 1)),
