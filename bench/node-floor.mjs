@@ -9,6 +9,7 @@
 // Usage: MCP_HTTP_PORT=N OCS_API_URL=URL node bench/node-floor.mjs (GET /healthz answers 200)
 //        OCS_API_URL=URL node bench/node-floor.mjs --stdio
 
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Pool } from 'undici';
 
@@ -17,30 +18,36 @@ const pool = new Pool(ocs.origin, { connections: 16 });
 const base = ocs.pathname.replace(/\/+$/, '');
 
 /**
+ * One OCS call with the X-Transaction-ID a tool call sends (ocs-mcp makes one per call; the emulator keeps a
+ * replay record for a POST that carries one), so the floor makes the same OCS requests as the server it bounds.
  * @param {'GET' | 'POST'} method
  * @param {string} path below the OCS base path
+ * @param {string} transactionId
  * @param {unknown} [body]
  * @returns {Promise<any>}
  */
-async function rest(method, path, body) {
+async function rest(method, path, transactionId, body) {
+  /** @type {Record<string, string>} */
+  const headers = { 'x-transaction-id': transactionId };
+  if (body !== undefined) headers['content-type'] = 'application/json';
   const answer = await pool.request({
     method,
     path: `${base}${path}`,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return answer.body.json();
 }
 
-/** @type {Record<string, (args: any) => Promise<unknown>>} */
+/** @type {Record<string, (args: any, transactionId: string) => Promise<unknown>>} */
 const TOOLS = {
-  get_subscriber: (args) => rest('GET', `/subscribers/${encodeURIComponent(args.subscriberId)}`),
-  lookup_subscriber: async (args) => {
-    const found = await rest('GET', `/subscribers/lookup?msisdn=${encodeURIComponent(args.msisdn)}`);
-    return rest('GET', `/subscribers/${encodeURIComponent(found.subscriberId)}`);
+  get_subscriber: (args, tx) => rest('GET', `/subscribers/${encodeURIComponent(args.subscriberId)}`, tx),
+  lookup_subscriber: async (args, tx) => {
+    const found = await rest('GET', `/subscribers/lookup?msisdn=${encodeURIComponent(args.msisdn)}`, tx);
+    return rest('GET', `/subscribers/${encodeURIComponent(found.subscriberId)}`, tx);
   },
-  create_balance: ({ subscriptionId, ...balance }) =>
-    rest('POST', `/subscriptions/${encodeURIComponent(subscriptionId)}/balances`, balance),
+  create_balance: ({ subscriptionId, ...balance }, tx) =>
+    rest('POST', `/subscriptions/${encodeURIComponent(subscriptionId)}/balances`, tx, balance),
 };
 
 /**
@@ -49,7 +56,9 @@ const TOOLS = {
  */
 async function answer(message) {
   const run = TOOLS[message.params?.name ?? ''];
-  const structured = run ? await run(message.params?.arguments ?? {}) : { error: 'unknown tool' };
+  const structured = run
+    ? await run(message.params?.arguments ?? {}, randomUUID())
+    : { error: 'unknown tool' };
   const result = {
     content: [{ type: 'text', text: JSON.stringify(structured) }],
     structuredContent: structured,
