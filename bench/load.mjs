@@ -288,12 +288,12 @@ export async function interleavedBlocks(paths, options) {
 }
 
 /**
- * Closed loop of `concurrency` workers calling `call` for `durationS` seconds; returns completed calls/s and
- * the latency of the completed calls.
+ * Closed loop of `concurrency` workers calling `call` for `durationS` seconds: each call's latency (ms) and how
+ * many calls completed and failed in how many seconds.
  * @param {() => Promise<unknown>} call
  * @param {{concurrency: number, durationS: number}} options
  */
-export async function concurrentThroughput(call, options) {
+async function closedLoop(call, options) {
   let completed = 0;
   let failures = 0;
   /** @type {number[]} */
@@ -313,12 +313,79 @@ export async function concurrentThroughput(call, options) {
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, worker));
-  const seconds = (nowMs() - started) / 1000;
+  return { completed, failures, seconds: (nowMs() - started) / 1000, samples };
+}
+
+/**
+ * @typedef {object} ThroughputResult
+ * @property {number} calls_per_s completed calls per second of the loop's own time
+ * @property {number} completed
+ * @property {number} failures
+ * @property {number} duration_s
+ * @property {import('./stats.mjs').LatencySummary} latency of the completed calls
+ */
+
+/**
+ * @param {{completed: number, failures: number, seconds: number, samples: number[]}} loop
+ * @returns {ThroughputResult}
+ */
+function throughputOf(loop) {
   return {
-    calls_per_s: round(completed / seconds, 1),
-    completed,
-    failures,
-    duration_s: round(seconds, 3),
-    latency: summarize(samples),
+    calls_per_s: round(loop.completed / loop.seconds, 1),
+    completed: loop.completed,
+    failures: loop.failures,
+    duration_s: round(loop.seconds, 3),
+    latency: summarize(loop.samples),
   };
+}
+
+/**
+ * Closed loop of `concurrency` workers calling `call` for `durationS` seconds; returns completed calls/s and
+ * the latency of the completed calls.
+ * @param {() => Promise<unknown>} call
+ * @param {{concurrency: number, durationS: number}} options
+ * @returns {Promise<ThroughputResult>}
+ */
+export async function concurrentThroughput(call, options) {
+  return throughputOf(await closedLoop(call, options));
+}
+
+/**
+ * Closed loops for several paths at one concurrency, the paths taking turns in `rounds` rounds of
+ * `durationS / rounds` seconds each, the order reversed every other round; each path's rounds are merged (calls/s
+ * over its own measured seconds, latency over all its calls). One loop per path in a fixed order lets whatever
+ * else the machine does in that stretch land on one path only, which skews exactly the ratios the bench reports
+ * (calls/s against direct REST, added p50); in turns, the drift lands on every path alike, as
+ * {@link interleavedBlocks} does one call at a time. `around` wraps each round of a path (e.g. to read the
+ * server's CPU time before and after it, or to sample its memory as a phase).
+ * @template {string} K
+ * @param {Array<[K, () => Promise<unknown>]>} paths
+ * @param {{concurrency: number, durationS: number, rounds?: number,
+ *   around?: (path: K, round: () => Promise<void>) => Promise<void>}} options
+ * @returns {Promise<Map<K, ThroughputResult>>}
+ */
+export async function interleavedThroughput(paths, options) {
+  const rounds = Math.max(1, Math.floor(options.rounds ?? 1));
+  const durationS = options.durationS / rounds;
+  /** @type {Map<K, {completed: number, failures: number, seconds: number, samples: number[]}>} */
+  const merged = new Map(
+    paths.map(([name]) => [name, { completed: 0, failures: 0, seconds: 0, samples: [] }]),
+  );
+  for (let roundIndex = 0; roundIndex < rounds; roundIndex += 1) {
+    const order = roundIndex % 2 === 0 ? paths : [...paths].reverse();
+    for (const [name, call] of order) {
+      const total = merged.get(name);
+      if (!total) continue;
+      const run = async () => {
+        const loop = await closedLoop(call, { concurrency: options.concurrency, durationS });
+        total.completed += loop.completed;
+        total.failures += loop.failures;
+        total.seconds += loop.seconds;
+        for (const ms of loop.samples) total.samples.push(ms);
+      };
+      if (options.around) await options.around(name, run);
+      else await run();
+    }
+  }
+  return new Map([...merged].map(([name, loop]) => [name, throughputOf(loop)]));
 }

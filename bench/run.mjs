@@ -102,8 +102,8 @@ export function parseArgs(argv) {
       streamDurationS: quick ? 0.7 : 5,
     },
     mcp: quick
-      ? { iterations: 30, warmup: 3, concurrency: [10], durationS: 0.3 }
-      : { iterations: 300, warmup: 30, concurrency: [1, 10, 50], durationS: 2 },
+      ? { iterations: 30, warmup: 3, concurrency: [10], durationS: 0.3, rounds: 1 }
+      : { iterations: 300, warmup: 30, concurrency: [1, 10, 50], durationS: 2, rounds: 4 },
     mcpProfile: quick ? { durationS: 0.5, warmup: 20 } : { durationS: 3, warmup: 200 },
     emulator: quick
       ? { concurrency: 10, durationS: 1, warmupS: 0.3, subscribers: 20 }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { Agent, request } from 'undici';
-import { concurrentThroughput, interleavedBlocks } from '../load.mjs';
+import { interleavedBlocks, interleavedThroughput } from '../load.mjs';
 import {
   cpuTimeMs,
   freePort,
@@ -36,7 +36,8 @@ import { BALANCE_BODY, seed, startEmulatorProcess } from './emulator.mjs';
  * @property {number} iterations sequential calls per path and operation (latency percentiles), the paths taking turns in blocks
  * @property {number} warmup unmeasured sequential calls first
  * @property {number[]} concurrency worker counts of the calls/s loops (1 = one call at a time)
- * @property {number} durationS seconds of each calls/s loop
+ * @property {number} durationS seconds of each path's calls/s loop at each level, over all its rounds
+ * @property {number} [rounds] rounds the calls/s loops are split into, the paths taking turns (default 1)
  * @property {string} [baselineBin] an older build of the MCP server's bin.js, measured as `mcp-http-baseline`
  * @property {(line: string) => void} log
  */
@@ -357,33 +358,46 @@ export async function benchMcp(options) {
         notes.push(`${pathName} ${op.name} failed: ${problem}`);
         rows.push(failedRow(pathName, op.name, problem));
       }
+      // Only the server a path calls is under load; the others are sampled in their own turns.
+      const loadedBy = /** @type {Record<string, string | undefined>} */ ({
+        'mcp-http': 'mcp-server',
+        'mcp-http-2026': 'mcp-server',
+        'mcp-http-wire': 'mcp-server',
+        'mcp-http-2026-wire': 'mcp-server',
+        'mcp-http-trusted-wire': 'mcp-server-trusted',
+        'mcp-stdio': 'mcp-server-stdio',
+        'mcp-stdio-wire': 'mcp-server-stdio-wire',
+        'mcp-http-baseline': 'mcp-server-baseline',
+        'mcp-http-baseline-wire': 'mcp-server-baseline',
+      });
+      const measuredPaths = live.filter(([name]) => !failed.has(name));
       for (const concurrency of options.concurrency) {
-        for (const [pathName, run, serverPid] of live.filter(([name]) => !failed.has(name))) {
-          let i = 0;
-          const nextCall = () => {
-            i += 1;
-            return run(i);
-          };
-          // CPU time of the MCP server process per call, over the concurrent loop (its own process only).
-          const cpuBefore = serverPid > 0 ? cpuTimeMs(serverPid) : Number.NaN;
-          // Only the server this path calls is under load; the others are sampled in their own turns.
-          const loaded = /** @type {Record<string, string | undefined>} */ ({
-            'mcp-http': 'mcp-server',
-            'mcp-http-2026': 'mcp-server',
-            'mcp-http-wire': 'mcp-server',
-            'mcp-http-2026-wire': 'mcp-server',
-            'mcp-http-trusted-wire': 'mcp-server-trusted',
-            'mcp-stdio': 'mcp-server-stdio',
-            'mcp-stdio-wire': 'mcp-server-stdio-wire',
-            'mcp-http-baseline': 'mcp-server-baseline',
-            'mcp-http-baseline-wire': 'mcp-server-baseline',
-          })[pathName];
-          const measured = () =>
-            concurrentThroughput(nextCall, { concurrency, durationS: options.durationS });
-          const throughput = loaded
-            ? await phases.measure(`${op.name} c=${concurrency}`, measured, [loaded])
-            : await measured();
-          const cpuMs = serverPid > 0 ? cpuTimeMs(serverPid) - cpuBefore : Number.NaN;
+        // CPU time of each path's MCP server process over its rounds of the loop (its own process only).
+        /** @type {Map<McpRow['path'], number>} */
+        const cpuMs = new Map();
+        const serverOf = new Map(measuredPaths.map(([name, , pid]) => [name, pid]));
+        const loops = await interleavedThroughput(
+          measuredPaths.map(([pathName, run]) => {
+            let i = 0;
+            return [pathName, () => run(++i)];
+          }),
+          {
+            concurrency,
+            durationS: options.durationS,
+            rounds: options.rounds ?? 1,
+            around: async (pathName, round) => {
+              const pid = serverOf.get(pathName) ?? 0;
+              const before = pid > 0 ? cpuTimeMs(pid) : Number.NaN;
+              const loaded = loadedBy[pathName];
+              if (loaded) await phases.measure(`${op.name} c=${concurrency}`, round, [loaded]);
+              else await round();
+              if (pid > 0) cpuMs.set(pathName, (cpuMs.get(pathName) ?? 0) + cpuTimeMs(pid) - before);
+            },
+          },
+        );
+        for (const [pathName, , serverPid] of measuredPaths) {
+          const throughput = loops.get(pathName);
+          if (!throughput) continue;
           if (throughput.failures > 0) {
             notes.push(
               `${pathName} ${op.name} c=${concurrency}: ${throughput.failures} failed calls in the calls/s loop`,
@@ -405,7 +419,12 @@ export async function benchMcp(options) {
             iterations: latency.count,
             concurrency,
             ...(serverPid > 0
-              ? { server_cpu_ms_per_call: round(cpuMs / Math.max(1, throughput.completed), 3) }
+              ? {
+                  server_cpu_ms_per_call: round(
+                    (cpuMs.get(pathName) ?? Number.NaN) / Math.max(1, throughput.completed),
+                    3,
+                  ),
+                }
               : {}),
           });
         }

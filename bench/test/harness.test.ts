@@ -77,6 +77,20 @@ interface Load {
   runHttpLoad(input: Record<string, unknown>): Promise<HttpLoadResult>;
   runStreamLoad(input: Record<string, unknown>): Promise<StreamLoadResult>;
   sequentialLatency(call: () => Promise<unknown>, options: { iterations: number }): Promise<Summary>;
+  interleavedThroughput(
+    paths: Array<[string, () => Promise<unknown>]>,
+    options: {
+      concurrency: number;
+      durationS: number;
+      rounds?: number;
+      around?: (path: string, round: () => Promise<void>) => Promise<void>;
+    },
+  ): Promise<
+    Map<
+      string,
+      { calls_per_s: number; completed: number; failures: number; duration_s: number; latency: Summary }
+    >
+  >;
   interleavedBlocks(
     paths: Array<[string, (i: number) => Promise<unknown>]>,
     options: { iterations: number; block?: number; onError?: (path: string, error: unknown) => void },
@@ -631,6 +645,51 @@ describe('load generators against the fake upstream', () => {
       ['c', 5],
     ]);
     for (const s of samples.values()) for (const ms of s) expect(ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('runs closed loops in rounds, the paths in turn, the order reversed every other round, rounds merged', async () => {
+    const turns: string[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const path = (name: string) => async () => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      inFlight -= 1;
+      if (name === 'b') throw new Error('refused');
+    };
+    const results = await mods.loadgen.interleavedThroughput(
+      [
+        ['a', path('a')],
+        ['b', path('b')],
+        ['c', path('c')],
+      ],
+      {
+        concurrency: 3,
+        durationS: 0.12,
+        rounds: 3,
+        around: async (name, round) => {
+          const before = inFlight;
+          await round();
+          turns.push(name);
+          // A round ends with its own calls finished: nothing of it overlaps the next path's round.
+          expect(inFlight).toBe(before);
+        },
+      },
+    );
+    expect(turns.join(' ')).toBe('a b c c b a a b c');
+    expect(most).toBe(3);
+    const a = results.get('a');
+    const b = results.get('b');
+    // Three rounds of 0.04 s each, merged: the calls/s are over the path's own measured seconds.
+    expect(a?.duration_s).toBeGreaterThanOrEqual(0.12);
+    expect(a?.duration_s).toBeLessThan(0.5);
+    expect(a?.completed).toBe(a?.latency.count);
+    expect(a?.calls_per_s).toBeCloseTo((a?.completed ?? 0) / (a?.duration_s ?? 1), -1);
+    expect(a?.failures).toBe(0);
+    expect(b?.completed).toBe(0);
+    expect(b?.failures).toBeGreaterThan(0);
+    for (const result of results.values()) expect(result.latency.count).toBe(result.completed);
   });
 });
 
