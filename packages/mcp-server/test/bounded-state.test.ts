@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import pino from 'pino';
@@ -19,6 +18,7 @@ import {
   TEST_SECRET,
   testConfig,
 } from './helpers.js';
+import { listenOcs } from './support/fake-ocs.js';
 
 /** Passes every request on to the emulator and records what reached the OCS. */
 async function recordingProxy(target: string) {
@@ -45,16 +45,8 @@ async function recordingProxy(target: string) {
     res.writeHead(answer.status, out);
     res.end(Buffer.from(await answer.arrayBuffer()));
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const origin = new URL(target);
-  return {
-    seen,
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${origin.pathname}`,
-    async stop() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  const listening = await listenOcs(server, new URL(target).pathname);
+  return { seen, url: listening.base, stop: listening.stop };
 }
 
 const MAX_ENTRIES = 40;

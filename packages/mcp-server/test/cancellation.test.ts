@@ -1,5 +1,4 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Cancellation } from '../src/cancellation.js';
@@ -7,6 +6,7 @@ import type { McpConfig } from '../src/config.js';
 import { type McpHttpServerHandle, startMcpHttpServer } from '../src/http.js';
 import { OcsHttp } from '../src/ocs/ocs-http.js';
 import { testConfig } from './helpers.js';
+import { type ListeningOcs, listenOcs } from './support/fake-ocs.js';
 
 describe('Cancellation (the per-call cancellation of the tools/call paths)', () => {
   it('calls each listener once on abort, with the reason set first', () => {
@@ -93,20 +93,20 @@ function hangingOcs() {
 
 describe('cancellation reaches the OCS call', () => {
   const ocs = hangingOcs();
+  let listening: ListeningOcs | undefined;
   let base: string;
   let config: McpConfig;
   let mcp: McpHttpServerHandle;
   beforeAll(async () => {
-    await new Promise<void>((resolve) => ocs.server.listen(0, '127.0.0.1', resolve));
-    base = `http://127.0.0.1:${(ocs.server.address() as AddressInfo).port}/ocs/prov/v1`;
+    listening = await listenOcs(ocs.server);
+    base = listening.base;
     // A deadline far beyond the test's own timeout: only the cancellation can end these OCS calls.
     config = testConfig(base, { OCS_API_TIMEOUT: '600' });
     mcp = await startMcpHttpServer({ ...config, port: 0 });
   });
   afterAll(async () => {
     await mcp?.close();
-    ocs.server.closeAllConnections();
-    await new Promise((resolve) => ocs.server.close(resolve));
+    await listening?.stop();
   });
 
   it('OcsHttp aborts its in-flight request when a Cancellation is aborted', async () => {

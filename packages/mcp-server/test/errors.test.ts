@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import type { RunningEmulator } from '@ocsai/emulator';
 import pino from 'pino';
@@ -17,6 +16,7 @@ import {
   startTestEmulator,
   testConfig,
 } from './helpers.js';
+import { type ListeningOcs, listenOcs, refusedOcsBase } from './support/fake-ocs.js';
 
 describe('bodiless errors of the real backend (strict emulator)', () => {
   let emulator: RunningEmulator;
@@ -102,6 +102,7 @@ describe('OCS API key', () => {
 
 describe('upstream failures (scripted OCS)', () => {
   let upstream: Server;
+  let listening: ListeningOcs | undefined;
   let base: string;
   const seen: { method: string; path: string; txid: string; apiKey: string | undefined }[] = [];
   const counts = new Map<string, number>();
@@ -146,13 +147,10 @@ describe('upstream failures (scripted OCS)', () => {
         return json(400, { message: 'msisdn must match pattern', details: { msisdn: 'bad' } });
       return json(404, {});
     });
-    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/ocs/prov/v1`;
+    listening = await listenOcs(upstream);
+    base = listening.base;
   });
-  afterAll(async () => {
-    upstream.closeAllConnections();
-    await new Promise((r) => upstream.close(r));
-  });
+  afterAll(async () => listening?.stop());
 
   async function withClient(env: Record<string, string>, fn: (c: Client) => Promise<void>) {
     const config = testConfig(base, env);
@@ -229,11 +227,7 @@ describe('upstream failures (scripted OCS)', () => {
   });
 
   it('reports an unreachable OCS', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    const config = testConfig(`http://127.0.0.1:${port}/ocs/prov/v1`);
+    const config = testConfig(await refusedOcsBase());
     const c = await connectInMemory(config);
     const r = await call(c, 'list_balances', { subscriptionId: 'x' });
     expect(r.text).toMatch(/The OCS is unavailable \(connection failed\).*OCS_API_URL/);

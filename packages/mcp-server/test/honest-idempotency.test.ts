@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EMULATOR_DEDUPLICATES_HEADER } from '@ocsai/contract';
 import type { RunningEmulator } from '@ocsai/emulator';
 import pino from 'pino';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OcsHttp } from '../src/ocs/ocs-http.js';
 import { closeRuntime } from '../src/runtime.js';
 import { call, connectInMemory, freshMsisdn, ok, startTestEmulator, testConfig } from './helpers.js';
+import { type ListeningOcs, listenOcs, refusedOcsBase } from './support/fake-ocs.js';
 
 /**
  * A backend that, like the real OCS, does NOT deduplicate on X-Transaction-ID, behind a proxy that
@@ -35,16 +35,16 @@ function startNonDedupOcsBehindFlakyProxy() {
       return json(404, {});
     });
   });
+  let listening: ListeningOcs | undefined;
   return {
     credits,
     requests,
     async start() {
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocs/prov/v1`;
+      listening = await listenOcs(server);
+      return listening.base;
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await listening?.stop();
     },
   };
 }
@@ -111,12 +111,9 @@ describe('against an OCS that does not deduplicate', () => {
   });
 
   it('a write is repeated only when it never reached the OCS (connection refused)', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const refused = await refusedOcsBase();
     const http = new OcsHttp({
-      baseUrl: `http://127.0.0.1:${port}/ocs/prov/v1`,
+      baseUrl: refused,
       timeoutMs: 5000,
       logger: pino({ level: 'silent' }),
       backoffBaseMs: 1,
@@ -149,9 +146,9 @@ describe('against an OCS that says it deduplicates (the emulator header)', () =>
         res.end(JSON.stringify({ balanceId: 'b', subscriptionId: 'x' }));
       });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const ocs = await listenOcs(server);
     const http = new OcsHttp({
-      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocs/prov/v1`,
+      baseUrl: ocs.base,
       timeoutMs: 5000,
       logger: pino({ level: 'silent' }),
       backoffBaseMs: 1,
@@ -168,8 +165,7 @@ describe('against an OCS that says it deduplicates (the emulator header)', () =>
     expect(seen).toEqual(['t-dedup', 't-dedup']);
     expect(http.backendDeduplicates).toBe(true);
     await http.close();
-    server.closeAllConnections();
-    await new Promise((r2) => server.close(r2));
+    await ocs.stop();
   });
 
   it('never trusts the header when OCS_BACKEND_DEDUPLICATES=false', async () => {

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '../src/cancellation.js';
 import { OcsHttp, type OcsHttpOptions, type OcsRequest } from '../src/ocs/ocs-http.js';
+import { type ListeningOcs, listenOcs, refusedOcsBase } from './support/fake-ocs.js';
 
 /**
  * The retry engine of the OCS leg, driven directly: how many attempts reach the OCS, what is logged
@@ -26,16 +26,16 @@ function scriptedOcs(script: Record<string, (n: number) => number>) {
       res.end(JSON.stringify(status < 300 ? { subscriberId: 'x' } : {}));
     });
   });
+  let listening: ListeningOcs | undefined;
   return {
     arrived,
     attempts: (path: string) => arrived.filter((a) => a.path === path).length,
     async start() {
-      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ocs/prov/v1`;
+      listening = await listenOcs(server);
+      return listening.base;
     },
     async stop() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await listening?.stop();
     },
   };
 }
@@ -154,11 +154,8 @@ describe('OCS retries', () => {
   });
 
   it('a write that never reached the OCS (connection refused) is repeated up to maxAttempts', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
-    const { http, retries } = client({ baseUrl: `http://127.0.0.1:${port}/ocs/prov/v1` });
+    const refused = await refusedOcsBase();
+    const { http, retries } = client({ baseUrl: refused });
     await expect(
       http.request({
         method: 'PATCH',

@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeRuntime } from '../src/runtime.js';
 import { call, connectInMemory, testConfig } from './helpers.js';
+import { type ListeningOcs, listenOcs } from './support/fake-ocs.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -14,6 +14,7 @@ const API_KEY = 'ocs-api-key-5f1e2d3c4b5a';
 
 /** An OCS that echoes the caller's X-API-Key in its error messages, and records every path it is asked for. */
 let upstream: Server;
+let listening: ListeningOcs | undefined;
 let base: string;
 const paths: string[] = [];
 beforeAll(async () => {
@@ -28,13 +29,10 @@ beforeAll(async () => {
       res.end(JSON.stringify({ message: `request with api key ${key} refused`, details: { [key]: 'bad' } }));
     });
   });
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/ocs/prov/v1`;
+  listening = await listenOcs(upstream);
+  base = listening.base;
 }, 60_000);
-afterAll(async () => {
-  upstream.closeAllConnections();
-  await new Promise((r) => upstream.close(r));
-});
+afterAll(async () => listening?.stop());
 
 describe('configured secrets never leave the process', () => {
   it('an echoed OCS_API_KEY never reaches the tool result or the logs (stdio bin, trace logs)', async () => {
