@@ -3,6 +3,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeReport } from '../../../test/support/probe-report.js';
 import { startTestEmulator, TEST_SECRET } from './helpers.js';
 import { type RunningAuthorizationServer, startAuthorizationServer } from './support/authorization-server.js';
 
@@ -70,12 +71,7 @@ async function startHttp(extra: Record<string, string>): Promise<Started> {
     loaded: async () => {
       const seen = err.length;
       child.kill('SIGUSR2');
-      for (let waited = 0; waited < 5_000; waited += 20) {
-        const answer = /modules-loaded=(\[.*\])/.exec(err.slice(seen));
-        if (answer?.[1]) return JSON.parse(answer[1]) as string[];
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      throw new Error(`the probe did not answer:\n${err}`);
+      return JSON.parse(await probeReport(() => err, /modules-loaded=(\[.*\])/, seen)) as string[];
     },
   };
 }

@@ -6,6 +6,7 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { probeReport as readProbeReport } from '../../../../test/support/probe-report.js';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
 
@@ -75,13 +76,8 @@ export async function spawnService(
  * The first group of `pattern` in what `service` writes after offset `from` (of its output), polled for up
  * to 5 s: how tests read the reports of the preloaded module probe (test/support/module-probe.mjs).
  */
-export async function probeReport(service: SpawnedService, pattern: RegExp, from = 0): Promise<string> {
-  for (let waited = 0; waited < 5_000; waited += 20) {
-    const answer = pattern.exec(service.output().slice(from));
-    if (answer?.[1] !== undefined) return answer[1];
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`the probe did not report ${pattern}:\n${service.output()}`);
+export function probeReport(service: SpawnedService, pattern: RegExp, from = 0): Promise<string> {
+  return readProbeReport(() => service.output(), pattern, from);
 }
 
 /** true when a new TCP connection to the URL's port is refused. */
