@@ -95,6 +95,27 @@ const deleting = (context: OcsCallContext, verifyWith: string): OcsCallContext =
   notFoundHint: `${context.notFoundHint} It may already be deleted.`,
 });
 
+/** The record schemas whose parsed answers {@link checkedRecordSchema} vouches for. */
+const RECORDS: ReadonlySet<z.ZodType> = new Set([
+  SubscriberRecord,
+  SubscriptionRecord,
+  BalanceRecord,
+  HistoryRecord,
+]);
+
+/** Records this module parsed (each frozen, so unchanged since), with the schema each one passed. */
+const CHECKED = new WeakMap<object, z.ZodType>();
+
+/**
+ * The record schema `value` passed at the OCS boundary, when it is a record this module parsed and
+ * returned: such a record was frozen as it was checked, so it still passes that schema. The tool
+ * kit reads this to skip checking the same record against the same schema again in a tool's
+ * output schema (tool-kit/call-tool.ts).
+ */
+export function checkedRecordSchema(value: unknown): z.ZodType | undefined {
+  return typeof value === 'object' && value !== null ? CHECKED.get(value) : undefined;
+}
+
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success)
@@ -102,7 +123,12 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
       body,
       issues: r.error.issues,
     });
-  return r.data;
+  const data = r.data;
+  // zod built this object (a loose object is copied key by key): frozen, nothing can make it fail
+  // the schema it just passed. The schemas check its own fields only, so a shallow freeze suffices.
+  if (RECORDS.has(schema) && typeof data === 'object' && data !== null)
+    CHECKED.set(Object.freeze(data), schema);
+  return data;
 }
 
 /**
