@@ -351,16 +351,15 @@ export class OcsHttp {
       );
     try {
       const pool = this.poolReady ?? (await this.loadPool());
-      const res = await pool.request({
-        method: req.method,
-        path: `${this.basePath}${req.path}${qs}`,
-        headers,
-        body: payload,
-        signal: signal.asAbortSignal(),
+      const res = await new Promise<BufferedAnswer>((resolve, reject) => {
+        pool.dispatch(
+          { method: req.method, path: `${this.basePath}${req.path}${qs}`, headers, body: payload },
+          new BufferingHandler(signal, resolve, reject),
+        );
       });
-      const text = await res.body.text();
+      const text = res.text;
       observe(res.statusCode);
-      if (res.headers[EMULATOR_DEDUPLICATES_HEADER.toLowerCase()] === 'true') this.deduplicationSeen = true;
+      if (res.deduplicates) this.deduplicationSeen = true;
       let body: unknown;
       if (text !== '') {
         try {
@@ -405,6 +404,102 @@ export class OcsHttp {
         { code },
       );
     }
+  }
+}
+
+/** The emulator's deduplication header as undici hands it over: a raw header name, in bytes. */
+const DEDUPLICATES_HEADER = EMULATOR_DEDUPLICATES_HEADER.toLowerCase();
+
+/** What undici is handed to abort with: the cancellation's reason, never undefined (as request() does). */
+const abortReason = (signal: Cancellation): Error =>
+  (signal.reason as Error | undefined) ?? new DOMException('This operation was aborted', 'AbortError');
+
+/** An OCS answer read to its end: what {@link OcsHttp} reads of it. */
+interface BufferedAnswer {
+  statusCode: number;
+  /** The body as UTF-8 text, a leading BOM skipped (what undici's `body.text()` returns). */
+  text: string;
+  /** Whether the answer carried the emulator's deduplication header once, as `true`. */
+  deduplicates: boolean;
+}
+
+/**
+ * One OCS exchange as an undici dispatch handler that keeps the body's chunks and decodes them at
+ * the end. It does what `pool.request()` followed by `body.text()` does for this client (the same
+ * request, the same errors, the answer read to its end, the call's cancellation aborting it) without
+ * `request()`'s per-call machinery: an AsyncResource, a Readable stream for the body with its
+ * consume step, parsed response headers, an abort listener that lives until the stream closes. That
+ * machinery was over a third of undici's CPU per GET (10 in flight, one process: 85 µs with
+ * request() and text(), 52 µs with a handler like this one).
+ */
+class BufferingHandler {
+  private abort: ((reason?: Error) => void) | undefined;
+  private statusCode = 0;
+  private deduplicates = 0;
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private readonly onCancel: (() => void) | undefined;
+
+  constructor(
+    private readonly signal: Cancellation,
+    private readonly resolve: (answer: BufferedAnswer) => void,
+    private readonly reject: (err: unknown) => void,
+  ) {
+    // As request() does: an already-cancelled call is aborted as soon as undici hands over its
+    // abort; a later cancellation aborts it wherever it is (connecting, sending, reading).
+    if (!signal.aborted) {
+      this.onCancel = () => this.abort?.(abortReason(signal));
+      signal.addEventListener('abort', this.onCancel);
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    if (this.signal.aborted) abort(abortReason(this.signal));
+    else this.abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
+    // An informational answer (1xx) is followed by the real one, as request() waits for it.
+    if (statusCode < 200) return true;
+    this.statusCode = statusCode;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i] as Buffer;
+      if (
+        name.length === DEDUPLICATES_HEADER.length &&
+        name.toString('latin1').toLowerCase() === DEDUPLICATES_HEADER
+      )
+        this.deduplicates += String(rawHeaders[i + 1]) === 'true' ? 1 : 2;
+    }
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.done();
+    const chunks = this.chunks;
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, this.length);
+    const bom = body.length > 2 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+    this.resolve({
+      statusCode: this.statusCode,
+      text: body.length === 0 ? '' : body.toString('utf8', bom ? 3 : 0),
+      // Repeated, the header is a list in undici's parsed headers, and a list is not 'true'.
+      deduplicates: this.deduplicates === 1,
+    });
+  }
+
+  onError(err: unknown): void {
+    this.done();
+    this.reject(err);
+  }
+
+  private done(): void {
+    if (this.onCancel) this.signal.removeEventListener('abort', this.onCancel);
+    this.abort = undefined;
   }
 }
 

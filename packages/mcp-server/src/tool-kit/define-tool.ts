@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { SCOPES } from '../auth/principal.js';
 import type { Toolset } from '../config.js';
+import { checkedRecordSchema } from '../ocs/provisioning-api.js';
 import { ConfirmationRequired } from './confirmation.js';
 import { ConfirmationTokenInput, TransactionIdInput } from './inputs.js';
 import { withCachedJsonSchema } from './json-schema.js';
+import { type EntityOutput, entityOutputOf } from './outputs.js';
 import type { ToolContext } from './tool-context.js';
 
 /** All four hints, always explicit: the spec's defaults are pessimistic and clients act on them. */
@@ -81,6 +83,11 @@ export interface ToolDefinition {
     outputSchema: AnyObject;
     annotations: ToolAnnotationsSet & { title: string };
   };
+  /**
+   * Whether a structured result conforms to outputSchema without running it: true only when that is
+   * proven (see {@link provenEntityOutput}); false means "run the schema", never "does not conform".
+   */
+  outputProven?: (structured: unknown) => boolean;
   /** The irreversibility judgement: a prompt when this call needs a human's yes (and ocs:irreversible). */
   confirm?: (args: Record<string, unknown>, ctx: ToolContext) => Promise<ConfirmationPrompt | undefined>;
   run: (args: Record<string, unknown>, ctx: ToolContext) => Promise<Record<string, unknown>>;
@@ -103,6 +110,22 @@ const SCOPE_OF: Record<ToolEffect, string> = {
   write: SCOPES.write,
   irreversible: SCOPES.irreversible,
 };
+
+/**
+ * The output proof of a tool that returns one OCS record as `{<key>: record, transaction_id}`: its
+ * output schema is `entityOutput(key, entity)` extended by `transaction_id: z.string()`, a plain
+ * (stripping) object, so a result conforms exactly when its record passes `entity` and its
+ * transaction_id is a string. A record the provisioning API parsed with that same `entity` and
+ * froze passes it (checkedRecordSchema): checking it again would repeat the boundary's own check.
+ * Anything else (a record from elsewhere, a copy, another schema) is not proven and gets the schema.
+ */
+function provenEntityOutput({ key, entity }: EntityOutput): (structured: unknown) => boolean {
+  return (structured) => {
+    if (typeof structured !== 'object' || structured === null) return false;
+    const out = structured as Record<string, unknown>;
+    return typeof out.transaction_id === 'string' && checkedRecordSchema(out[key]) === entity;
+  };
+}
 
 /** Builds the final definition: adds transaction_id / confirmation_token inputs and outputs. */
 // biome-ignore lint/suspicious/noExplicitAny: a group holds specs of different argument types.
@@ -147,6 +170,9 @@ function defineTool(toolset: Toolset, spec: ToolSpec<any, any>): ToolDefinition 
     ? async (args: Record<string, unknown>, ctx: ToolContext) =>
         (await judge(args, ctx)) ?? (spec.effect === 'irreversible' ? fallback : undefined)
     : undefined;
+  // Only the exact shape provenEntityOutput reasons about: an OCS tool's entityOutput, unconfirmed
+  // (a confirmed tool's output is made partial and widened by the confirmation fields).
+  const entity = callsOcs && !spec.confirm ? entityOutputOf(spec.output) : undefined;
   const inputSchema = withCachedJsonSchema(input.strict());
   const outputSchema = withCachedJsonSchema(output);
   return {
@@ -169,6 +195,7 @@ function defineTool(toolset: Toolset, spec: ToolSpec<any, any>): ToolDefinition 
     callsOcs,
     requiredScope: SCOPE_OF[spec.effect],
     ...(confirm ? { confirm } : {}),
+    ...(entity ? { outputProven: provenEntityOutput(entity) } : {}),
     run: spec.run,
   };
 }

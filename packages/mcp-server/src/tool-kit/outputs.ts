@@ -5,7 +5,22 @@ import { z } from 'zod';
  * `{balance}`, `{entry}`, `{offer}`), the entity's own id inside it: one shape for every tool.
  */
 export function entityOutput<K extends string, S extends z.ZodType>(key: K, schema: S, description?: string) {
-  return z.object({ [key]: description ? schema.describe(description) : schema } as { [P in K]: S });
+  const output = z.object({ [key]: description ? schema.describe(description) : schema } as { [P in K]: S });
+  ENTITY_OUTPUTS.set(output, { key, entity: schema });
+  return output;
+}
+
+/** What each {@link entityOutput} schema holds: its one key and the entity's schema (before `describe`). */
+const ENTITY_OUTPUTS = new WeakMap<z.ZodType, EntityOutput>();
+
+export interface EntityOutput {
+  key: string;
+  entity: z.ZodType;
+}
+
+/** The key and entity schema of an output made by {@link entityOutput}, exactly as made (not extended). */
+export function entityOutputOf(output: z.ZodType): EntityOutput | undefined {
+  return ENTITY_OUTPUTS.get(output);
 }
 
 /** What a delete returns: `{deleted: true, <idKey>}`. */
