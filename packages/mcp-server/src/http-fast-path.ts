@@ -12,6 +12,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { hasScope, principalOf } from './auth/principal.js';
 import { Cancellation } from './cancellation.js';
+import { plainModernCapabilities } from './modern-envelope.js';
 import type { Runtime } from './runtime.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
@@ -92,22 +93,8 @@ function isPlainLegacyRequest(call: PlainToolCall, protocolVersion: string | und
   return protocolVersion === undefined || LEGACY_REVISIONS.has(protocolVersion);
 }
 
-/** The capabilities the 2026 envelope schema reads (`ClientCapabilities2026Schema`); it strips any other key unread. */
-const MODERN_CAPABILITY_KEYS: ReadonlySet<string> = new Set([
-  'experimental',
-  'sampling',
-  'elicitation',
-  'roots',
-  'extensions',
-]);
 const ENVELOPE_PREFIX = 'io.modelcontextprotocol/';
 const IMPLEMENTATION_KEYS: ReadonlySet<string> = new Set(['name', 'version', 'title']);
-
-const isEmptyPlainObject = (value: unknown): boolean => {
-  if (!isPlainObject(value)) return false;
-  for (const _ in value) return false;
-  return true;
-};
 
 /**
  * What the SDK's classifier answers without running it, for the other era: a plain tools/call whose
@@ -133,10 +120,7 @@ export function isPlainModernRequest(
   for (const key in meta) {
     if (key === PROTOCOL_VERSION_META_KEY) continue;
     if (key === CLIENT_CAPABILITIES_META_KEY) {
-      const capabilities = meta[key];
-      if (!isPlainObject(capabilities)) return false;
-      for (const name in capabilities)
-        if (MODERN_CAPABILITY_KEYS.has(name) && !isEmptyPlainObject(capabilities[name])) return false;
+      if (!plainModernCapabilities(meta[key])) return false;
     } else if (key === CLIENT_INFO_META_KEY) {
       const info = meta[key];
       if (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string')
