@@ -3,6 +3,7 @@ import {
   type AuthInfo,
   type CallToolResult,
   CLIENT_CAPABILITIES_META_KEY,
+  CLIENT_INFO_META_KEY,
   classifyInboundRequest,
   isJsonContentType,
   LOG_LEVEL_META_KEY,
@@ -11,6 +12,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { hasScope, principalOf } from './auth/principal.js';
 import { Cancellation } from './cancellation.js';
+import { plainModernCapabilities } from './modern-envelope.js';
 import type { Runtime } from './runtime.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
@@ -53,6 +55,7 @@ export function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCa
   const mcpName = header(req, 'mcp-name');
   if (protocolVersion === null || mcpMethod === null || mcpName === null) return undefined;
   if (isPlainLegacyRequest(call, protocolVersion)) return legacyGates(req, protocolVersion);
+  if (isPlainModernRequest(call, protocolVersion, mcpMethod, mcpName)) return 'modern';
   const route = classifyInboundRequest({
     httpMethod: 'POST',
     ...(protocolVersion !== undefined ? { protocolVersionHeader: protocolVersion } : {}),
@@ -88,6 +91,45 @@ export function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCa
 function isPlainLegacyRequest(call: PlainToolCall, protocolVersion: string | undefined): boolean {
   if (call.meta !== undefined && PROTOCOL_VERSION_META_KEY in call.meta) return false;
   return protocolVersion === undefined || LEGACY_REVISIONS.has(protocolVersion);
+}
+
+const ENVELOPE_PREFIX = 'io.modelcontextprotocol/';
+const IMPLEMENTATION_KEYS: ReadonlySet<string> = new Set(['name', 'version', 'title']);
+
+/**
+ * What the SDK's classifier answers without running it, for the other era: a plain tools/call whose
+ * standard headers name 2026-07-28, `tools/call` and the tool exactly, and whose `_meta` is an
+ * envelope in the one shape the classifier's schemas are known to accept (this revision, client
+ * info of string name, version and title only, capabilities whose read keys hold `{}`, no log
+ * level, no progress token, no other `io.modelcontextprotocol/` key; keys outside that namespace
+ * pass the SDK's loose `_meta` schemas unread), is `modern`/`request` of that revision. Deciding it
+ * here skips the three whole-body zod guards the classifier runs first (the request guard and the
+ * two failing response guards) and the envelope parse. Anything else goes to the classifier as
+ * before; a differential test holds this to the classifier's answer.
+ */
+export function isPlainModernRequest(
+  call: PlainToolCall,
+  protocolVersion: string | undefined,
+  mcpMethod: string | undefined,
+  mcpName: string | undefined,
+): boolean {
+  if (protocolVersion === undefined || !MODERN_REVISIONS.has(protocolVersion)) return false;
+  if (mcpMethod !== 'tools/call' || mcpName !== call.name) return false;
+  const meta = call.meta;
+  if (meta === undefined || meta[PROTOCOL_VERSION_META_KEY] !== protocolVersion) return false;
+  for (const key in meta) {
+    if (key === PROTOCOL_VERSION_META_KEY) continue;
+    if (key === CLIENT_CAPABILITIES_META_KEY) {
+      if (!plainModernCapabilities(meta[key])) return false;
+    } else if (key === CLIENT_INFO_META_KEY) {
+      const info = meta[key];
+      if (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string')
+        return false;
+      for (const name in info)
+        if (!IMPLEMENTATION_KEYS.has(name) || typeof info[name] !== 'string') return false;
+    } else if (key === 'progressToken' || key.startsWith(ENVELOPE_PREFIX)) return false;
+  }
+  return CLIENT_CAPABILITIES_META_KEY in meta;
 }
 
 /** The stateless 2025 transport's gates: Accept, a supported MCP-Protocol-Version, no session. */

@@ -15,6 +15,7 @@ import {
 import { StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { LOCAL_PRINCIPAL } from './auth/principal.js';
 import { Cancellation } from './cancellation.js';
+import { plainModernCapabilities } from './modern-envelope.js';
 import type { Runtime } from './runtime.js';
 import { callTool } from './tool-kit/call-tool.js';
 import type { ToolDefinition } from './tool-kit/define-tool.js';
@@ -289,8 +290,9 @@ function hasEnvelopeKey(meta: Record<string, unknown> | undefined): boolean {
 
 /**
  * The envelope every 2026-07-28 client sends, in the one shape the SDK is known to accept: this
- * revision, client info of name and version, capabilities as objects, no other envelope key (a log
- * level, a revision claim of another kind: the SDK validates and answers those).
+ * revision, client info of name and version, capabilities the schema takes as they are, a progress
+ * token of the schema's types if any, no other envelope key (a log level, a revision claim of
+ * another kind: the SDK validates and answers those).
  */
 function plainModernEnvelope(meta: Record<string, unknown> | undefined): boolean {
   if (!meta || meta[PROTOCOL_VERSION_META_KEY] !== MODERN_REVISION) return false;
@@ -298,8 +300,12 @@ function plainModernEnvelope(meta: Record<string, unknown> | undefined): boolean
   const info = meta[CLIENT_INFO_META_KEY];
   if (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string') return false;
   for (const key in info) if (!IMPLEMENTATION_KEYS.has(key) || typeof info[key] !== 'string') return false;
-  const capabilities = meta[CLIENT_CAPABILITIES_META_KEY];
-  if (!isPlainObject(capabilities)) return false;
-  for (const key in capabilities) if (!isPlainObject(capabilities[key])) return false;
-  return true;
+  // Capabilities whose fields the SDK's schema would check go to the SDK, which refuses bad ones.
+  if (!plainModernCapabilities(meta[CLIENT_CAPABILITIES_META_KEY])) return false;
+  const progressToken = meta.progressToken;
+  return (
+    progressToken === undefined ||
+    typeof progressToken === 'string' ||
+    (typeof progressToken === 'number' && Number.isInteger(progressToken))
+  );
 }

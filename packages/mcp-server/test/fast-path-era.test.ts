@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { classifyInboundRequest, PROTOCOL_VERSION_META_KEY } from '@modelcontextprotocol/server';
 import { describe, expect, it } from 'vitest';
-import { servedEra } from '../src/http-fast-path.js';
+import { isPlainModernRequest, servedEra } from '../src/http-fast-path.js';
 import { plainToolCall } from '../src/tool-kit/tool-call-message.js';
 
 /**
@@ -34,7 +34,53 @@ const metas: Array<Record<string, unknown> | undefined> = [
     'io.modelcontextprotocol/clientCapabilities': {},
     'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
   },
+  // The 2026 envelopes the fast path decides without the classifier, and their near misses.
+  ...[
+    {},
+    { elicitation: {} },
+    { roots: {}, sampling: {}, experimental: {}, extensions: {} },
+    { roots: { listChanged: true } },
+    { roots: { listChanged: 'yes' } },
+    { sampling: [] },
+    { elicitation: { form: { applyDefaults: 'no' } } },
+    { tasks: { list: 5 } },
+    { somethingNew: 'x' },
+    [],
+    'none',
+  ].map((capabilities) => envelope({ 'io.modelcontextprotocol/clientCapabilities': capabilities })),
+  envelope({}, ['io.modelcontextprotocol/clientCapabilities']),
+  envelope({}, ['io.modelcontextprotocol/clientInfo']),
+  ...[
+    { name: 'c', version: '1', title: 'C' },
+    { name: 'c' },
+    { name: 7, version: '1' },
+    { name: 'c', version: '1', title: 3 },
+    { name: 'c', version: '1', icons: [{ src: 'https://example.com/i.png' }] },
+    { name: 'c', version: '1', icons: 'none' },
+    'c',
+  ].map((clientInfo) => envelope({ 'io.modelcontextprotocol/clientInfo': clientInfo })),
+  envelope({ progressToken: 1 }),
+  envelope({ progressToken: {} }),
+  envelope({ traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' }),
+  envelope({ 'x.example/anything': { deep: [1, 2] } }),
+  envelope({ 'io.modelcontextprotocol/logLevel': 'debug' }),
+  envelope({ 'io.modelcontextprotocol/logLevel': 'loud' }),
+  envelope({ 'io.modelcontextprotocol/related-task': { taskId: 7 } }),
+  envelope({ 'io.modelcontextprotocol/somethingNew': 1 }),
+  envelope({ [PROTOCOL_VERSION_META_KEY]: '2027-01-01' }),
 ];
+
+/** A plain 2026-07-28 envelope with `changes` applied and the keys in `without` removed. */
+function envelope(changes: Record<string, unknown>, without: string[] = []): Record<string, unknown> {
+  const meta: Record<string, unknown> = {
+    [PROTOCOL_VERSION_META_KEY]: '2026-07-28',
+    'io.modelcontextprotocol/clientInfo': { name: 'c', version: '1' },
+    'io.modelcontextprotocol/clientCapabilities': {},
+    ...changes,
+  };
+  for (const key of without) delete meta[key];
+  return meta;
+}
 const methodHeaders = [undefined, 'tools/call', 'tools/list'];
 
 function request(headers: Record<string, string | undefined>): IncomingMessage {
@@ -86,6 +132,18 @@ describe('the fast path’s era agrees with the SDK classifier', () => {
     expect(call).toBeDefined();
     const era = servedEra(req, body, call as NonNullable<typeof call>);
     const sdk = byClassifier(req, body);
+    const h = req.headers as Record<string, string | undefined>;
+    if (
+      isPlainModernRequest(
+        call as NonNullable<typeof call>,
+        h['mcp-protocol-version'],
+        h['mcp-method'],
+        h['mcp-name'],
+      )
+    ) {
+      expect(sdk).toBe('modern');
+      expect(era).toBe('modern');
+    }
     if (era === 'legacy') expect(sdk).toBe('legacy');
     else if (era === 'modern') expect(sdk).toBe('modern');
     // Not served: the SDK either classifies it elsewhere, or a stricter gate of the fast path
@@ -94,6 +152,31 @@ describe('the fast path’s era agrees with the SDK classifier', () => {
       const v = (req.headers as Record<string, string | undefined>)['mcp-protocol-version'];
       expect(v === ' 2025-11-25' || v === 'bogus').toBe(true);
     }
+  });
+
+  it('decides the plain 2026 shapes itself, as the classifier would', () => {
+    const body = {
+      jsonrpc: '2.0',
+      id: 'a',
+      method: 'tools/call',
+      params: { name: 't', arguments: {}, _meta: envelope({}) },
+    };
+    const call = plainToolCall(body);
+    if (!call) throw new Error('not a plain call');
+    expect(isPlainModernRequest(call, '2026-07-28', 'tools/call', 't')).toBe(true);
+    const req = request({
+      accept: ACCEPT_BOTH,
+      'mcp-protocol-version': '2026-07-28',
+      'mcp-method': 'tools/call',
+      'mcp-name': 't',
+    });
+    expect(servedEra(req, body, call)).toBe('modern');
+    expect(byClassifier(req, body)).toBe('modern');
+    // A header that disagrees with the body is never decided here.
+    expect(isPlainModernRequest(call, '2026-07-28', 'tools/call', 'u')).toBe(false);
+    expect(isPlainModernRequest(call, '2026-07-28', 'tools/list', 't')).toBe(false);
+    expect(isPlainModernRequest(call, ' 2026-07-28', 'tools/call', 't')).toBe(false);
+    expect(isPlainModernRequest(call, undefined, 'tools/call', 't')).toBe(false);
   });
 
   it('serves the plain 2025 shapes on the fast path', () => {

@@ -195,6 +195,40 @@ for (const era of ['2025-11-25', '2026-07-28'] as const) {
       expect(fast.fast?.served).toBe(before);
     });
 
+    it('an envelope whose capabilities the SDK’s schema refuses gets the SDK’s answer', async () => {
+      if (era !== '2026-07-28') return;
+      const refused: Array<Record<string, unknown>> = [
+        { 'io.modelcontextprotocol/clientCapabilities': { roots: { listChanged: 'yes' } } },
+        { 'io.modelcontextprotocol/clientCapabilities': { elicitation: { form: { applyDefaults: 'no' } } } },
+        { 'io.modelcontextprotocol/clientCapabilities': { sampling: { context: 'all' } } },
+      ];
+      for (const extra of refused) {
+        const odd = await both('list_offers', {}, true, extra);
+        expect(odd.took).toBe(false);
+        expect(odd.answer.error).toBeDefined();
+      }
+      // Capabilities the schema strips unread, or reads as `{}`, and a plain progress token stay fast.
+      for (const extra of [
+        { 'io.modelcontextprotocol/clientCapabilities': { roots: {}, somethingNew: 'x' } },
+        { progressToken: 'p1' },
+      ])
+        expect((await both('list_offers', {}, true, extra)).took).toBe(true);
+      // A progress token of no JSON-RPC type fails the SDK's message parse (no answer at all): not taken.
+      for (const progressToken of [{ not: 'a token' }, 1.5]) {
+        const before = fast.fast?.served ?? 0;
+        id++;
+        const message = {
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: { name: 'list_offers', arguments: {}, _meta: { ...ENVELOPE, progressToken } },
+        };
+        void fast.send(message);
+        expect((await both('list_offers', {}, true)).took).toBe(true);
+        expect(fast.fast?.served).toBe(before + 1);
+      }
+    });
+
     it('lines split across writes, CRLF, and lines that are not JSON-RPC are read as the SDK reads them', async () => {
       const call = (n: number) =>
         JSON.stringify({
