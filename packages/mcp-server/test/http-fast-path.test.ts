@@ -374,6 +374,23 @@ describe('what the fast path leaves to the SDK', () => {
         params: { name: 'list_offers', arguments: [] },
       }),
       JSON.stringify({ jsonrpc: '1.0', id: 1, method: 'tools/call', params: { name: 'list_offers' } }),
+      // _meta the SDK's request schema reads: a progress token is a string or an integer, a related
+      // task is {taskId: string}.
+      ...[
+        { progressToken: {} },
+        { progressToken: 1.5 },
+        { progressToken: true },
+        { progressToken: null },
+        { 'io.modelcontextprotocol/related-task': { taskId: 7 } },
+        { 'io.modelcontextprotocol/related-task': 'task-1' },
+      ].map((_meta) =>
+        JSON.stringify({
+          jsonrpc: '2.0',
+          id: 1,
+          method: 'tools/call',
+          params: { name: 'list_offers', _meta },
+        }),
+      ),
     ];
     for (const body of variants) {
       const sent = toolCall('legacy', 'list_offers', {});

@@ -229,6 +229,27 @@ for (const era of ['2025-11-25', '2026-07-28'] as const) {
       }
     });
 
+    it('a request _meta the SDK’s schema refuses (progress token, related task) is not served by the fast path', async () => {
+      for (const extra of [
+        { progressToken: {} },
+        { progressToken: true },
+        { 'io.modelcontextprotocol/related-task': { taskId: 7 } },
+      ]) {
+        const before = fast.fast?.served ?? 0;
+        id++;
+        const message = {
+          jsonrpc: '2.0',
+          id,
+          method: 'tools/call',
+          params: { name: 'list_offers', arguments: {}, _meta: { ...meta._meta, ...extra } },
+        };
+        void fast.send(message);
+        expect((await both('list_offers', {}, true)).took).toBe(true);
+        expect(fast.fast?.served).toBe(before + 1);
+      }
+      expect((await both('list_offers', {}, true, { progressToken: 7 })).took).toBe(true);
+    });
+
     it('lines split across writes, CRLF, and lines that are not JSON-RPC are read as the SDK reads them', async () => {
       const call = (n: number) =>
         JSON.stringify({

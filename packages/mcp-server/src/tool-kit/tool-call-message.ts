@@ -1,4 +1,8 @@
-import { type CallToolResult, SERVER_INFO_META_KEY } from '@modelcontextprotocol/server';
+import {
+  type CallToolResult,
+  RELATED_TASK_META_KEY,
+  SERVER_INFO_META_KEY,
+} from '@modelcontextprotocol/server';
 import { SERVER_INFO } from '../server-info.js';
 import { okResultText } from './invoke-tool.js';
 
@@ -45,8 +49,26 @@ export function plainToolCall(message: unknown): PlainToolCall | undefined {
   const args = params.arguments;
   const meta = params._meta;
   if (args !== undefined && !isPlainObject(args)) return undefined;
-  if (meta !== undefined && !isPlainObject(meta)) return undefined;
+  if (meta !== undefined && !(isPlainObject(meta) && plainRequestMeta(meta))) return undefined;
   return { id, name: params.name, arguments: args, meta };
+}
+
+/**
+ * Whether the SDK's request `_meta` schema (RequestMetaSchema, both eras) accepts the two members it
+ * reads: a progress token that is a string or an integer, and a related task `{taskId: string}`. Any
+ * other `_meta` member is left unread by that schema; a refused one makes the SDK answer an error,
+ * so such a call goes to the SDK instead of being served.
+ */
+function plainRequestMeta(meta: Record<string, unknown>): boolean {
+  const progressToken = meta.progressToken;
+  if (
+    progressToken !== undefined &&
+    typeof progressToken !== 'string' &&
+    !(typeof progressToken === 'number' && Number.isInteger(progressToken))
+  )
+    return false;
+  const task = meta[RELATED_TASK_META_KEY];
+  return task === undefined || (isPlainObject(task) && typeof task.taskId === 'string');
 }
 
 /**
