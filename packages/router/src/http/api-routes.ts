@@ -73,16 +73,44 @@ export class ApiRoutes<E extends Env> {
     const validators: MiddlewareHandler[] = [];
     for (const [target, part] of VALIDATED) {
       const schema = route.request?.[part] as z.ZodType | undefined;
-      if (schema)
-        validators.push(
-          zValidator(target, schema as never, hook as never, OPTIONS as never) as MiddlewareHandler,
-        );
+      if (!schema) continue;
+      validators.push(
+        target === 'header'
+          ? headerValidator(schema, hook)
+          : (zValidator(target, schema as never, hook as never, OPTIONS as never) as MiddlewareHandler),
+      );
     }
     validators.push(...bodyValidators(route, hook));
     const before = middleware ? (Array.isArray(middleware) ? middleware : [middleware]) : [];
     const handlers = [...before, ...validators, handler] as unknown as [MiddlewareHandler<E>];
     this.app.on(route.method.toUpperCase(), route.path.replaceAll(/\/{(.+?)}/g, '/:$1'), ...handlers);
   }
+}
+
+/**
+ * The headers' validator. A plain (stripping) object schema keeps only its own keys, so only those
+ * are read, one by one, as `zValidator('header')` hands them (names lower-cased, then mapped to the
+ * schema's keys): reading them all (`c.req.header()`) makes @hono/node-server build a WHATWG
+ * Headers object from the raw headers on every request. A strict or catch-all schema, which must
+ * see every header, gets `zValidator` itself.
+ */
+function headerValidator(schema: z.ZodType, hook: Hook): MiddlewareHandler {
+  const stripping = schema instanceof z.ZodObject && schema._zod.def.catchall === undefined;
+  if (!stripping)
+    return zValidator('header', schema as never, hook as never, OPTIONS as never) as MiddlewareHandler;
+  const names = Object.keys(schema.shape).map((key) => [key, key.toLowerCase()] as const);
+  return async (c, next) => {
+    const value: Record<string, string> = {};
+    for (const [key, lower] of names) {
+      const header = c.req.header(lower);
+      if (header !== undefined) value[key] = header;
+    }
+    const result = await OPTIONS.validationFunction(schema, value);
+    hook(result);
+    if (!result.success) return c.json(result, 400);
+    c.req.addValidatedData('header', result.data as Record<string, unknown>);
+    await next();
+  };
 }
 
 /** The JSON body's validators, as `OpenAPIHono` adds them (the router declares JSON bodies only). */

@@ -57,3 +57,52 @@ describe('ApiRoutes body validation', () => {
     expect(refused).toEqual([[expect.objectContaining({ path: ['n'], message: 'unlucky' })]]);
   });
 });
+
+describe('ApiRoutes header validation', () => {
+  function appWithHeaders(schema: z.ZodObject) {
+    const app = new Hono();
+    const refused: unknown[] = [];
+    const routes = new ApiRoutes(app, (result) => {
+      refused.push(result.error.issues);
+      throw new Error('invalid');
+    });
+    app.onError((error, c) => c.json({ error: error.message }, 422));
+    const route = createRoute({
+      method: 'get',
+      path: '/h',
+      request: { headers: schema },
+      responses: { 200: { description: 'ok' } },
+    });
+    routes.openapi(route, (c) => c.json({ got: c.req.valid('header') }, 200));
+    const get = (headers: Record<string, string>) => app.request('/h', { headers });
+    return { get, refused };
+  }
+
+  it('hands the declared headers, under the schema’s own key spelling, and nothing else', async () => {
+    const { get } = appWithHeaders(
+      z.object({ 'X-Mode': z.enum(['on', 'off']).optional(), 'x-id': z.string() }),
+    );
+    const response = await get({ 'x-mode': 'on', 'X-Id': 'abc', 'x-other': 'kept out' });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ got: { 'X-Mode': 'on', 'x-id': 'abc' } });
+  });
+
+  it('refuses a declared header that fails its schema, or a required one that is missing, naming it', async () => {
+    const { get, refused } = appWithHeaders(
+      z.object({ 'x-mode': z.enum(['on', 'off']).optional(), 'x-id': z.string() }),
+    );
+    expect((await get({ 'x-mode': 'maybe', 'x-id': 'a' })).status).toBe(422);
+    expect((await get({})).status).toBe(422);
+    expect(refused).toEqual([
+      [expect.objectContaining({ path: ['x-mode'] })],
+      [expect.objectContaining({ path: ['x-id'] })],
+    ]);
+  });
+
+  it('shows a strict schema every header, so an undeclared one is refused', async () => {
+    const { get, refused } = appWithHeaders(z.object({ 'x-id': z.string().optional() }).strict());
+    expect((await get({ 'x-id': 'a' })).status).toBe(200);
+    expect((await get({ 'x-id': 'a', 'x-other': 'b' })).status).toBe(422);
+    expect(refused).toHaveLength(1);
+  });
+});
