@@ -127,8 +127,14 @@ describe('the fast path’s era agrees with the SDK classifier', () => {
         cases.push([`version ${version} meta ${JSON.stringify(meta)} Mcp-Method ${mcpMethod}`, req, body]);
       }
 
-  it.each(cases)('%s', (_label, req, body) => {
+  it.each(cases)('%s', (label, req, body) => {
     const call = plainToolCall(body);
+    // A _meta the SDK's request schema refuses (these cases' progress token {} and taskId 7) is not a
+    // plain tool call at all: neither fast path takes it, whatever its era, and the SDK answers it.
+    if (/"progressToken":\{\}|"taskId":7/.test(label)) {
+      expect(call).toBeUndefined();
+      return;
+    }
     expect(call).toBeDefined();
     const era = servedEra(req, body, call as NonNullable<typeof call>);
     const sdk = byClassifier(req, body);
