@@ -290,9 +290,8 @@ function hasEnvelopeKey(meta: Record<string, unknown> | undefined): boolean {
 
 /**
  * The envelope every 2026-07-28 client sends, in the one shape the SDK is known to accept: this
- * revision, client info of name and version, capabilities the schema takes as they are, a progress
- * token of the schema's types if any, no other envelope key (a log level, a revision claim of
- * another kind: the SDK validates and answers those).
+ * revision, client info of name and version, capabilities the schema takes as they are, no other
+ * envelope key (a log level, a revision claim of another kind: the SDK validates and answers those).
  */
 function plainModernEnvelope(meta: Record<string, unknown> | undefined): boolean {
   if (!meta || meta[PROTOCOL_VERSION_META_KEY] !== MODERN_REVISION) return false;
@@ -301,11 +300,6 @@ function plainModernEnvelope(meta: Record<string, unknown> | undefined): boolean
   if (!isPlainObject(info) || typeof info.name !== 'string' || typeof info.version !== 'string') return false;
   for (const key in info) if (!IMPLEMENTATION_KEYS.has(key) || typeof info[key] !== 'string') return false;
   // Capabilities whose fields the SDK's schema would check go to the SDK, which refuses bad ones.
-  if (!plainModernCapabilities(meta[CLIENT_CAPABILITIES_META_KEY])) return false;
-  const progressToken = meta.progressToken;
-  return (
-    progressToken === undefined ||
-    typeof progressToken === 'string' ||
-    (typeof progressToken === 'number' && Number.isInteger(progressToken))
-  );
+  // (The progress token's type is plainToolCall's to check, for both eras.)
+  return plainModernCapabilities(meta[CLIENT_CAPABILITIES_META_KEY]);
 }
