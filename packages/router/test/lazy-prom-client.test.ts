@@ -1,13 +1,11 @@
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RouterMetrics } from '../src/metrics.js';
 import {
   buildPackages,
+  MODULE_PROBE,
   probeReport,
-  REPO,
   type SpawnedService,
-  spawnService,
+  spawnProbedRouter,
 } from './resilience/spawned-service.js';
 
 // The built bin, as production starts it: build once.
@@ -35,20 +33,7 @@ async function loadedNow(service: SpawnedService): Promise<string[]> {
 }
 
 async function startRouter(): Promise<SpawnedService> {
-  const probe = pathToFileURL(join(REPO, 'test/support/module-probe.mjs')).href;
-  const service = await spawnService(
-    join(REPO, 'packages/router/dist/bin.js'),
-    [],
-    {
-      NODE_OPTIONS: `--import=${probe}`,
-      LLM_PROVIDER: 'ollama',
-      ROUTER_STORE: 'memory',
-      MCP_CONFIG: 'none',
-      ROUTER_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
-  );
+  const service = await spawnProbedRouter(MODULE_PROBE, { MCP_CONFIG: 'none' });
   running.push(service);
   return service;
 }

@@ -8,7 +8,7 @@ import {
   probeReport,
   REPO,
   type SpawnedService,
-  spawnService,
+  spawnProbedRouter,
 } from './resilience/spawned-service.js';
 
 // The built bin, as production starts it: build once.
@@ -32,19 +32,10 @@ async function sqliteLoaded(service: SpawnedService): Promise<boolean> {
 /** @param store ROUTER_STORE */
 async function startRouter(store: 'memory' | 'sqlite'): Promise<SpawnedService> {
   const probe = pathToFileURL(join(REPO, 'packages/router/test/support/sqlite-probe.mjs')).href;
-  const service = await spawnService(
-    join(REPO, 'packages/router/dist/bin.js'),
-    [],
-    {
-      NODE_OPTIONS: `--import=${probe}`,
-      LLM_PROVIDER: 'ollama',
-      ROUTER_STORE: store,
-      ROUTER_DB: join(dir, `${store}.sqlite`),
-      ROUTER_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
-  );
+  const service = await spawnProbedRouter(probe, {
+    ROUTER_STORE: store,
+    ROUTER_DB: join(dir, `${store}.sqlite`),
+  });
   running.push(service);
   expect((await fetch(`${service.url}/health`)).status).toBe(200);
   return service;

@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashApiKey } from '../src/admission/index.js';
 import {
   buildPackages,
+  MODULE_PROBE,
   probeReport,
-  REPO,
   type SpawnedService,
-  spawnService,
+  spawnProbedRouter,
 } from './resilience/spawned-service.js';
 import { writeKeysFile } from './support/principals.js';
 
@@ -32,21 +31,7 @@ async function loadedPackages(service: SpawnedService): Promise<string[]> {
 }
 
 async function startRouter(keysFile: string): Promise<SpawnedService> {
-  const probe = pathToFileURL(join(REPO, 'test/support/module-probe.mjs')).href;
-  const service = await spawnService(
-    join(REPO, 'packages/router/dist/bin.js'),
-    [],
-    {
-      NODE_OPTIONS: `--import=${probe}`,
-      LLM_PROVIDER: 'ollama',
-      ROUTER_STORE: 'memory',
-      MCP_CONFIG: 'none',
-      ROUTER_KEYS_FILE: keysFile,
-      ROUTER_PORT: '0',
-      LOG_LEVEL: 'info',
-    },
-    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
-  );
+  const service = await spawnProbedRouter(MODULE_PROBE, { MCP_CONFIG: 'none', ROUTER_KEYS_FILE: keysFile });
   running.push(service);
   expect((await fetch(`${service.url}/health`)).status).toBe(200);
   return service;

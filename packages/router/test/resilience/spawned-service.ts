@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeReport as readProbeReport } from '../../../../test/support/probe-report.js';
 
 export const REPO = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -70,6 +70,30 @@ export async function spawnService(
     void exited.then((code) => reject(new Error(`${bin} exited with ${code} before listening:\n${output}`)));
   });
   return { child, url, output: () => output, exited };
+}
+
+/** The repository's module probe (test/support/module-probe.mjs), as `--import` takes it. */
+export const MODULE_PROBE = pathToFileURL(join(REPO, 'test/support/module-probe.mjs')).href;
+
+/**
+ * The built router bin with `probe` preloaded (`NODE_OPTIONS=--import`), on the ollama provider, the
+ * memory store, a free port and info logs, `env` on top; resolves once it logs the URL it listens on.
+ * How the lazy-load tests start the router they ask what it has loaded.
+ */
+export function spawnProbedRouter(probe: string, env: Record<string, string> = {}): Promise<SpawnedService> {
+  return spawnService(
+    join(REPO, 'packages/router/dist/bin.js'),
+    [],
+    {
+      NODE_OPTIONS: `--import=${probe}`,
+      LLM_PROVIDER: 'ollama',
+      ROUTER_STORE: 'memory',
+      ROUTER_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    /"url":"(http:\/\/127\.0\.0\.1:\d+)"/,
+  );
 }
 
 /**
