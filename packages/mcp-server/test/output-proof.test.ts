@@ -11,7 +11,7 @@ import {
 } from '../src/ocs/provisioning-api.js';
 import { closeRuntime, getRuntime } from '../src/runtime.js';
 import { callTool } from '../src/tool-kit/call-tool.js';
-import { tool, toolGroup } from '../src/tool-kit/define-tool.js';
+import { type ToolDefinition, tool, toolGroup } from '../src/tool-kit/define-tool.js';
 import type { ToolCallRequest } from '../src/tool-kit/invoke-tool.js';
 import { entityOutput } from '../src/tool-kit/outputs.js';
 import { ALL_TOOLS } from '../src/tools/index.js';
@@ -57,16 +57,14 @@ afterAll(() => closeRuntime(config));
 const outputValidations = (def: { outputSchema: { '~standard': { validate: unknown } } }) =>
   vi.spyOn(def.outputSchema['~standard'] as { validate: (v: unknown) => unknown }, 'validate');
 
+/** One tools/call of `def` as the local principal, through the tool kit's callTool. */
+const call = async (def: ToolDefinition, args: Record<string, unknown>) =>
+  (await callTool(def, args, request, runtime, LOCAL_PRINCIPAL)) as CallToolResult;
+
 describe('the output schema is not run twice on an OCS record', () => {
   it('get_subscriber returns the record it parsed at the boundary, unchecked again, and it conforms', async () => {
     const validate = outputValidations(getSubscriber);
-    const result = (await callTool(
-      getSubscriber,
-      { subscriberId: 'sub-1' },
-      request,
-      runtime,
-      LOCAL_PRINCIPAL,
-    )) as CallToolResult;
+    const result = await call(getSubscriber, { subscriberId: 'sub-1' });
     expect(result.isError).toBeUndefined();
     expect(result.structuredContent).toMatchObject({ subscriber: RECORD });
     expect(validate).not.toHaveBeenCalled();
@@ -76,13 +74,7 @@ describe('the output schema is not run twice on an OCS record', () => {
 
   it('an OCS answer that is not a subscriber is still refused, as a bad response naming the OCS', async () => {
     answer = { status: 200, body: { subscriberId: 'sub-1', currentState: 'active' } };
-    const result = (await callTool(
-      getSubscriber,
-      { subscriberId: 'sub-1' },
-      request,
-      runtime,
-      LOCAL_PRINCIPAL,
-    )) as CallToolResult;
+    const result = await call(getSubscriber, { subscriberId: 'sub-1' });
     expect(result.isError).toBe(true);
     expect(result.structuredContent).toBeUndefined();
     expect(JSON.stringify(result.content)).toContain('The OCS returned an unexpected subscriber response');
@@ -127,13 +119,7 @@ describe('every other result still goes through the output schema', () => {
 
   it('a record made by the tool itself is validated, and refused when it does not conform', async () => {
     const validate = outputValidations(unchecked);
-    const result = (await callTool(
-      unchecked,
-      { subscriberId: 'made' },
-      request,
-      runtime,
-      LOCAL_PRINCIPAL,
-    )) as CallToolResult;
+    const result = await call(unchecked, { subscriberId: 'made' });
     expect(validate).toHaveBeenCalledTimes(1);
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain(
@@ -142,13 +128,7 @@ describe('every other result still goes through the output schema', () => {
   });
 
   it('a changed copy of a checked record is validated and refused', async () => {
-    const result = (await callTool(
-      unchecked,
-      { subscriberId: 'copy' },
-      request,
-      runtime,
-      LOCAL_PRINCIPAL,
-    )) as CallToolResult;
+    const result = await call(unchecked, { subscriberId: 'copy' });
     expect(result.isError).toBe(true);
     expect(JSON.stringify(result.content)).toContain('Output validation error');
   });
@@ -156,13 +136,7 @@ describe('every other result still goes through the output schema', () => {
   it('a record checked against another schema (a balance under `subscriber`) is validated and refused', async () => {
     answer = { status: 201, body: { balanceId: 'b1', subscriptionId: 'sub-1' } };
     const validate = outputValidations(unchecked);
-    const result = (await callTool(
-      unchecked,
-      { subscriberId: 'balance' },
-      request,
-      runtime,
-      LOCAL_PRINCIPAL,
-    )) as CallToolResult;
+    const result = await call(unchecked, { subscriberId: 'balance' });
     expect(checkedRecordSchema(answer.body)).toBeUndefined();
     expect(validate).toHaveBeenCalledTimes(1);
     expect(result.isError).toBe(true);

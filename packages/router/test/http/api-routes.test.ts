@@ -5,7 +5,8 @@ import { ApiRoutes, createRoute } from '../../src/http/api-routes.js';
 
 // ApiRoutes parses each request part synchronously first (zod's compiled parser) and falls back to
 // an async parse for a schema that needs one: both must validate, refuse and transform alike.
-function appWith(schema: z.ZodType) {
+/** A Hono app served through ApiRoutes whose failed validations are kept (issues) and answered 422. */
+function recordingRoutes() {
   const app = new Hono();
   const refused: unknown[] = [];
   const routes = new ApiRoutes(app, (result) => {
@@ -13,6 +14,11 @@ function appWith(schema: z.ZodType) {
     throw new Error('invalid');
   });
   app.onError((error, c) => c.json({ error: error.message }, 422));
+  return { app, routes, refused };
+}
+
+function appWith(schema: z.ZodType) {
+  const { app, routes, refused } = recordingRoutes();
   const route = createRoute({
     method: 'post',
     path: '/t',
@@ -60,13 +66,7 @@ describe('ApiRoutes body validation', () => {
 
 describe('ApiRoutes header validation', () => {
   function appWithHeaders(schema: z.ZodObject) {
-    const app = new Hono();
-    const refused: unknown[] = [];
-    const routes = new ApiRoutes(app, (result) => {
-      refused.push(result.error.issues);
-      throw new Error('invalid');
-    });
-    app.onError((error, c) => c.json({ error: error.message }, 422));
+    const { app, routes, refused } = recordingRoutes();
     const route = createRoute({
       method: 'get',
       path: '/h',
