@@ -64,6 +64,22 @@ export function mcpHttpEnv(ocsApiUrl, port) {
 }
 
 /**
+ * The service each path loads, whose RSS its rounds sample as a phase: only that one is under load; the others
+ * are sampled in their own turns.
+ */
+const LOADED_BY = /** @type {Record<string, string | undefined>} */ ({
+  'mcp-http': 'mcp-server',
+  'mcp-http-2026': 'mcp-server',
+  'mcp-http-wire': 'mcp-server',
+  'mcp-http-2026-wire': 'mcp-server',
+  'mcp-http-trusted-wire': 'mcp-server-trusted',
+  'mcp-stdio': 'mcp-server-stdio',
+  'mcp-stdio-wire': 'mcp-server-stdio-wire',
+  'mcp-http-baseline': 'mcp-server-baseline',
+  'mcp-http-baseline-wire': 'mcp-server-baseline',
+});
+
+/**
  * The operations the MCP scenario measures: each tool's arguments for the i-th call, and the same OCS calls the
  * tool makes as direct REST calls to `ocsUrl`, headers included. Every direct call carries an X-Transaction-ID
  * as the tool's does (ocs-mcp sends one per tool call, the same on each of its OCS calls): on a POST the emulator
@@ -358,18 +374,6 @@ export async function benchMcp(options) {
         notes.push(`${pathName} ${op.name} failed: ${problem}`);
         rows.push(failedRow(pathName, op.name, problem));
       }
-      // Only the server a path calls is under load; the others are sampled in their own turns.
-      const loadedBy = /** @type {Record<string, string | undefined>} */ ({
-        'mcp-http': 'mcp-server',
-        'mcp-http-2026': 'mcp-server',
-        'mcp-http-wire': 'mcp-server',
-        'mcp-http-2026-wire': 'mcp-server',
-        'mcp-http-trusted-wire': 'mcp-server-trusted',
-        'mcp-stdio': 'mcp-server-stdio',
-        'mcp-stdio-wire': 'mcp-server-stdio-wire',
-        'mcp-http-baseline': 'mcp-server-baseline',
-        'mcp-http-baseline-wire': 'mcp-server-baseline',
-      });
       const measuredPaths = live.filter(([name]) => !failed.has(name));
       for (const concurrency of options.concurrency) {
         // CPU time of each path's MCP server process over its rounds of the loop (its own process only).
@@ -388,7 +392,7 @@ export async function benchMcp(options) {
             around: async (pathName, round) => {
               const pid = serverOf.get(pathName) ?? 0;
               const before = pid > 0 ? cpuTimeMs(pid) : Number.NaN;
-              const loaded = loadedBy[pathName];
+              const loaded = LOADED_BY[pathName];
               if (loaded) await phases.measure(`${op.name} c=${concurrency}`, round, [loaded]);
               else await round();
               if (pid > 0) cpuMs.set(pathName, (cpuMs.get(pathName) ?? 0) + cpuTimeMs(pid) - before);
