@@ -20,20 +20,15 @@ import { clientCanElicit, type ToolCallRequest } from './tool-kit/invoke-tool.js
 import {
   type Era,
   isPlainObject,
+  MODERN_REVISION,
   type PlainToolCall,
   plainToolCall,
   wireCallToolResponseJson,
 } from './tool-kit/tool-call-message.js';
 
-/**
- * The 2026-era revisions this path serves. The SDK's own list is not exported; a revision it adds
- * later goes to the SDK path until it is named here.
- */
-const MODERN_REVISIONS: ReadonlySet<string> = new Set(['2026-07-28']);
 /** The pre-2026 revisions the SDK supports (the SDK compares revisions as strings, as dates). */
-const FIRST_MODERN_REVISION = '2026-07-28';
 const LEGACY_REVISIONS: ReadonlySet<string> = new Set(
-  SUPPORTED_PROTOCOL_VERSIONS.filter((revision) => revision < FIRST_MODERN_REVISION),
+  SUPPORTED_PROTOCOL_VERSIONS.filter((revision) => revision < MODERN_REVISION),
 );
 
 /** One header's value as sent, or undefined when absent; a repeated header counts as unusual. */
@@ -68,7 +63,7 @@ export function servedEra(req: IncomingMessage, body: unknown, call: PlainToolCa
     // (no OWS, no Base64 sentinel: those go to the SDK), and the envelope checkInboundEnvelope wants.
     if (route.messageKind !== 'request') return undefined;
     const revision = route.classification.revision;
-    if (revision === undefined || !MODERN_REVISIONS.has(revision)) return undefined;
+    if (revision !== MODERN_REVISION) return undefined;
     if (protocolVersion !== revision || mcpMethod !== 'tools/call' || mcpName !== call.name) return undefined;
     const meta = call.meta;
     if (meta?.[PROTOCOL_VERSION_META_KEY] !== revision) return undefined;
@@ -113,7 +108,7 @@ export function isPlainModernRequest(
   mcpMethod: string | undefined,
   mcpName: string | undefined,
 ): boolean {
-  if (protocolVersion === undefined || !MODERN_REVISIONS.has(protocolVersion)) return false;
+  if (protocolVersion !== MODERN_REVISION) return false;
   if (mcpMethod !== 'tools/call' || mcpName !== call.name) return false;
   const meta = call.meta;
   if (meta === undefined || meta[PROTOCOL_VERSION_META_KEY] !== protocolVersion) return false;

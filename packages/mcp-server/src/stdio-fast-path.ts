@@ -23,6 +23,7 @@ import { clientCanElicit, type ToolCallRequest } from './tool-kit/invoke-tool.js
 import {
   type Era,
   isPlainObject,
+  MODERN_REVISION,
   type PlainToolCall,
   plainToolCall,
   wireCallToolResponseJson,
@@ -30,8 +31,6 @@ import {
 
 /** The one 2025-era revision whose results this path writes (older ones go through the SDK). */
 const SERVED_REVISION = '2025-11-25';
-/** The 2026-era revision this path serves; a revision the SDK adds later goes to the SDK until named here. */
-const MODERN_REVISION = '2026-07-28';
 /** The envelope keys a plain 2026-07-28 tools/call carries; any other `io.modelcontextprotocol/` key goes to the SDK. */
 const MODERN_ENVELOPE_KEYS: ReadonlySet<string> = new Set([
   PROTOCOL_VERSION_META_KEY,

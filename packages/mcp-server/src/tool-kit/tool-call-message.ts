@@ -14,6 +14,12 @@ import { okResultText } from './invoke-tool.js';
 /** The protocol era a message is served in: 2026-07-28 (`modern`) or 2025-11-25 and before. */
 export type Era = 'modern' | 'legacy';
 
+/**
+ * The 2026-era revision both fast paths serve. The SDK's own list is not exported; a revision it adds
+ * later goes to the SDK path until it is named here.
+ */
+export const MODERN_REVISION = '2026-07-28';
+
 const MESSAGE_KEYS = new Set(['jsonrpc', 'id', 'method', 'params']);
 const PARAMS_KEYS = new Set(['name', 'arguments', '_meta']);
 
