@@ -34,3 +34,5 @@ export {
   tracingActive,
   withSpan,
 } from './tracing.js';
+export { keepWasmOnLiftoff } from './wasm-tiering.js';
+export { boundYoungGeneration, youngGenerationBytes } from './young-generation.js';
