@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import v8 from 'node:v8';
-import { startTracing, TelemetryConfigError } from '@ocsai/telemetry';
+import {
+  boundYoungGeneration,
+  keepWasmOnLiftoff,
+  startTracing,
+  TelemetryConfigError,
+} from '@ocsai/telemetry';
 import { ConfigError, loadMcpConfig } from './config.js';
 import { SERVER_INFO } from './server-info.js';
 
@@ -12,6 +17,19 @@ import { SERVER_INFO } from './server-info.js';
 // fixed call counts, c=1/10/50: peak RSS 149-152 -> 124-126 MB with calls/s and CPU per call within the
 // run's noise. Set at run time so every launch (npx, .mcpb, image, bench) gets it.
 v8.setFlagsFromString('--heap-growing-percent=10');
+// Two more bounds, set before anything is loaded (packages/telemetry explains both mechanisms):
+// - undici's HTTP parser (WebAssembly) stays on Liftoff. Its TurboFan recompilation, on a V8 worker thread
+//   right after the first tools/call, malloc'd ~30 MB of compiler memory for ~150 ms: RSS sampled every
+//   2 ms went 80 -> 120-124 MB and back, the server's highest point under the bench's load; with
+//   --liftoff-only it peaks at 90 MB (`perf record -g` during the rise: wasm::BackgroundCompileJob).
+// - The young generation at two 4 MB semi-spaces instead of V8's 32 MB maximum, to which calls in flight
+//   grew it within the first loaded seconds (what survives a scavenge there is garbage soon after).
+// Paired runs of raw get_subscriber calls over HTTP against main's build, rounds alternated, on a loaded
+// machine (load average 7-12): peak RSS 117-122 -> 81.7 MB (c=10) / 84.5-91.3 MB (c=50, both eras),
+// CPU per call c=10 1.265 -> 1.233 ms, c=50 0.716 -> 0.746 ms; Liftoff alone still reached 108.7 MB at
+// c=50, two 8 MB semi-spaces 96.1-96.4 MB with no CPU to show for it.
+boundYoungGeneration(4);
+keepWasmOnLiftoff();
 
 const HELP = `Usage: ocs-mcp [--http] [--help] [--version]
        ocs-mcp audit verify FILE
