@@ -45,10 +45,10 @@ beforeAll(() => {
 }, 60_000);
 
 describe('boundYoungGeneration', () => {
-  it('the load grows an unbounded young generation to V8 maximum of 32 MB', () => {
+  it('the load grows an unbounded young generation past both bounds (to V8 maximum, 32 MB on 64-bit)', () => {
     const run = underLoad('');
     expect(run.made).toBe(5_000_000);
-    expect(run.largestMiB).toBe(32);
+    expect(run.largestMiB).toBeGreaterThan(16);
   });
 
   it.each([4, 8])('holds the young generation at two semi-spaces of %i MB under the same load', (mib) => {
@@ -61,7 +61,7 @@ describe('boundYoungGeneration', () => {
 
   it('bounds by observing GCs: stopped before the first one, it leaves V8 growth as it was', () => {
     const run = underLoad('boundYoungGeneration(4)();');
-    expect(run.largestMiB).toBe(32);
+    expect(run.largestMiB).toBeGreaterThan(16);
   });
 
   it('refuses a size V8 cannot have, naming it', () => {
