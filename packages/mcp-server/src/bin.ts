@@ -24,10 +24,11 @@ v8.setFlagsFromString('--heap-growing-percent=10');
 //   --liftoff-only it peaks at 90 MB (`perf record -g` during the rise: wasm::BackgroundCompileJob).
 // - The young generation at two 4 MB semi-spaces instead of V8's 32 MB maximum, to which calls in flight
 //   grew it within the first loaded seconds (what survives a scavenge there is garbage soon after).
-// Paired runs of raw get_subscriber calls over HTTP against main's build, rounds alternated, on a loaded
-// machine (load average 7-12): peak RSS 117-122 -> 81.7 MB (c=10) / 84.5-91.3 MB (c=50, both eras),
-// CPU per call c=10 1.265 -> 1.233 ms, c=50 0.716 -> 0.746 ms; Liftoff alone still reached 108.7 MB at
-// c=50, two 8 MB semi-spaces 96.1-96.4 MB with no CPU to show for it.
+// Five paired runs of raw get_subscriber calls over HTTP against the build before, both eras, rounds
+// alternated, on a shared machine (load average 6-12): peak RSS 114-122 -> 82-88 MB at c=10 and 87-92 MB at
+// c=50; CPU per call, ratio to the build before, c=10 0.84-1.10 (median 0.98), c=50 0.74-1.15 (median
+// 1.04); calls/s moved both ways within the rounds' spread. Liftoff alone still reached 108.7 MB at c=50;
+// two 8 MB semi-spaces 96.1-96.4 MB, with no CPU to show for it.
 boundYoungGeneration(4);
 keepWasmOnLiftoff();
 
