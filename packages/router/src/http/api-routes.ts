@@ -105,7 +105,10 @@ function headerValidator(schema: z.ZodType, hook: Hook): MiddlewareHandler {
       const header = c.req.header(lower);
       if (header !== undefined) value[key] = header;
     }
-    const result = await OPTIONS.validationFunction(schema, value);
+    // Awaited only when the schema needed an async parse: awaiting a plain value still costs a
+    // promise and a microtask turn on every request.
+    const parsed = OPTIONS.validationFunction(schema, value);
+    const result = parsed instanceof Promise ? await parsed : parsed;
     hook(result);
     if (!result.success) return c.json(result, 400);
     c.req.addValidatedData('header', result.data as Record<string, unknown>);

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OCSAI, tracingActive, withSpan } from '@ocsai/telemetry';
 import { type Context, Hono, type Next } from 'hono';
-import { requestId } from 'hono/request-id';
 import { createAdmission } from '../admission/admission.js';
 import { AskService } from '../ask/ask-service.js';
 import { RouterError, toRouterError, validationError } from '../errors.js';
@@ -46,20 +45,15 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
     throw validationError(result.error);
   });
 
-  // Hono's request-id middleware, with the router's rule for a caller's id (kept when it is 1-128
-  // characters of A-Z a-z 0-9 . _ : -); the edge middleware below puts it on every response.
-  app.use(
-    requestId({
-      headerName: '',
-      generator: (c) => {
-        const incoming = c.req.header('x-request-id');
-        return incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-      },
-    }),
-  );
+  // The edge: the request id (a caller's x-request-id is kept when it is 1-128 characters of
+  // A-Z a-z 0-9 . _ : -), then timing headers, metrics and the access log around everything else.
+  // One middleware, not Hono's request-id middleware before it: every middleware is another
+  // dispatch frame, closure and promise per request, alive while the request waits on the upstream.
   app.use(async (c, next) => {
     const clock = new RequestClock();
-    const requestId = c.get('requestId');
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set('requestId', requestId);
     c.set('clock', clock);
     await (tracingActive() ? traced(c, next) : next());
 
@@ -90,7 +84,10 @@ export function createRouterApp(deps: RouterDeps): Hono<RouterEnv> {
   });
 
   // A path that cannot be decoded names nothing: 400 here, before any route tries to decode it.
+  // Only a '%' can make it undecodable (the URL parser itself writes only well-formed escapes), so a
+  // URL without one is not parsed again.
   app.use(async (c, next) => {
+    if (!c.req.url.includes('%')) return next();
     try {
       decodeURIComponent(new URL(c.req.url).pathname);
     } catch {

@@ -30,6 +30,8 @@ export class UpstreamClient {
   readonly origin: string;
   /** undici loads with the first upstream request, not at start-up: it is the largest module the router imports. */
   private pool: Promise<Pool> | undefined;
+  /** The pool once loaded, so that a request does not await its promise again. */
+  #ready: Pool | undefined;
 
   constructor(
     readonly provider: AdapterName,
@@ -42,23 +44,23 @@ export class UpstreamClient {
   }
 
   #connections(): Promise<Pool> {
-    this.pool ??= import('undici').then(
-      ({ Pool }) =>
-        new Pool(this.origin, {
-          connections: 128,
-          connectTimeout: this.timeouts.connectMs,
-          keepAliveTimeout: 30_000,
-          headersTimeout: this.timeouts.firstByteMs,
-          bodyTimeout: this.timeouts.idleMs,
-        }),
-    );
+    this.pool ??= import('undici').then(({ Pool }) => {
+      this.#ready = new Pool(this.origin, {
+        connections: 128,
+        connectTimeout: this.timeouts.connectMs,
+        keepAliveTimeout: 30_000,
+        headersTimeout: this.timeouts.firstByteMs,
+        bodyTimeout: this.timeouts.idleMs,
+      });
+      return this.#ready;
+    });
     return this.pool;
   }
 
   /** Sends the request; a non-2xx status is read and thrown as a ProviderError. */
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     if (request.signal?.aborted) throw this.abortedError(request.signal.reason, request.signal);
-    const pool = await this.#connections();
+    const pool = this.#ready ?? (await this.#connections());
     let response: UpstreamResponse;
     try {
       const result = await pool.request({

@@ -14,6 +14,11 @@ export async function loadCockatiel(): Promise<Cockatiel> {
   return loaded;
 }
 
+/** The loaded module, or undefined before {@link loadCockatiel} has resolved once (no promise to await). */
+export function loadedCockatiel(): Cockatiel | undefined {
+  return loaded;
+}
+
 /** The loaded module; only after {@link loadCockatiel} has resolved once. */
 export function cockatiel(): Cockatiel {
   if (!loaded) throw new Error('cockatiel is not loaded yet: await loadCockatiel() first');

@@ -13,7 +13,7 @@ import {
 } from '../providers/types.js';
 import { retryDelay } from './backoff.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { loadCockatiel } from './cockatiel.js';
+import { cockatiel, loadCockatiel, loadedCockatiel } from './cockatiel.js';
 import { type InferenceObservation, InferenceTelemetry } from './inference-telemetry.js';
 import type { ResilienceConfig } from './resilience-config.js';
 
@@ -243,7 +243,12 @@ export class ResilientProviders {
     });
   }
 
-  /** One provider: cockatiel's retry policy, each try through the provider's breaker. */
+  /**
+   * One provider: each try through the provider's breaker, retried by cockatiel's retry policy.
+   * The first try runs outside the policy, which is built only when that try fails in a way a retry
+   * may help: a request answered at once (nearly every one) then allocates no policy, backoff,
+   * listeners or execute frames (about 6 KB per request, kept alive while it waits on the upstream).
+   */
   async #withRetries<T>(
     name: ProviderName,
     candidate: Candidate,
@@ -251,60 +256,60 @@ export class ResilientProviders {
     run: RunState,
     call: Call<T>,
   ): Promise<T> {
-    const { config, logger } = this.#options;
-    const { handleWhen, retry } = await loadCockatiel();
+    // The breaker is built on cockatiel too: loaded with the first provider call.
+    if (!loadedCockatiel()) await loadCockatiel();
     const breaker = this.breaker(name);
-    const policy = retry(
-      handleWhen((error) => error instanceof ProviderError && error.retryable),
-      {
-        maxAttempts: config.LLM_MAX_RETRIES,
-        backoff: budgetedBackoff({
-          baseMs: config.LLM_RETRY_BASE_MS,
-          deadline: run.deadline,
-          ...(this.#options.random && { random: this.#options.random }),
-          onWait: (error, delay) =>
-            logger?.debug(
-              { provider: name, kind: error.kind, status: error.status, delay_ms: delay },
-              'retrying',
-            ),
-        }),
-      },
+    try {
+      return await this.#attempt(name, candidate, request, run, call, breaker);
+    } catch (error) {
+      if (!isRetryable(error)) throw error;
+      return this.#retried(name, candidate, request, run, call, breaker, error);
+    }
+  }
+
+  /**
+   * The policy takes over after a retryable first failure as if it had made that try itself: its
+   * first invocation rethrows that failure without calling anyone, so cockatiel decides, backs off,
+   * logs and makes every further try exactly as when it ran the whole call.
+   */
+  #retried<T>(
+    name: ProviderName,
+    candidate: Candidate,
+    request: ChatRequest,
+    run: RunState,
+    call: Call<T>,
+    breaker: CircuitBreaker,
+    firstFailure: unknown,
+  ): Promise<T> {
+    const { config, logger } = this.#options;
+    const { handleWhen, retry } = cockatiel();
+    const policy = retry(handleWhen(isRetryable), {
+      maxAttempts: config.LLM_MAX_RETRIES,
+      backoff: budgetedBackoff({
+        baseMs: config.LLM_RETRY_BASE_MS,
+        deadline: run.deadline,
+        ...(this.#options.random && { random: this.#options.random }),
+        onWait: (error, delay) =>
+          logger?.debug(
+            { provider: name, kind: error.kind, status: error.status, delay_ms: delay },
+            'retrying',
+          ),
+      }),
       // A wait the client aborted must not keep the process alive until it ends.
-    ).dangerouslyUnref();
+    }).dangerouslyUnref();
     let waiting = false;
     policy.onRetry(() => {
       waiting = true;
     });
-    const attempt = async (): Promise<T> => {
+    let replayed = false;
+    const running = policy.execute(() => {
       waiting = false;
-      if (request.signal?.aborted) throw abortedError(name);
-      const permit = breaker.tryAcquire();
-      if (!permit) throw new BreakerRefused(breaker.retryAfterMs());
-      run.attempts++;
-      const observation = this.#telemetry.begin({
-        provider: name,
-        model: candidate.model,
-        request,
-        attempt: run.attempts,
-        fallback: candidate.fallback,
-      });
-      try {
-        const value = await call(candidate.adapter, { ...request, model: candidate.model }, observation);
-        permit.success();
-        return value;
-      } catch (error) {
-        observation.failed(error);
-        if (request.signal?.aborted || (error instanceof ProviderError && error.kind === 'aborted')) {
-          permit.release();
-          throw error instanceof ProviderError ? error : abortedError(name);
-        }
-        // The request itself is wrong (or the credentials are): another try cannot help.
-        if (error instanceof ProviderError && error.retryable) permit.failure();
-        else permit.release();
-        throw error;
+      if (!replayed) {
+        replayed = true;
+        return Promise.reject(firstFailure);
       }
-    };
-    const running = policy.execute(attempt);
+      return this.#attempt(name, candidate, request, run, call, breaker);
+    });
     const signal = request.signal;
     if (!signal) return running;
     // cockatiel's wait between tries does not listen to the signal: a client that leaves during
@@ -318,6 +323,48 @@ export class ResilientProviders {
       running.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
     });
   }
+
+  /** One try: refused by an open breaker, else one call of the provider, settled on its breaker. */
+  async #attempt<T>(
+    name: ProviderName,
+    candidate: Candidate,
+    request: ChatRequest,
+    run: RunState,
+    call: Call<T>,
+    breaker: CircuitBreaker,
+  ): Promise<T> {
+    if (request.signal?.aborted) throw abortedError(name);
+    const permit = breaker.tryAcquire();
+    if (!permit) throw new BreakerRefused(breaker.retryAfterMs());
+    run.attempts++;
+    const observation = this.#telemetry.begin({
+      provider: name,
+      model: candidate.model,
+      request,
+      attempt: run.attempts,
+      fallback: candidate.fallback,
+    });
+    try {
+      const value = await call(candidate.adapter, { ...request, model: candidate.model }, observation);
+      permit.success();
+      return value;
+    } catch (error) {
+      observation.failed(error);
+      if (request.signal?.aborted || (error instanceof ProviderError && error.kind === 'aborted')) {
+        permit.release();
+        throw error instanceof ProviderError ? error : abortedError(name);
+      }
+      // The request itself is wrong (or the credentials are): another try cannot help.
+      if (error instanceof ProviderError && error.retryable) permit.failure();
+      else permit.release();
+      throw error;
+    }
+  }
+}
+
+/** What the retry policy repeats: a provider failure marked retryable (never an abort or a refusal). */
+function isRetryable(error: unknown): boolean {
+  return error instanceof ProviderError && error.retryable;
 }
 
 interface RunState {
