@@ -136,13 +136,23 @@ function legacyGates(req: IncomingMessage, protocolVersion: string | undefined):
   return 'legacy';
 }
 
-/** The 2025 stateless transport answers a request on an SSE stream holding one `message` event. */
-const SSE_HEADERS = {
-  'content-type': 'text/event-stream',
-  'cache-control': 'no-cache, no-transform',
-  connection: 'keep-alive',
-  'x-accel-buffering': 'no',
-};
+/**
+ * The 2025 stateless transport answers a request on an SSE stream holding one `message` event. The
+ * fast path has that one event in hand before it answers, so the stream is framed by Content-Length
+ * (an SSE body with a length is plain HTTP, and every SSE reader, the SDK client included, reads it):
+ * Node then sends the head and the event as one string (a writev(2) of that and an empty last piece),
+ * where the chunked framing took five pieces (head, chunk size, event, CRLF, last chunk) and the
+ * chunk-size string. No `connection` header: Node keeps the connection alive or closes it as the
+ * request asked (a `keep-alive` here kept it open even after a client's `Connection: close`).
+ */
+function sseHeaders(event: string) {
+  return {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache, no-transform',
+    'x-accel-buffering': 'no',
+    'content-length': Buffer.byteLength(event),
+  };
+}
 
 export interface ToolCallFastPath {
   /**
@@ -219,8 +229,9 @@ export function createToolCallFastPath(runtime: Runtime): ToolCallFastPath {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
         res.end(json);
       } else {
-        res.writeHead(200, SSE_HEADERS);
-        res.end(`event: message\ndata: ${json}\n\n`);
+        const event = `event: message\ndata: ${json}\n\n`;
+        res.writeHead(200, sseHeaders(event));
+        res.end(event);
       }
       return true;
     },

@@ -534,3 +534,81 @@ describe('real SDK clients on the fast path', () => {
     }
   });
 });
+
+describe('how the fast path frames its answer', () => {
+  /**
+   * One POST written by hand on a connection of its own, read as raw bytes for 300 ms after it: the
+   * head as sent, the body after it, and whether the server closed the connection (FIN).
+   */
+  async function rawPost(sent: Sent, connection: 'close' | 'keep-alive') {
+    const { connect } = await import('node:net');
+    const url = new URL(fast.url);
+    const body = Buffer.from(sent.body);
+    const head = [
+      `POST ${url.pathname} HTTP/1.1`,
+      `host: ${url.host}`,
+      `connection: ${connection}`,
+      `content-length: ${body.length}`,
+      ...Object.entries(sent.headers).map(([name, value]) => `${name}: ${value}`),
+    ].join('\r\n');
+    const socket = connect(Number(url.port), url.hostname);
+    socket.write(`${head}\r\n\r\n`);
+    socket.write(body);
+    let raw = Buffer.alloc(0);
+    let ended = false;
+    const endedNow = new Promise<void>((resolve) =>
+      socket.once('end', () => {
+        ended = true;
+        resolve();
+      }),
+    );
+    // The whole answer first (its head, then as many bytes as its Content-Length says, if any).
+    await new Promise<void>((resolve) => {
+      const onData = (c: Buffer) => {
+        raw = Buffer.concat([raw, c]);
+        const at = raw.indexOf('\r\n\r\n');
+        const length = /\r\ncontent-length: (\d+)/i.exec(raw.subarray(0, at).toString('latin1'));
+        if (at !== -1 && (!length || raw.length >= at + 4 + Number(length[1]))) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+      void endedNow.then(() => resolve());
+    });
+    await Promise.race([endedNow, new Promise((resolve) => setTimeout(resolve, 300))]);
+    const serverClosed = ended;
+    socket.destroy();
+    const split = raw.indexOf('\r\n\r\n');
+    const headers: Record<string, string> = {};
+    for (const line of raw.subarray(0, split).toString('latin1').split('\r\n').slice(1)) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    return { headers, body: raw.subarray(split + 4), serverClosed };
+  }
+
+  for (const era of ['legacy', 'modern'] as const) {
+    it(`a ${era} answer carries a Content-Length, no chunked framing, and honours Connection: close`, async () => {
+      const before = fast.fastPathCalls;
+      const closing = await rawPost(toolCall(era, 'get_subscriber', { subscriberId }), 'close');
+      const kept = await rawPost(toolCall(era, 'get_subscriber', { subscriberId }), 'keep-alive');
+      expect(fast.fastPathCalls).toBe(before + 2);
+      for (const answer of [closing, kept]) {
+        expect(answer.headers['content-type']).toBe(
+          era === 'legacy' ? 'text/event-stream' : 'application/json',
+        );
+        expect(answer.headers['transfer-encoding']).toBeUndefined();
+        expect(answer.headers['content-length']).toBe(String(answer.body.length));
+        const text = answer.body.toString('utf8');
+        const json =
+          era === 'legacy' ? text.replace(/^event: message\ndata: /, '').replace(/\n\n$/, '') : text;
+        expect(JSON.parse(json).result.structuredContent.subscriber.subscriberId).toBe(subscriberId);
+      }
+      expect(closing.headers.connection).toBe('close');
+      expect(closing.serverClosed).toBe(true);
+      expect(kept.headers.connection).toBe('keep-alive');
+      expect(kept.serverClosed).toBe(false);
+    });
+  }
+});

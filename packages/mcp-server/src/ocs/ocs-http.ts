@@ -285,7 +285,11 @@ export class OcsHttp {
     );
   }
 
-  private async once(
+  /**
+   * One attempt. Not an async function: untraced, it hands back the exchange's own promise instead of
+   * wrapping it in one more (each caller awaits it inside a try, where a synchronous throw lands alike).
+   */
+  private once(
     req: OcsRequest,
     signal: Cancellation,
     deadline: { readonly expired: boolean },

@@ -118,7 +118,56 @@ export function checkedRecordSchema(value: unknown): z.ZodType | undefined {
   return typeof value === 'object' && value !== null ? CHECKED.get(value) : undefined;
 }
 
+/**
+ * A record schema's check as plain code, on the answer itself: every record schema is a loose object
+ * of plain string fields, and zod's parse of one copies the whole answer, member by member, into a
+ * new object (about 6 µs for a subscriber of 23 members, against 0.2 µs for checking the fields in
+ * place). The answer is ours (JSON.parse made it for this call), so it is checked and frozen as it
+ * is: its members stay in the order the OCS sent them, where zod put the declared ones first. An
+ * answer with an own `__proto__` member goes to zod, which leaves that member out; so does one that
+ * fails, for zod's issues. A test holds it to zod's verdict and values.
+ */
+function looseStringRecord(
+  schema: z.ZodObject,
+): ((body: unknown) => Record<string, unknown> | undefined) | undefined {
+  const def = schema._zod.def;
+  const fields = Object.keys(def.shape);
+  const plainStrings = fields.every((field) => {
+    const fieldDef = (def.shape[field] as z.ZodType)._zod.def as { type: string; checks?: unknown[] };
+    return fieldDef.type === 'string' && !fieldDef.checks?.length;
+  });
+  if (!plainStrings || (def.catchall?._zod.def as { type?: string } | undefined)?.type !== 'unknown')
+    return undefined;
+  return (body) => {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    if (Object.getPrototypeOf(body) !== Object.prototype || Object.hasOwn(body, '__proto__'))
+      return undefined;
+    const input = body as Record<string, unknown>;
+    for (const field of fields) if (typeof input[field] !== 'string') return undefined;
+    return input;
+  };
+}
+
+/** The plain-code check of each record schema (all of them qualify; one that did not would use zod). */
+const RECORD_CHECKS = new Map<z.ZodType, (body: unknown) => Record<string, unknown> | undefined>();
+for (const schema of RECORDS) {
+  const check = looseStringRecord(schema as z.ZodObject);
+  if (check) RECORD_CHECKS.set(schema, check);
+}
+
+/** {@link looseStringRecord}'s check of a record schema, for the test that holds it to zod. */
+export function recordCheckOf(
+  schema: z.ZodType,
+): ((body: unknown) => Record<string, unknown> | undefined) | undefined {
+  return RECORD_CHECKS.get(schema);
+}
+
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const checked = RECORD_CHECKS.get(schema)?.(body);
+  if (checked !== undefined) {
+    CHECKED.set(Object.freeze(checked), schema);
+    return checked as T;
+  }
   const r = schema.safeParse(body);
   if (!r.success)
     throw new OcsFailure('bad_response', `The OCS returned an unexpected ${what} response.`, undefined, {

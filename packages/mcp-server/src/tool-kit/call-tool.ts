@@ -15,15 +15,25 @@ function formatIssue(issue: Issue): string {
   return `${issue.path.map((p) => String(typeof p === 'object' ? p.key : p)).join('.')}: ${issue.message}`;
 }
 
-/** What the SDK's `validateStandardSchema` returns, on the same Standard Schema interface. */
-async function validate(
-  schema: ToolDefinition['inputSchema'],
-  data: unknown,
-): Promise<{ ok: true; value: unknown } | { ok: false; error: string }> {
-  const result = await schema['~standard'].validate(data);
+type Validated = { ok: true; value: unknown } | { ok: false; error: string };
+
+/** What the SDK's `validateStandardSchema` returns, from the Standard Schema interface's result. */
+function validated(result: StandardResult): Validated {
   if (result.issues && result.issues.length > 0)
     return { ok: false, error: result.issues.map((i) => formatIssue(i)).join(', ') };
   return { ok: true, value: (result as { value: unknown }).value };
+}
+
+type StandardResult = { issues?: ReadonlyArray<Issue> | undefined; value?: unknown };
+
+/**
+ * The SDK's `validateStandardSchema`, answered synchronously when the schema is (a zod schema without
+ * async refinements always is): the SDK awaits it, which here would only cost two more async frames
+ * per call and change nothing else.
+ */
+function validate(schema: ToolDefinition['inputSchema'], data: unknown): Validated | Promise<Validated> {
+  const result = schema['~standard'].validate(data) as StandardResult | Promise<StandardResult>;
+  return result instanceof Promise ? result.then(validated) : validated(result);
 }
 
 /** The SDK's `McpServer.validateToolInput` (same name, so CPU profiles charge it to the same stage). */
@@ -58,7 +68,8 @@ export async function callTool(
   principal: Principal,
 ): Promise<CallToolResult | InputRequiredResult> {
   try {
-    const input = await validateToolInput(def, rawArguments);
+    let input = validateToolInput(def, rawArguments);
+    if (input instanceof Promise) input = await input;
     if (!input.ok)
       return toolError(`Input validation error: Invalid arguments for tool ${def.name}: ${input.error}`);
     const result = await invokeTool(def, input.value as Record<string, unknown>, request, runtime, principal);
@@ -70,7 +81,8 @@ export async function callTool(
       );
     // The SDK's check, unless the result is proven to pass it (an OCS record checked at the boundary).
     if (def.outputProven?.(structured)) return result;
-    const output = await validateToolOutput(def, structured);
+    let output = validateToolOutput(def, structured);
+    if (output instanceof Promise) output = await output;
     if (!output.ok)
       return toolError(
         `Output validation error: Invalid structured content for tool ${def.name}: ${output.error}`,

@@ -378,7 +378,9 @@ async function runToolCall(
 ): Promise<ToolCallResult> {
   const started = Date.now();
   const clientTransactionId = clientTransactionIdOf(def, args);
-  const bound = boundArguments(args);
+  // Without a confirmation_token (every read, every first call) the arguments are already what a
+  // confirmation is bound to: no copy of them.
+  const bound = 'confirmation_token' in args ? boundArguments(args) : args;
   // Only the audit record and the ledger read the digest: a plain read with neither skips the hash.
   let digestOfArgs: string | undefined;
   const digest = () => (digestOfArgs ??= argumentsDigest(bound));
