@@ -72,7 +72,8 @@ export interface StdioStreams {
  * (`serveStdio`), parsed exactly as the SDK's own `StdioServerTransport` parses it. A tools/call
  * taken here skips, besides the SDK's dispatch, its JSON-RPC wire-schema parse of the request, the
  * per-message schema guards of serveStdio's pump and channel, and its per-write promise and
- * listeners: the reply is one `stdout.write`. Until the connection is opened, for an envelope it does
+ * listeners: the reply goes out in one `stdout.write` with the answers ready in the same turn (see
+ * {@link ToolCallFastStdioTransport.answer}). Until the connection is opened, for an envelope it does
  * not recognise, or when an irreversible tool could elicit, everything goes to the SDK.
  */
 export class ToolCallFastStdioTransport implements Transport {
