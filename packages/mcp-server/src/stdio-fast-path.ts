@@ -72,7 +72,8 @@ export interface StdioStreams {
  * (`serveStdio`), parsed exactly as the SDK's own `StdioServerTransport` parses it. A tools/call
  * taken here skips, besides the SDK's dispatch, its JSON-RPC wire-schema parse of the request, the
  * per-message schema guards of serveStdio's pump and channel, and its per-write promise and
- * listeners: the reply is one `stdout.write`. Until the connection is opened, for an envelope it does
+ * listeners: the reply goes out in one `stdout.write` with the answers ready in the same turn (see
+ * {@link ToolCallFastStdioTransport.answer}). Until the connection is opened, for an envelope it does
  * not recognise, or when an irreversible tool could elicit, everything goes to the SDK.
  */
 export class ToolCallFastStdioTransport implements Transport {
@@ -95,6 +96,9 @@ export class ToolCallFastStdioTransport implements Transport {
   private readonly maxBufferSize: number;
   /** The start of a line whose newline has not arrived yet. */
   private pending: Buffer | undefined;
+  /** Answers ready in this turn of the event loop, not written yet (see {@link answer}). */
+  private unwritten = '';
+  private flushScheduled = false;
   private closed = false;
 
   constructor(
@@ -129,6 +133,8 @@ export class ToolCallFastStdioTransport implements Transport {
     this.stdin.off('close', this.onStdinClose);
     if (this.stdin.listenerCount('data') === 0) this.stdin.pause();
     this.pending = undefined;
+    // Answers that were ready before the close still go out, as they would have one by one.
+    this.flushAnswers();
     await this.sdkWire.close();
   }
 
@@ -275,9 +281,34 @@ export class ToolCallFastStdioTransport implements Transport {
         this.inflight.delete(call.id);
         // A cancelled request gets no answer (the SDK's Protocol drops it too).
         if (abort.aborted || this.closed) return;
-        this.stdout.write(`${answer}\n`);
+        this.answer(answer);
       });
   }
+
+  /**
+   * Writes one answer line. stdout on a pipe is written synchronously, and every write wakes the
+   * client: under load several OCS answers arrive in one poll of the event loop, and one write per
+   * answer cost each of them a write, a wake-up of the client and a read on its side. So while other
+   * calls are in flight here, an answer waits for the end of the poll phase (setImmediate), and every
+   * answer that became ready by then goes out in one write; the last call in flight (one call at a
+   * time: every call) is written at once, with whatever is waiting.
+   */
+  private answer(json: string): void {
+    this.unwritten += `${json}\n`;
+    if (this.inflight.size === 0) this.flushAnswers();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushAnswers);
+    }
+  }
+
+  private readonly flushAnswers = () => {
+    this.flushScheduled = false;
+    const lines = this.unwritten;
+    if (lines === '') return;
+    this.unwritten = '';
+    this.stdout.write(lines);
+  };
 }
 
 /** Any `io.modelcontextprotocol/` key: a 2026 envelope on a 2025 connection is the SDK's to refuse. */

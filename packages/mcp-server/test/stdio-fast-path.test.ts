@@ -1,10 +1,12 @@
-import { PassThrough } from 'node:stream';
+import { createServer } from 'node:http';
+import { PassThrough, Writable } from 'node:stream';
 import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getRuntime } from '../src/runtime.js';
 import { createOcsMcpServer } from '../src/server.js';
 import { ToolCallFastStdioTransport } from '../src/stdio-fast-path.js';
-import { freshMsisdn } from './helpers.js';
+import { freshMsisdn, testConfig } from './helpers.js';
+import { type ListeningOcs, listenOcs } from './support/fake-ocs.js';
 import { useEmulator } from './support/fixtures.js';
 
 /**
@@ -406,6 +408,111 @@ describe('stdio fast path: what it needs from the connection', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(wrapped.served).toBe(2);
     expect(got.some((m) => m.id === 2)).toBe(false);
+    await close();
+  });
+});
+
+describe('stdio fast path: how answers are written to stdout', () => {
+  /** Answers every OCS request as the emulator does, once the test releases it. */
+  let held: ListeningOcs;
+  const release: Array<() => void> = [];
+  beforeAll(async () => {
+    held = await listenOcs(
+      createServer((req, res) => {
+        void fetch(`${fx.emulator.url}${(req.url ?? '').replace(/^\/ocs\/prov\/v1/, '')}`, {
+          headers: { 'x-transaction-id': String(req.headers['x-transaction-id']) },
+        }).then(async (answer) => {
+          const body = await answer.text();
+          release.push(() => res.writeHead(answer.status, { 'content-type': 'application/json' }).end(body));
+        });
+      }),
+    );
+  });
+  afterAll(() => held?.stop());
+
+  /** A 2025-11-25 connection whose stdout keeps each write apart. */
+  async function open() {
+    const stdin = new PassThrough();
+    const writes: string[] = [];
+    const stdout = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(String(chunk));
+        done();
+      },
+    });
+    const config = testConfig(held.base);
+    const wrapped = new ToolCallFastStdioTransport(getRuntime(config), { stdin, stdout });
+    const handle = serveStdio(() => createOcsMcpServer(config), { transport: wrapped });
+    const send = (...messages: Record<string, unknown>[]) =>
+      stdin.write(messages.map((m) => `${JSON.stringify(m)}\n`).join(''));
+    send({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'w', version: '1' } },
+    });
+    await expect.poll(() => writes.length).toBe(1);
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    writes.length = 0;
+    const ids = (write: string) =>
+      write
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => (JSON.parse(line) as { id: unknown }).id);
+    return {
+      wrapped,
+      writes,
+      send,
+      ids,
+      close: async () => {
+        stdin.end();
+        await handle.close();
+      },
+    };
+  }
+  const badCall = (id: number) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'get_subscriber', arguments: {} },
+  });
+
+  it('answers ready in the same turn go out in one write, one line each', async () => {
+    const { wrapped, writes, send, ids, close } = await open();
+    // Refused by the tool's input schema: answered without any I/O, all three in one turn.
+    send(badCall(1), badCall(2), badCall(3));
+    await expect.poll(() => writes.length).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writes).toHaveLength(1);
+    expect(ids(writes[0] ?? '')).toEqual([1, 2, 3]);
+    expect(writes[0]?.endsWith('\n')).toBe(true);
+    expect(wrapped.served).toBe(3);
+    for (const line of (writes[0] ?? '').trim().split('\n'))
+      expect(JSON.parse(line)).toMatchObject({ result: { isError: true } });
+    await close();
+  });
+
+  it('an answer is not held back by a call still in flight, and the last one in flight is written at once', async () => {
+    const { writes, send, ids, close } = await open();
+    const get = {
+      jsonrpc: '2.0',
+      id: 7,
+      method: 'tools/call',
+      params: { name: 'get_subscriber', arguments: { subscriberId } },
+    };
+    send(get, badCall(8));
+    // The refused call is answered while get_subscriber still waits on the OCS.
+    await expect.poll(() => writes.length).toBe(1);
+    expect(ids(writes[0] ?? '')).toEqual([8]);
+    await expect.poll(() => release.length).toBe(1);
+    expect(writes).toHaveLength(1);
+    release.shift()?.();
+    await expect.poll(() => writes.length).toBe(2);
+    expect(ids(writes[1] ?? '')).toEqual([7]);
+    expect(JSON.parse(writes[1] ?? '')).toMatchObject({
+      id: 7,
+      result: { structuredContent: { subscriber: { subscriberId } } },
+    });
     await close();
   });
 });
