@@ -62,7 +62,7 @@ describe('graceful shutdown on SIGTERM (built bins)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: 'hi' }),
     }).then(async (res) => ({ status: res.status, body: await res.json() }));
-    await expect.poll(() => fake.requests.length).toBe(before + 1);
+    await expect.poll(() => fake.requests.length, { timeout: 10_000 }).toBe(before + 1);
     const status = await expectGracefulStop(service, { response });
     expect(status).toBe(200);
     expect((await response).body.content).toBe('slow but complete');

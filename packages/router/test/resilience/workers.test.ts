@@ -148,7 +148,7 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
     // Both workers answer: every request on a new connection goes to the next worker in turn.
     const hits = 40;
     for (let i = 0; i < hits; i += 1) expect((await getFresh(`${service.url}/health`)).status).toBe(200);
-    await expect.poll(() => pidsThatLogged(service, 'request', '/health').size).toBe(2);
+    await expect.poll(() => pidsThatLogged(service, 'request', '/health').size, { timeout: 10_000 }).toBe(2);
 
     // Whichever worker answers /metrics, it reports the sum over both workers.
     const healthCount = /^router_http_requests_total\{route="\/health",method="GET",status="200"\} (\d+)$/m;
@@ -167,7 +167,7 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ message: 'hi' }),
     }).then(async (res) => ({ status: res.status, body: (await res.json()) as { content?: string } }));
-    await expect.poll(() => fake.requests.length).toBe(before + 1);
+    await expect.poll(() => fake.requests.length, { timeout: 10_000 }).toBe(before + 1);
     service.child.kill('SIGTERM');
     await expect.poll(() => refusesConnections(service.url), { timeout: 5000, interval: 20 }).toBe(true);
     const answer = await ask;
@@ -262,7 +262,9 @@ describe('ROUTER_WORKERS (node:cluster)', () => {
         if (read.status === 200) expect(JSON.parse(read.body)).toMatchObject({ identity: { name: 'Grace' } });
       }
       // Both workers served the reads, and the limit of 6 per minute held across them (the PUT was one).
-      await expect.poll(() => pidsThatLogged(service, 'request', '/context/shared-user').size).toBe(2);
+      await expect
+        .poll(() => pidsThatLogged(service, 'request', '/context/shared-user').size, { timeout: 10_000 })
+        .toBe(2);
       expect(statuses.filter((s) => s === 200)).toHaveLength(5);
       expect(statuses.filter((s) => s === 429)).toHaveLength(4);
       service.child.kill('SIGTERM');
