@@ -87,6 +87,11 @@ export function createNodeMcpAdapter(handler: FetchHandler, options: NodeAdapter
     }
     const headers: Record<string, string> = {};
     for (const [name, value] of response.headers) headers[name] = value;
+    // Hop-by-hop headers are this connection's, not the handler's: the SDK sets `connection: keep-alive`
+    // on its SSE answers, which made Node keep a connection open after the client's `Connection: close`.
+    // Without them Node keeps it alive or closes it as the request asked, as the fast path does.
+    delete headers.connection;
+    delete headers['keep-alive'];
     const body = response.body;
     if (body === null) {
       finished = true;

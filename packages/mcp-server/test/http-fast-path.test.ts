@@ -611,4 +611,21 @@ describe('how the fast path frames its answer', () => {
       expect(kept.serverClosed).toBe(false);
     });
   }
+
+  it('an answer the SDK writes (over SSE) honours Connection: close too', async () => {
+    const before = fast.fastPathCalls;
+    const toolsList = toolCall('legacy', 'get_subscriber', { subscriberId });
+    toolsList.body = JSON.stringify({ method: 'tools/list', params: {}, jsonrpc: '2.0', id: 8 });
+    const closing = await rawPost(toolsList, 'close');
+    const kept = await rawPost(toolsList, 'keep-alive');
+    expect(fast.fastPathCalls).toBe(before);
+    for (const answer of [closing, kept]) {
+      expect(answer.headers['content-type']).toBe('text/event-stream');
+      expect(answer.body.toString('utf8')).toContain('"name":"get_subscriber"');
+    }
+    expect(closing.headers.connection).toBe('close');
+    expect(closing.serverClosed).toBe(true);
+    expect(kept.headers.connection).toBe('keep-alive');
+    expect(kept.serverClosed).toBe(false);
+  });
 });
