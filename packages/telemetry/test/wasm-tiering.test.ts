@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildTelemetry, builtModule, inFreshNode } from './support/fresh-node.js';
 
 /**
  * The flag is process-wide V8 state, so each case runs in a node of its own on the built module. The
@@ -9,8 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * compiler's code it runs.
  */
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BUILT = pathToFileURL(fileURLToPath(new URL('../dist/wasm-tiering.js', import.meta.url))).href;
+const BUILT = builtModule('wasm-tiering.js');
 
 // (func (param i32) (result i32) (local i32) loop: acc += n; n -= 1; br_if n; end; acc)
 const BODY = [
@@ -45,19 +43,10 @@ function hotFunction(setup: string): Tier {
     };
     round();
   `;
-  const out = execFileSync(
-    process.execPath,
-    ['--allow-natives-syntax', '--input-type=module', '-e', script],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return JSON.parse(out) as Tier;
+  return inFreshNode<Tier>(script, ['--allow-natives-syntax']);
 }
 
-beforeAll(() => {
-  execFileSync('npx', ['tsc', '-b', 'packages/telemetry/tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 60_000);
+beforeAll(buildTelemetry, 60_000);
 
 describe('keepWasmOnLiftoff', () => {
   it('without it, V8 recompiles a hot WebAssembly function with TurboFan', () => {

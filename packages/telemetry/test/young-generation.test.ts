@@ -1,7 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { boundYoungGeneration } from '../src/young-generation.js';
+import { buildTelemetry, builtModule, inFreshNode } from './support/fresh-node.js';
 
 /**
  * The bound is process-wide V8 state, so each case runs in a node of its own on the built module, under
@@ -13,8 +12,7 @@ import { boundYoungGeneration } from '../src/young-generation.js';
  * on a loaded machine (the limit young-generation.ts states).
  */
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BUILT = pathToFileURL(fileURLToPath(new URL('../dist/young-generation.js', import.meta.url))).href;
+const BUILT = builtModule('young-generation.js');
 const MiB = 1024 * 1024;
 
 interface Run {
@@ -40,13 +38,10 @@ function underLoad(setup: string): Run {
     };
     setImmediate(oneTask);
   `;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  return JSON.parse(out) as Run;
+  return inFreshNode<Run>(script);
 }
 
-beforeAll(() => {
-  execFileSync('npx', ['tsc', '-b', 'packages/telemetry/tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
-}, 60_000);
+beforeAll(buildTelemetry, 60_000);
 
 describe('boundYoungGeneration', () => {
   it('the load grows an unbounded young generation past both bounds (to V8 maximum, 32 MB on 64-bit)', () => {
