@@ -1,11 +1,12 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeReport } from '../../../test/support/probe-report.js';
-import { startTestEmulator, TEST_SECRET } from './helpers.js';
+import { startTestEmulator } from './helpers.js';
 import { type RunningAuthorizationServer, startAuthorizationServer } from './support/authorization-server.js';
+import { spawnProbedHttpBin } from './support/spawned-http-bin.js';
 
 /**
  * jose (JWT verification) is loaded by the first token that needs it, not at start-up: the built
@@ -13,7 +14,6 @@ import { type RunningAuthorizationServer, startAuthorizationServer } from './sup
  */
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const PROBE = pathToFileURL(
   fileURLToPath(new URL('../../../test/support/module-probe.mjs', import.meta.url)),
 ).href;
@@ -43,35 +43,15 @@ interface Started {
 }
 
 async function startHttp(extra: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, '--http'], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_OPTIONS: `--import=${PROBE}`,
-      OCS_API_URL: emulator.url,
-      MCP_CONFIRMATION_SECRET: TEST_SECRET,
-      MCP_HTTP_PORT: '0',
-      LOG_LEVEL: 'warn',
-      ...extra,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.on('data', (d) => {
-      err += String(d);
-      const m = /listening on (http:\/\/\S+)/.exec(err);
-      if (m?.[1]) resolve(m[1]);
-    });
-    child.on('exit', () => reject(new Error(err)));
-  });
-  expect((await fetch(url.replace('/mcp', '/healthz'))).status).toBe(200);
+  const spawned = await spawnProbedHttpBin({ probe: PROBE, ocsUrl: emulator.url, env: extra });
+  children.push(spawned.child);
+  expect((await fetch(spawned.url.replace('/mcp', '/healthz'))).status).toBe(200);
   return {
-    url,
+    url: spawned.url,
     loaded: async () => {
-      const seen = err.length;
-      child.kill('SIGUSR2');
-      return JSON.parse(await probeReport(() => err, /modules-loaded=(\[.*\])/, seen)) as string[];
+      const seen = spawned.stderr().length;
+      spawned.child.kill('SIGUSR2');
+      return JSON.parse(await probeReport(spawned.stderr, /modules-loaded=(\[.*\])/, seen)) as string[];
     },
   };
 }

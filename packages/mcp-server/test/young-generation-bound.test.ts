@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RunningEmulator } from '@ocsai/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeReport } from '../../../test/support/probe-report.js';
-import { startTestEmulator, TEST_SECRET } from './helpers.js';
+import { startTestEmulator } from './helpers.js';
+import { spawnProbedHttpBin } from './support/spawned-http-bin.js';
 
 /**
  * The built bin, started as users start it, holds V8's young generation at two 4 MB semi-spaces through
@@ -13,7 +14,6 @@ import { startTestEmulator, TEST_SECRET } from './helpers.js';
  */
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const PROBE = pathToFileURL(
   fileURLToPath(new URL('./support/young-generation-probe.mjs', import.meta.url)),
 ).href;
@@ -33,26 +33,9 @@ afterAll(async () => {
 
 describe('ocs-mcp --http bounds its young generation', () => {
   it('stays within two 4 MB semi-spaces through start-up and 2,000 tool calls, 50 at a time', async () => {
-    child = spawn(process.execPath, [BIN, '--http'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_OPTIONS: `--import=${PROBE}`,
-        OCS_API_URL: emulator.url,
-        MCP_CONFIRMATION_SECRET: TEST_SECRET,
-        MCP_HTTP_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let err = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child?.stderr?.on('data', (d) => {
-        err += String(d);
-        const m = /listening on (http:\/\/\S+)/.exec(err);
-        if (m?.[1]) resolve(m[1]);
-      });
-      child?.on('exit', () => reject(new Error(err)));
-    });
+    const spawned = await spawnProbedHttpBin({ probe: PROBE, ocsUrl: emulator.url });
+    child = spawned.child;
+    const { url } = spawned;
     // get_subscriber of an unknown id: a whole tools/call with its OCS round trip, answered as a tool error.
     const call = async (id: number) => {
       const response = await fetch(url, {
@@ -74,9 +57,9 @@ describe('ocs-mcp --http bounds its young generation', () => {
     };
     for (let wave = 0; wave < 40; wave++)
       await Promise.all(Array.from({ length: 50 }, (_, k) => call(wave * 50 + k)));
-    const seen = err.length;
+    const seen = spawned.stderr().length;
     child.kill('SIGUSR2');
-    const largest = Number(await probeReport(() => err, /young-generation-largest=(\d+)/, seen));
+    const largest = Number(await probeReport(spawned.stderr, /young-generation-largest=(\d+)/, seen));
     expect(largest).toBeGreaterThan(0);
     expect(largest).toBeLessThanOrEqual(8 * MiB);
   }, 90_000);
